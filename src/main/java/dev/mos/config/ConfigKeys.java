@@ -1,0 +1,74 @@
+package dev.mos.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key with its type, allowed range and default. */
+final class ConfigKeys {
+
+    enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN, STRING_LIST, CHOICE }
+
+    record Key(String path, Type type, double min, double max, List<String> choices, Object defaultValue) {
+
+        String rule() {
+            return switch (type) {
+                case STRING -> "a string";
+                case STRING_LIST -> "a list of strings (or one comma-separated string)";
+                case BOOLEAN -> "true or false";
+                case CHOICE -> "one of " + String.join(", ", choices);
+                case INT, LONG -> "an integer between " + (long) min + " and " + (long) max;
+                case DOUBLE -> "a number between " + min + " and " + max;
+            };
+        }
+    }
+
+    static final Map<String, Key> ALL = new LinkedHashMap<>();
+
+    static {
+        add("server.name", Type.STRING, "mcp-observability-server");
+        add("server.version", Type.STRING, "1.0.0");
+        add("server.host", Type.STRING, "127.0.0.1");
+        add("server.port", Type.INT, 0, 65_535, 3000);
+        add("server.authTokens", Type.STRING_LIST, List.of());
+        add("server.allowedOrigins", Type.STRING_LIST, List.of());
+        add("server.maxRequestBytes", Type.LONG, 1024, 1L << 30, 4L * 1024 * 1024);
+        add("server.shutdownTimeoutMs", Type.LONG, 0, 600_000, 8_000L);
+        add("server.allowRemoteWithoutAuth", Type.BOOLEAN, false);
+        add("health.maxMemoryMB", Type.INT, 16, 1_048_576, 512);
+        add("health.maxResponseTimeMS", Type.LONG, 1, 3_600_000, 1000L);
+        add("health.maxErrorRate", Type.DOUBLE, 0, 1, 0.05);
+        add("health.healthCheckInterval", Type.LONG, 100, 86_400_000, 30_000L);
+        add("session.maxEventsPerSession", Type.INT, 1, 10_000_000, 1000);
+        add("session.sessionTimeoutMs", Type.LONG, 1000, 365L * 86_400_000, 86_400_000L);
+        add("streaming.slowThresholdMs", Type.LONG, 0, 86_400_000, 500L);
+        add("streaming.bufferSize", Type.INT, 1, 100_000, 100);
+        choice("logging.level", List.of("trace", "debug", "info", "warn", "error"), "info");
+        add("logging.includeStack", Type.BOOLEAN, true);
+        choice("logging.format", List.of("text", "json"), "text");
+        add("circuitBreaker.failureRateThreshold", Type.DOUBLE, 1, 100, 50.0);
+        add("circuitBreaker.minimumCalls", Type.INT, 1, 100_000, 10);
+        add("circuitBreaker.slidingWindowSize", Type.INT, 1, 100_000, 20);
+        add("circuitBreaker.waitInOpenMs", Type.LONG, 10, 3_600_000, 30_000L);
+    }
+
+    private ConfigKeys() {
+    }
+
+    private static void add(String path, Type type, Object defaultValue) {
+        ALL.put(path, new Key(path, type, 0, 0, List.of(), defaultValue));
+    }
+
+    private static void add(String path, Type type, double min, double max, Object defaultValue) {
+        ALL.put(path, new Key(path, type, min, max, List.of(), defaultValue));
+    }
+
+    private static void choice(String path, List<String> choices, String defaultValue) {
+        ALL.put(path, new Key(path, Type.CHOICE, 0, 0, choices, defaultValue));
+    }
+
+    static boolean isSection(String name) {
+        String prefix = name + ".";
+        return ALL.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+    }
+}

@@ -1,0 +1,248 @@
+package dev.mos.config;
+
+import dev.mos.config.ConfigKeys.Key;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Loads the configuration in layers: defaults &lt; config file &lt; environment &lt; flags. The file is the one
+ * named by a flag, else by {@code MCP_CONFIG_PATH}, else {@code config/production.json} when it exists.
+ */
+public final class ConfigLoader {
+
+    public static final Path DEFAULT_FILE = Path.of("config", "production.json");
+
+    /** Environment variables and the key each one sets, as the seed deployment guide documents them. */
+    static final Map<String, String> ENV_KEYS = Map.of(
+            "MCP_LOG_LEVEL", "logging.level",
+            "MCP_MAX_MEMORY_MB", "health.maxMemoryMB",
+            "MCP_SESSION_TIMEOUT_MS", "session.sessionTimeoutMs",
+            "MCP_MAX_EVENTS_PER_SESSION", "session.maxEventsPerSession",
+            "MCP_HEALTH_CHECK_INTERVAL_MS", "health.healthCheckInterval",
+            "MCP_HOST", "server.host",
+            "MCP_PORT", "server.port",
+            "MCP_AUTH_TOKEN", "server.authTokens",
+            "MCP_ALLOWED_ORIGINS", "server.allowedOrigins");
+
+    private record Setting(Object raw, String source) {
+    }
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public LoadedConfig load(ConfigOverrides overrides) {
+        Map<String, Setting> settings = new HashMap<>();
+        List<String> warnings = new ArrayList<>();
+        ConfigKeys.ALL.values().forEach(k -> settings.put(k.path(), new Setting(k.defaultValue(), "default")));
+
+        Path file = chooseFile(overrides);
+        if (file != null) {
+            readFile(file, settings, warnings);
+        }
+        applyEnvironment(overrides.environment(), settings, warnings);
+        overrides.flags().forEach((key, value) -> {
+            if (!ConfigKeys.ALL.containsKey(key)) {
+                throw new IllegalArgumentException("unknown configuration key in flags: " + key);
+            }
+            settings.put(key, new Setting(value, "command line"));
+        });
+        return new LoadedConfig(bind(settings), file == null ? "built-in defaults" : file.toString(), warnings);
+    }
+
+    private static Path chooseFile(ConfigOverrides overrides) {
+        if (overrides.configFile() != null) {
+            return requireExists(overrides.configFile(), "--config");
+        }
+        String fromEnv = overrides.environment().get("MCP_CONFIG_PATH");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return requireExists(Path.of(fromEnv), "MCP_CONFIG_PATH");
+        }
+        return Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null;
+    }
+
+    private static Path requireExists(Path file, String origin) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("config file " + file + " (from " + origin + ") does not exist or is not a file");
+        }
+        return file;
+    }
+
+    private void readFile(Path file, Map<String, Setting> settings, List<String> warnings) {
+        JsonNode root;
+        try {
+            root = json.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+        } catch (JacksonException e) {
+            throw new ConfigException("config file " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("config file " + file + " must hold a JSON object");
+        }
+        String source = "file " + file;
+        for (Map.Entry<String, JsonNode> section : root.properties()) {
+            String name = section.getKey();
+            if (!ConfigKeys.isSection(name)) {
+                warnings.add("unknown config section '" + name + "' in " + file + " is ignored");
+                continue;
+            }
+            if (!section.getValue().isObject()) {
+                throw new ConfigException(name + " (from " + source + ") must be an object");
+            }
+            for (Map.Entry<String, JsonNode> entry : section.getValue().properties()) {
+                String path = name + "." + entry.getKey();
+                if (!ConfigKeys.ALL.containsKey(path)) {
+                    warnings.add("unknown config key '" + path + "' in " + file + " is ignored");
+                    continue;
+                }
+                settings.put(path, new Setting(entry.getValue(), source));
+            }
+        }
+    }
+
+    private static void applyEnvironment(Map<String, String> env, Map<String, Setting> settings,
+            List<String> warnings) {
+        String nodeEnv = env.get("NODE_ENV");
+        if (nodeEnv != null && !nodeEnv.isBlank()) {
+            switch (nodeEnv.trim().toLowerCase(Locale.ROOT)) {
+                case "production" -> {
+                    settings.put("logging.level", new Setting("warn", "NODE_ENV=production"));
+                    settings.put("logging.includeStack", new Setting("false", "NODE_ENV=production"));
+                    settings.put("logging.format", new Setting("json", "NODE_ENV=production"));
+                }
+                case "development" -> {
+                    settings.put("logging.includeStack", new Setting("true", "NODE_ENV=development"));
+                    settings.put("logging.format", new Setting("text", "NODE_ENV=development"));
+                }
+                default -> warnings.add("NODE_ENV=" + nodeEnv + " is neither production nor development; ignored");
+            }
+        }
+        String debug = env.get("DEBUG");
+        if (debug != null && Arrays.stream(debug.split(",")).map(String::trim)
+                .anyMatch(d -> d.equals("*") || d.startsWith("mcp:") || d.equals("mcp"))) {
+            settings.put("logging.level", new Setting("debug", "DEBUG=" + debug));
+        }
+        ENV_KEYS.forEach((variable, key) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                settings.put(key, new Setting(value, variable));
+            }
+        });
+    }
+
+    private static MosConfig bind(Map<String, Setting> s) {
+        return new MosConfig(
+                new MosConfig.Server(str(s, "server.name"), str(s, "server.version"), str(s, "server.host"),
+                        (int) num(s, "server.port"), list(s, "server.authTokens"),
+                        list(s, "server.allowedOrigins"), (long) num(s, "server.maxRequestBytes"),
+                        (long) num(s, "server.shutdownTimeoutMs"), bool(s, "server.allowRemoteWithoutAuth")),
+                new MosConfig.Health((int) num(s, "health.maxMemoryMB"), (long) num(s, "health.maxResponseTimeMS"),
+                        num(s, "health.maxErrorRate"), (long) num(s, "health.healthCheckInterval")),
+                new MosConfig.Session((int) num(s, "session.maxEventsPerSession"),
+                        (long) num(s, "session.sessionTimeoutMs")),
+                new MosConfig.Streaming((long) num(s, "streaming.slowThresholdMs"),
+                        (int) num(s, "streaming.bufferSize")),
+                new MosConfig.Logging(str(s, "logging.level"), bool(s, "logging.includeStack"),
+                        str(s, "logging.format")),
+                new MosConfig.CircuitBreaker((float) num(s, "circuitBreaker.failureRateThreshold"),
+                        (int) num(s, "circuitBreaker.minimumCalls"),
+                        (int) num(s, "circuitBreaker.slidingWindowSize"),
+                        (long) num(s, "circuitBreaker.waitInOpenMs")));
+    }
+
+    private static ConfigException invalid(Key key, Setting setting) {
+        Object raw = setting.raw();
+        String shown = raw instanceof String text ? "\"" + text + "\"" : String.valueOf(raw);
+        return new ConfigException(key.path() + " (from " + setting.source() + ") must be " + key.rule()
+                + ", got " + shown);
+    }
+
+    private static String str(Map<String, Setting> s, String path) {
+        Key key = ConfigKeys.ALL.get(path);
+        Setting setting = s.get(path);
+        String value = switch (setting.raw()) {
+            case String text -> text.trim();
+            case JsonNode node when node.isString() -> node.stringValue().trim();
+            default -> throw invalid(key, setting);
+        };
+        if (key.type() == ConfigKeys.Type.CHOICE) {
+            String lower = value.toLowerCase(Locale.ROOT);
+            if (!key.choices().contains(lower)) {
+                throw invalid(key, setting);
+            }
+            return lower;
+        }
+        if (value.isEmpty()) {
+            throw new ConfigException(path + " (from " + setting.source() + ") must not be empty");
+        }
+        return value;
+    }
+
+    private static double num(Map<String, Setting> s, String path) {
+        Key key = ConfigKeys.ALL.get(path);
+        Setting setting = s.get(path);
+        boolean integral = key.type() != ConfigKeys.Type.DOUBLE;
+        double value;
+        switch (setting.raw()) {
+            case Number n -> value = n.doubleValue();
+            case String text -> {
+                try {
+                    value = integral ? Long.parseLong(text.trim()) : Double.parseDouble(text.trim());
+                } catch (NumberFormatException e) {
+                    throw invalid(key, setting);
+                }
+            }
+            case JsonNode node when integral && node.isIntegralNumber() && node.canConvertToLong() ->
+                    value = node.longValue();
+            case JsonNode node when !integral && node.isNumber() -> value = node.doubleValue();
+            default -> throw invalid(key, setting);
+        }
+        if (Double.isNaN(value) || value < key.min() || value > key.max()) {
+            throw invalid(key, setting);
+        }
+        return value;
+    }
+
+    private static boolean bool(Map<String, Setting> s, String path) {
+        Key key = ConfigKeys.ALL.get(path);
+        Setting setting = s.get(path);
+        return switch (setting.raw()) {
+            case Boolean b -> b;
+            case String text when text.trim().equalsIgnoreCase("true") -> true;
+            case String text when text.trim().equalsIgnoreCase("false") -> false;
+            case JsonNode node when node.isBoolean() -> node.booleanValue();
+            default -> throw invalid(key, setting);
+        };
+    }
+
+    private static List<String> list(Map<String, Setting> s, String path) {
+        Key key = ConfigKeys.ALL.get(path);
+        Setting setting = s.get(path);
+        List<String> values = new ArrayList<>();
+        switch (setting.raw()) {
+            case List<?> defaults -> defaults.forEach(v -> values.add(v.toString()));
+            case String text -> values.addAll(Arrays.asList(text.split(",")));
+            case JsonNode node when node.isString() -> values.addAll(Arrays.asList(node.stringValue().split(",")));
+            case JsonNode node when node.isArray() -> {
+                for (JsonNode item : node) {
+                    if (!item.isString()) {
+                        throw invalid(key, setting);
+                    }
+                    values.add(item.stringValue());
+                }
+            }
+            default -> throw invalid(key, setting);
+        }
+        return values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.mos.config;
+
+import java.util.List;
+
+/** The whole, validated configuration. Key names match the config file (see {@link ConfigKeys}). */
+public record MosConfig(
+        Server server,
+        Health health,
+        Session session,
+        Streaming streaming,
+        Logging logging,
+        CircuitBreaker circuitBreaker) {
+
+    public record Server(
+            String name,
+            String version,
+            String host,
+            int port,
+            List<String> authTokens,
+            List<String> allowedOrigins,
+            long maxRequestBytes,
+            long shutdownTimeoutMs,
+            boolean allowRemoteWithoutAuth) {
+
+        public Server {
+            authTokens = List.copyOf(authTokens);
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        public boolean authRequired() {
+            return !authTokens.isEmpty();
+        }
+    }
+
+    public record Health(int maxMemoryMB, long maxResponseTimeMS, double maxErrorRate, long healthCheckInterval) {
+    }
+
+    public record Session(int maxEventsPerSession, long sessionTimeoutMs) {
+    }
+
+    public record Streaming(long slowThresholdMs, int bufferSize) {
+    }
+
+    public record Logging(String level, boolean includeStack, String format) {
+
+        public boolean json() {
+            return "json".equals(format);
+        }
+    }
+
+    public record CircuitBreaker(float failureRateThreshold, int minimumCalls, int slidingWindowSize,
+            long waitInOpenMs) {
+    }
+}

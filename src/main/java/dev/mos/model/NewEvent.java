@@ -1,0 +1,24 @@
+package dev.mos.model;
+
+/**
+ * A validated event before storage has given it an id and a sequence number. {@code detailsJson} holds the
+ * free-form details as compact JSON text: it is the cheapest faithful form to keep a million of in memory.
+ */
+public record NewEvent(
+        String sessionId,
+        EventType type,
+        EventStatus status,
+        long timestamp,
+        Long durationMs,
+        String parentId,
+        String correlationId,
+        String name,
+        String description,
+        String detailsJson,
+        DisplayInfo displayInfo) {
+
+    public Event stored(long id, long sequence) {
+        return new Event(id, sessionId, sequence, type, status, timestamp, durationMs, parentId, correlationId,
+                name, description, detailsJson, displayInfo);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.mos.store;
+
+import dev.mos.model.DisplaySettings;
+
+/**
+ * What the store knows of a session without reading its events. Sequences of retained events run from
+ * {@code firstSequence} to {@code lastSequence}; {@code droppedEvents} older ones were dropped to respect
+ * maxEventsPerSession.
+ */
+public record SessionInfo(
+        String sessionId,
+        long createdMs,
+        long lastActivityMs,
+        int retainedEvents,
+        long droppedEvents,
+        long firstSequence,
+        long lastSequence,
+        DisplaySettings displaySettings) {
+}

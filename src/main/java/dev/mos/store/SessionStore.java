@@ -1,0 +1,50 @@
+package dev.mos.store;
+
+import dev.mos.model.DisplaySettings;
+import dev.mos.model.Event;
+import dev.mos.model.NewEvent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sessions and their events live. Every backend passes {@code SessionStoreContract}. Implementations are
+ * thread-safe and hand out immutable values only.
+ */
+public interface SessionStore extends AutoCloseable {
+
+    /**
+     * Stores an event, creating its session on first sight, and returns it with its id and its sequence number
+     * (one more than the session's previous one).
+     */
+    Event append(NewEvent event);
+
+    Optional<SessionInfo> session(String sessionId);
+
+    /** All sessions, most recently active first. */
+    List<SessionInfo> sessions();
+
+    /** The most recently active session, if any. */
+    Optional<String> latestSessionId();
+
+    /** All retained events of a session in sequence order; empty when the session is unknown. */
+    List<Event> events(String sessionId);
+
+    /** Up to {@code limit} retained events with a sequence greater than {@code afterSequence}. */
+    EventPage eventsAfter(String sessionId, long afterSequence, int limit);
+
+    /** The {@code count} most recent retained events of a session. */
+    List<Event> recentEvents(String sessionId, int count);
+
+    /** Returns false when the session is unknown. */
+    boolean configureDisplay(String sessionId, DisplaySettings settings);
+
+    /** Removes sessions whose last activity is older than {@code cutoffMs}; returns how many. */
+    int expireInactiveBefore(long cutoffMs);
+
+    boolean delete(String sessionId);
+
+    StoreStats stats();
+
+    @Override
+    void close();
+}

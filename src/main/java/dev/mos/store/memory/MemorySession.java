@@ -1,0 +1,44 @@
+package dev.mos.store.memory;
+
+import dev.mos.model.DisplaySettings;
+import dev.mos.model.Event;
+import dev.mos.store.SessionInfo;
+
+/** One session's state in memory; every method is called with the session's monitor held. */
+final class MemorySession {
+
+    final String sessionId;
+    final long createdMs;
+    final EventRing ring;
+    long lastActivityMs;
+    long lastSequence;
+    long droppedEvents;
+    long bytes;
+    DisplaySettings displaySettings = DisplaySettings.DEFAULTS;
+    boolean removed;
+
+    MemorySession(String sessionId, long nowMs, int capacity) {
+        this.sessionId = sessionId;
+        this.createdMs = nowMs;
+        this.lastActivityMs = nowMs;
+        this.ring = new EventRing(capacity);
+    }
+
+    SessionInfo info() {
+        return new SessionInfo(sessionId, createdMs, lastActivityMs, ring.size(), droppedEvents,
+                ring.firstSequence(), lastSequence, displaySettings);
+    }
+
+    /** Index in the ring of the first event with a sequence greater than {@code afterSequence}. */
+    int indexAfter(long afterSequence) {
+        long first = ring.firstSequence();
+        if (ring.size() == 0 || afterSequence < first) {
+            return 0;
+        }
+        return (int) Math.min(ring.size(), afterSequence - first + 1);
+    }
+
+    Event newest() {
+        return ring.size() == 0 ? null : ring.get(ring.size() - 1);
+    }
+}
