@@ -1,0 +1,35 @@
+package dev.mos.cli;
+
+import dev.mos.config.ConfigException;
+import dev.mos.config.ConfigLoader;
+import dev.mos.config.ConfigOverrides;
+import dev.mos.config.LoadedConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options every server command shares, and loading the configuration with them. */
+final class ConfigOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (default: $MCP_CONFIG_PATH, else config/production.json if present)")
+    Path configFile;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error")
+    String logLevel;
+
+    /** Loads and validates; on a bad configuration prints one line and returns null. */
+    LoadedConfig load(Map<String, String> extraFlags) {
+        Map<String, String> flags = new HashMap<>(extraFlags);
+        if (logLevel != null) {
+            flags.put("logging.level", logLevel);
+        }
+        try {
+            return new ConfigLoader().load(new ConfigOverrides(configFile, flags, System.getenv()));
+        } catch (ConfigException e) {
+            System.err.println("mos: configuration error: " + e.getMessage());
+            return null;
+        }
+    }
+}

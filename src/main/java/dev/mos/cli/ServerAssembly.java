@@ -1,0 +1,167 @@
+package dev.mos.cli;
+
+import dev.mos.config.MosConfig;
+import dev.mos.health.HealthMonitor;
+import dev.mos.health.IngestCounters;
+import dev.mos.health.Lifecycle;
+import dev.mos.health.RequestStats;
+import dev.mos.health.ToolCircuitBreakers;
+import dev.mos.ingest.EventDecoder;
+import dev.mos.ingest.IngestPipeline;
+import dev.mos.live.LiveFeed;
+import dev.mos.mcp.McpServerFactory;
+import dev.mos.mcp.McpTool;
+import dev.mos.mcp.ToolInvoker;
+import dev.mos.mcp.tools.ConfigureDisplayTool;
+import dev.mos.mcp.tools.ExportSessionTool;
+import dev.mos.mcp.tools.GetActivityTreeTool;
+import dev.mos.mcp.tools.GetHealthStatusTool;
+import dev.mos.mcp.tools.GetToolAnalyticsTool;
+import dev.mos.mcp.tools.ListSessionsTool;
+import dev.mos.mcp.tools.LogEventTool;
+import dev.mos.mcp.tools.StreamActivityTool;
+import dev.mos.query.EventJson;
+import dev.mos.query.QueryService;
+import dev.mos.query.SessionExport;
+import dev.mos.query.TreeJson;
+import dev.mos.query.TreeText;
+import dev.mos.store.SessionStore;
+import dev.mos.store.StoreLimits;
+import dev.mos.store.memory.MemorySessionStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one place that builds MOS: every component constructed here, by hand, in dependency order. Transports
+ * (stdio, HTTP) take what they need from it.
+ */
+final class ServerAssembly implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
+
+    /** Share of maxMemoryMB (or of the heap, if smaller) the event store may hold; the rest is working room. */
+    static final double STORE_SHARE_OF_MEMORY = 0.6;
+
+    final MosConfig config;
+    final Clock clock;
+    final JsonMapper json = JsonMapper.builder().build();
+    final JacksonMcpJsonMapper mcpJson = new JacksonMcpJsonMapper(json);
+    final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final SessionStore store;
+    final LiveFeed live = new LiveFeed();
+    final IngestPipeline ingest;
+    final QueryService query;
+    final Lifecycle lifecycle = new Lifecycle();
+    final RequestStats requestStats;
+    final ToolCircuitBreakers breakers;
+    final HealthMonitor health;
+    final ToolInvoker invoker;
+    final McpServerFactory mcpServers;
+    private final ScheduledExecutorService scheduler;
+
+    ServerAssembly(MosConfig config, Clock clock, String transport) {
+        this.config = config;
+        this.clock = clock;
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+
+        store = new MemorySessionStore(new StoreLimits(config.session().maxEventsPerSession(), storeBudgetBytes(config)),
+                clock);
+        IngestCounters ingestCounters = new IngestCounters(metrics);
+        ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
+        Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        query = new QueryService(store, clock, config.streaming().slowThresholdMs(),
+                nanos -> treeBuild.record(nanos, TimeUnit.NANOSECONDS));
+        Gauge.builder("mos.sessions.active", store, s -> s.stats().sessions()).register(metrics);
+        Gauge.builder("mos.events.retained", store, s -> s.stats().retainedEvents()).register(metrics);
+        Gauge.builder("mos.events.dropped", store, s -> s.stats().droppedEvents()).register(metrics);
+        Gauge.builder("mos.sessions.evicted", store, s -> s.stats().evictedSessions()).register(metrics);
+        Gauge.builder("mos.sessions.expired", store, s -> s.stats().expiredSessions()).register(metrics);
+        Gauge.builder("mos.store.estimated.bytes", store, s -> s.stats().estimatedBytes()).register(metrics);
+        Gauge.builder("mos.stream.subscribers", live, LiveFeed::waitingReaders).register(metrics);
+
+        requestStats = new RequestStats(metrics, clock);
+        breakers = new ToolCircuitBreakers(config.circuitBreaker(), metrics);
+        health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
+                clock);
+
+        EventJson eventJson = new EventJson(json);
+        List<McpTool> tools = List.of(
+                new LogEventTool(ingest, transport),
+                new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
+                new ConfigureDisplayTool(query),
+                new ExportSessionTool(query, new SessionExport(query, eventJson), json),
+                new StreamActivityTool(query, live, eventJson, json, config.streaming().bufferSize()),
+                new GetHealthStatusTool(health, json),
+                new ListSessionsTool(query),
+                new GetToolAnalyticsTool(query));
+        invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
+        mcpServers = new McpServerFactory(invoker, mcpJson, config.server().name(), config.server().version());
+
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mos-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static long storeBudgetBytes(MosConfig config) {
+        long configured = config.health().maxMemoryMB() * 1_048_576L;
+        long heap = Runtime.getRuntime().maxMemory();
+        return (long) (Math.min(configured, heap) * STORE_SHARE_OF_MEMORY);
+    }
+
+    /** Starts the session sweeper and the periodic health check. */
+    void startHousekeeping() {
+        long timeout = config.session().sessionTimeoutMs();
+        long sweepEvery = Math.max(1_000, Math.min(60_000, timeout / 4));
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                int expired = store.expireInactiveBefore(clock.millis() - timeout);
+                if (expired > 0) {
+                    log.info("expired {} session(s) inactive for more than {} ms", expired, timeout);
+                }
+            } catch (RuntimeException e) {
+                log.warn("session sweep failed: {}", e.toString());
+            }
+        }, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+        long interval = config.health().healthCheckInterval();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                var verdict = health.checkAndRecord();
+                verdict.alerts().forEach(a -> log.warn("health alert [{}] {}: {}", a.severity(), a.name(),
+                        a.message()));
+            } catch (RuntimeException e) {
+                log.warn("health check failed: {}", e.toString());
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        live.close();
+        scheduler.shutdownNow();
+        store.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mos.cli;
+
+import dev.mos.config.LoadedConfig;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "stdio", mixinStandardHelpOptions = true,
+        description = "Serve MCP over stdin/stdout (for: claude mcp add mos -- /path/to/mos stdio). Only MCP "
+                + "messages are written to stdout; logs go to stderr. Exits when stdin closes.")
+final class StdioCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        // Claim stdout for MCP before anything can print to it; stray prints land on stderr instead.
+        OutputStream mcpOut = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+
+        LoadedConfig loaded = options.load(Map.of());
+        if (loaded == null) {
+            return 1;
+        }
+        Logging.apply(loaded.config().logging());
+        loaded.warnings().forEach(w -> LoggerFactory.getLogger("mos.config").warn(w));
+
+        ServerAssembly assembly = new ServerAssembly(loaded.config(), Clock.systemUTC(), "stdio");
+        StdioTraffic traffic = new StdioTraffic(loaded.config().server().shutdownTimeoutMs());
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(assembly.mcpJson,
+                traffic.watch(new FileInputStream(FileDescriptor.in)), traffic.watch(mcpOut));
+        McpSyncServer mcp = assembly.mcpServers.stdio(transport);
+        assembly.startHousekeeping();
+        assembly.lifecycle.serving();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            assembly.lifecycle.draining();
+            assembly.live.close();
+            try {
+                mcp.close();
+            } catch (RuntimeException ignored) {
+                // the client is gone; there is nobody left to tell
+            }
+            assembly.close();
+        }, "mos-shutdown"));
+
+        traffic.awaitInputEndAndAnswers();
+        return 0;
+    }
+}

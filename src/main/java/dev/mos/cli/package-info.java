@@ -1,0 +1,2 @@
+/** The command line: parse, load and validate config, wire the server by hand, run, shut down cleanly. */
+package dev.mos.cli;

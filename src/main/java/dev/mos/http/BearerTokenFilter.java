@@ -1,0 +1,66 @@
+package dev.mos.http;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * Requires "Authorization: Bearer &lt;token&gt;" on everything but the health probes when tokens are configured.
+ * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}: constant time, and no length leak.
+ */
+final class BearerTokenFilter extends HttpFilter {
+
+    private final List<byte[]> tokenDigests;
+    private final JsonResponses json;
+
+    BearerTokenFilter(List<String> tokens, JsonResponses json) {
+        this.tokenDigests = tokens.stream().map(BearerTokenFilter::digest).toList();
+        this.json = json;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = request.getRequestURI();
+        if (tokenDigests.isEmpty() || path.equals("/health") || path.startsWith("/health/")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            reject(response, "missing bearer token: send 'Authorization: Bearer <token>' (MCP_AUTH_TOKEN)",
+                    "invalid_request");
+            return;
+        }
+        byte[] presented = digest(header.substring(7).trim());
+        boolean match = false;
+        for (byte[] expected : tokenDigests) {
+            match |= MessageDigest.isEqual(expected, presented);
+        }
+        if (!match) {
+            reject(response, "invalid bearer token", "invalid_token");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private void reject(HttpServletResponse response, String message, String error) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"mos\", error=\"" + error + "\"");
+        json.error(response, HttpServletResponse.SC_UNAUTHORIZED, message);
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

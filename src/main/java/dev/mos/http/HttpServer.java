@@ -1,0 +1,95 @@
+package dev.mos.http;
+
+import dev.mos.config.MosConfig;
+import dev.mos.health.HealthMonitor;
+import dev.mos.health.Lifecycle;
+import dev.mos.mcp.ToolInvoker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Embedded Jetty with every route MOS serves over HTTP. */
+public final class HttpServer {
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
+            ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
+            JsonMapper mapper) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("mos-http");
+        server = new Server(threads);
+        server.setStopTimeout(config.shutdownTimeoutMs());
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        server.setErrorHandler(errors);
+
+        connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        JsonResponses json = new JsonResponses(mapper);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        org.eclipse.jetty.ee10.servlet.ErrorHandler contextErrors = new org.eclipse.jetty.ee10.servlet.ErrorHandler();
+        contextErrors.setShowStacks(false);
+        context.setErrorHandler(contextErrors);
+
+        EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+        context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", requests);
+        context.addFilter(new FilterHolder(new BearerTokenFilter(config.authTokens(), json)), "/*", requests);
+        FilterHolder mcpFilter = new FilterHolder(new McpEndpointFilter(invoker, securityValidator(config),
+                config.maxRequestBytes(), json));
+        mcpFilter.setAsyncSupported(true);
+        context.addFilter(mcpFilter, "/mcp", requests);
+
+        ServletHolder mcp = new ServletHolder("mcp", mcpTransport);
+        mcp.setAsyncSupported(true);
+        context.addServlet(mcp, "/mcp");
+        ServletHolder healthServlet = new ServletHolder("health", new HealthServlet(health, lifecycle, json));
+        context.addServlet(healthServlet, "/health");
+        context.addServlet(healthServlet, "/health/*");
+        context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+        context.addServlet(new ServletHolder("root", new RootServlet(json)), "/");
+
+        server.setHandler(new GracefulHandler(context));
+    }
+
+    /** The SDK's validator: localhost origins on any port plus the configured ones; anything else gets 403. */
+    static DefaultServerTransportSecurityValidator securityValidator(MosConfig.Server config) {
+        List<String> origins = new ArrayList<>(List.of("http://localhost:*", "https://localhost:*",
+                "http://127.0.0.1:*", "https://127.0.0.1:*", "http://[::1]:*", "https://[::1]:*"));
+        origins.addAll(config.allowedOrigins());
+        return DefaultServerTransportSecurityValidator.builder().allowedOrigins(origins).build();
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Stops accepting, lets in-flight requests finish within server.shutdownTimeoutMs, then stops. */
+    public void stop() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.mos.http;
+
+import dev.mos.mcp.ProgressSink;
+import dev.mos.mcp.ToolInvoker;
+import dev.mos.mcp.ToolResult;
+import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
+import io.modelcontextprotocol.server.transport.ServerTransportSecurityValidator;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * In front of the SDK's /mcp servlet: bounds request bodies (413), serves the seed's plain
+ * {"method": tool, "params": {...}} form as a direct tool call (validating Origin the same way the SDK does),
+ * passes real JSON-RPC through untouched, and strips stack traces from the SDK's error bodies.
+ */
+final class McpEndpointFilter extends HttpFilter {
+
+    private final ToolInvoker invoker;
+    private final ServerTransportSecurityValidator security;
+    private final long maxBodyBytes;
+    private final JsonResponses json;
+
+    McpEndpointFilter(ToolInvoker invoker, ServerTransportSecurityValidator security, long maxBodyBytes,
+            JsonResponses json) {
+        this.invoker = invoker;
+        this.security = security;
+        this.maxBodyBytes = maxBodyBytes;
+        this.json = json;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest forward = request;
+        if ("POST".equals(request.getMethod())) {
+            byte[] body = readBounded(request);
+            if (body == null) {
+                json.error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                        "request body exceeds server.maxRequestBytes (" + maxBodyBytes + " bytes)");
+                return;
+            }
+            JsonNode parsed = parseObject(body);
+            if (parsed != null && !parsed.has("jsonrpc") && parsed.has("method")) {
+                directCall(request, response, parsed);
+                return;
+            }
+            forward = new CachedBodyRequest(request, body);
+        }
+        ErrorBodySanitizer sanitizer = new ErrorBodySanitizer(response);
+        chain.doFilter(forward, sanitizer);
+        sanitizer.finish(json.mapper());
+    }
+
+    private byte[] readBounded(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (InputStream in = request.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                if (out.size() > maxBodyBytes) {
+                    return null;
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private JsonNode parseObject(byte[] body) {
+        try {
+            JsonNode node = json.mapper().readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (JacksonException e) {
+            return null; // not ours to judge: the SDK answers malformed JSON-RPC itself
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void directCall(HttpServletRequest request, HttpServletResponse response, JsonNode call)
+            throws IOException {
+        try {
+            security.validateHeaders(headers(request));
+        } catch (ServerTransportSecurityException e) {
+            json.error(response, e.getStatusCode(), e.getMessage());
+            return;
+        }
+        JsonNode method = call.get("method");
+        if (!method.isString()) {
+            json.error(response, HttpServletResponse.SC_BAD_REQUEST, "method must be a tool name (a string)");
+            return;
+        }
+        JsonNode params = call.get("params");
+        if (params != null && !params.isNull() && !params.isObject()) {
+            json.error(response, HttpServletResponse.SC_BAD_REQUEST, "params must be an object");
+            return;
+        }
+        Map<String, Object> arguments = params == null || params.isNull() ? Map.of()
+                : json.mapper().convertValue(params, Map.class);
+        String tool = method.stringValue();
+        boolean known = invoker.tools().stream().anyMatch(t -> t.name().equals(tool));
+        ToolResult result = invoker.invoke(tool, arguments, ProgressSink.NONE);
+        if (result.isError()) {
+            json.error(response, known ? HttpServletResponse.SC_BAD_REQUEST : HttpServletResponse.SC_NOT_FOUND,
+                    result.text());
+        } else {
+            json.write(response, HttpServletResponse.SC_OK, result.structured());
+        }
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest request) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, Collections.list(request.getHeaders(name)));
+        }
+        return headers;
+    }
+}

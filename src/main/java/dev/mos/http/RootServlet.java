@@ -1,0 +1,32 @@
+package dev.mos.http;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** "/" says what this server is and where its endpoints are; anything else unknown is a JSON 404. */
+final class RootServlet extends HttpServlet {
+
+    private final JsonResponses json;
+
+    RootServlet(JsonResponses json) {
+        this.json = json;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"/".equals(request.getRequestURI())) {
+            json.error(response, 404, "no such endpoint: " + request.getMethod() + " " + request.getRequestURI());
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "MOS - MCP Observability Server");
+        body.put("endpoints", List.of("POST/GET/DELETE /mcp (MCP Streamable HTTP; or {\"method\": tool, \"params\": {}})",
+                "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics"));
+        json.write(response, 200, body);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mos.mcp;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import java.time.Duration;
+import java.util.List;
+
+/** Builds the MCP SDK server over a transport, exposing every tool through the shared {@link ToolInvoker}. */
+public final class McpServerFactory {
+
+    static final String INSTRUCTIONS = "MOS records and shows what coding agents do. Log activity with log_event "
+            + "(start and end events sharing a correlation_id become one operation). Read it with "
+            + "get_activity_tree, stream_activity, export_session, list_sessions and get_tool_analytics; "
+            + "session_id \"latest\" means the most recently active session.";
+
+    private final ToolInvoker invoker;
+    private final McpJsonMapper mapper;
+    private final String serverName;
+    private final String serverVersion;
+
+    public McpServerFactory(ToolInvoker invoker, McpJsonMapper mapper, String serverName, String serverVersion) {
+        this.invoker = invoker;
+        this.mapper = mapper;
+        this.serverName = serverName;
+        this.serverVersion = serverVersion;
+    }
+
+    public McpSyncServer stdio(McpServerTransportProvider transport) {
+        return configure(McpServer.sync(transport)).build();
+    }
+
+    public McpSyncServer streamable(McpStreamableServerTransportProvider transport) {
+        return configure(McpServer.sync(transport)).build();
+    }
+
+    private <S extends McpServer.SyncSpecification<S>> McpServer.SyncSpecification<S> configure(
+            McpServer.SyncSpecification<S> spec) {
+        return spec.serverInfo(serverName, serverVersion)
+                .instructions(INSTRUCTIONS)
+                .jsonMapper(mapper)
+                // Our tools validate their own arguments so that MCP and the plain HTTP form give the same
+                // messages, naming the parameter and the rule.
+                .validateToolInputs(false)
+                .requestTimeout(Duration.ofMinutes(2))
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .tools(specifications());
+    }
+
+    private List<SyncToolSpecification> specifications() {
+        return invoker.tools().stream().map(this::specification).toList();
+    }
+
+    private SyncToolSpecification specification(McpTool tool) {
+        McpSchema.Tool definition = McpSchema.Tool.builder()
+                .name(tool.name())
+                .description(tool.description())
+                .inputSchema(mapper, tool.inputSchema())
+                .outputSchema(mapper, tool.outputSchema())
+                .annotations(new McpSchema.ToolAnnotations(tool.name(), tool.readOnly(), false, tool.readOnly(),
+                        false, null))
+                .build();
+        return SyncToolSpecification.builder().tool(definition).callHandler((exchange, request) -> {
+            Object token = request.progressToken();
+            ProgressSink progress = token == null ? ProgressSink.NONE : (value, message) ->
+                    exchange.progressNotification(new McpSchema.ProgressNotification(token, value, null, message));
+            ToolResult result = invoker.invoke(tool.name(), request.arguments(), progress);
+            return McpSchema.CallToolResult.builder()
+                    .addTextContent(result.text())
+                    .structuredContent(result.structured())
+                    .isError(result.isError())
+                    .build();
+        }).build();
+    }
+}

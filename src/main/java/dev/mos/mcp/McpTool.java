@@ -1,0 +1,24 @@
+package dev.mos.mcp;
+
+import java.util.Set;
+
+/** One MCP tool: its description, schemas, annotations and handler. */
+public interface McpTool {
+
+    String name();
+
+    String description();
+
+    /** JSON Schema of the arguments. */
+    String inputSchema();
+
+    /** JSON Schema of {@code structuredContent} on success. */
+    String outputSchema();
+
+    /** Parameter names accepted; anything else is refused with the list. */
+    Set<String> parameters();
+
+    boolean readOnly();
+
+    ToolResult call(ToolArguments args, ProgressSink progress);
+}

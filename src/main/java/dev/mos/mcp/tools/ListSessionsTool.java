@@ -1,0 +1,93 @@
+package dev.mos.mcp.tools;
+
+import dev.mos.mcp.InvalidArgumentException;
+import dev.mos.mcp.McpTool;
+import dev.mos.mcp.ProgressSink;
+import dev.mos.mcp.ToolArguments;
+import dev.mos.mcp.ToolResult;
+import dev.mos.model.SessionStatus;
+import dev.mos.query.Durations;
+import dev.mos.query.QueryService;
+import dev.mos.query.SessionJson;
+import dev.mos.query.SessionView;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** list_sessions: the sessions, most recently active first. */
+public final class ListSessionsTool implements McpTool {
+
+    private final QueryService query;
+
+    public ListSessionsTool(QueryService query) {
+        this.query = query;
+    }
+
+    @Override
+    public String name() {
+        return "list_sessions";
+    }
+
+    @Override
+    public String description() {
+        return "List sessions, most recently active first, with status, event counts and metrics. "
+                + "Filter by status (active, completed, failed).";
+    }
+
+    @Override
+    public String inputSchema() {
+        return """
+                {"type": "object", "properties": {
+                  "status": {"type": "string", "enum": ["active", "completed", "failed"]},
+                  "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}}}
+                """;
+    }
+
+    @Override
+    public String outputSchema() {
+        return """
+                {"type": "object", "required": ["sessions", "total"], "properties": {
+                  "sessions": {"type": "array", "items": %s}, "total": {"type": "integer"}}}
+                """.formatted(Schemas.SESSION_SUMMARY);
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return Set.of("status", "limit");
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    public ToolResult call(ToolArguments args, ProgressSink progress) {
+        String statusText = args.string("status", null);
+        Optional<SessionStatus> status = Optional.empty();
+        if (statusText != null) {
+            status = Optional.of(SessionStatus.fromWire(statusText).orElseThrow(() ->
+                    new InvalidArgumentException("status must be one of active, completed, failed, got \""
+                            + statusText + "\"")));
+        }
+        int limit = (int) args.integer("limit", 20, 1, 1000);
+        List<SessionView> views = query.list(status, limit);
+        long now = query.nowMs();
+        List<Map<String, Object>> sessions = new ArrayList<>();
+        StringBuilder text = new StringBuilder(views.size() + " of " + query.sessionCount() + " sessions\n");
+        for (SessionView v : views) {
+            sessions.add(SessionJson.summary(v, now));
+            text.append("- ").append(v.info().sessionId()).append(" · ").append(v.status().wireName()).append(" · ")
+                    .append(v.info().retainedEvents()).append(" events · ").append(v.metrics().toolCalls())
+                    .append(" tool calls · ").append(v.metrics().errors()).append(" errors · last activity ")
+                    .append(Durations.iso(v.info().lastActivityMs())).append('\n');
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sessions", sessions);
+        out.put("total", query.sessionCount());
+        return ToolResult.ok(text.toString(), out);
+    }
+}
