@@ -78,6 +78,21 @@ class QueryServiceTest {
     }
 
     @Test
+    void aSessionRecreatedUnderTheSameIdIsNotServedItsPredecessorsTree() {
+        fx.send("s", "tool_pre_call", "a", null, "Read", 0);
+        fx.send("s", "tool_post_call", "a", null, null, 10);
+        assertThat(fx.query.view("s").tree().flatten()).extracting(n -> n.name()).containsExactly("Read");
+
+        fx.store.delete("s");
+        fx.clock.advance(1_000);
+        fx.send("s", "tool_pre_call", "b", null, "Bash", 2_000);
+        fx.send("s", "tool_post_call", "b", null, null, 2_010);
+
+        // same id, same last sequence, nothing dropped: only the content differs
+        assertThat(fx.query.view("s").tree().flatten()).extracting(n -> n.name()).containsExactly("Bash");
+    }
+
+    @Test
     void viewCarriesMetrics() {
         fx.demoSession("s1");
 
