@@ -28,7 +28,7 @@ public final class TreeBuilder {
         Map<Long, Span> byEventId = new HashMap<>(events.size() * 2);
         Map<String, ArrayDeque<Span>> openByName = new HashMap<>();
         List<Span> spans = new ArrayList<>();
-        Span innermostOpenTask = null;
+        ArrayDeque<Span> openTasks = new ArrayDeque<>(); // innermost last
         long lastSequence = 0;
 
         for (Event event : events) {
@@ -54,7 +54,7 @@ public final class TreeBuilder {
                     spans.add(span);
                 }
             } else {
-                Span parent = event.parentId() == null ? innermostOpenTask : null;
+                Span parent = event.parentId() == null ? openTasks.peekLast() : null;
                 span = parent != null && parent.end == null ? parent : new Span("e:" + event.id(), event);
                 if (span != parent) {
                     spans.add(span);
@@ -63,7 +63,13 @@ public final class TreeBuilder {
             span.add(event);
             byEventId.put(event.id(), span);
             if (span.kind == OperationKind.TASK) {
-                innermostOpenTask = span.end == null ? span : innermostOpenTask == span ? null : innermostOpenTask;
+                // when an inner task ends, progress goes back to the task that encloses it
+                if (span.end != null) {
+                    openTasks.remove(span);
+                } else if (openTasks.peekLast() != span) {
+                    openTasks.remove(span);
+                    openTasks.addLast(span);
+                }
             }
         }
 

@@ -63,7 +63,8 @@ public final class QueryService {
     }
 
     public ActivityTree tree(SessionInfo info) {
-        ActivityTree cached = cache.get(info.sessionId(), info.lastSequence(), info.droppedEvents());
+        ActivityTree cached = cache.get(info.sessionId(), info.createdMs(), info.lastSequence(),
+                info.droppedEvents());
         if (cached != null) {
             return cached;
         }
@@ -73,7 +74,7 @@ public final class QueryService {
         long dropped = Math.max(info.droppedEvents(), events.isEmpty() ? 0 : events.getFirst().sequence() - 1);
         ActivityTree tree = TreeBuilder.build(info.sessionId(), events, dropped);
         metrics.treeBuilt(System.nanoTime() - started);
-        cache.put(info.sessionId(), lastSequence, dropped, tree);
+        cache.put(info.sessionId(), info.createdMs(), lastSequence, dropped, tree);
         return tree;
     }
 

@@ -5,12 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The most recently used trees, valid while their session's last sequence and dropped count are unchanged. Small
- * on purpose: trees are cheap to rebuild and the store is the memory budget's main tenant.
+ * The most recently used trees, valid while their session's creation time, last sequence and dropped count are
+ * unchanged (the creation time tells a session apart from an earlier one under the same id). Small on purpose: trees are cheap to rebuild and the store is the memory budget's main tenant.
  */
 final class TreeCache {
 
-    private record Cached(long lastSequence, long dropped, ActivityTree tree) {
+    private record Cached(long createdMs, long lastSequence, long dropped, ActivityTree tree) {
     }
 
     private final int capacity;
@@ -26,15 +26,16 @@ final class TreeCache {
         };
     }
 
-    synchronized ActivityTree get(String sessionId, long lastSequence, long dropped) {
+    synchronized ActivityTree get(String sessionId, long createdMs, long lastSequence, long dropped) {
         Cached entry = entries.get(sessionId);
-        return entry != null && entry.lastSequence == lastSequence && entry.dropped == dropped ? entry.tree : null;
+        return entry != null && entry.createdMs == createdMs && entry.lastSequence == lastSequence
+                && entry.dropped == dropped ? entry.tree : null;
     }
 
-    synchronized void put(String sessionId, long lastSequence, long dropped, ActivityTree tree) {
+    synchronized void put(String sessionId, long createdMs, long lastSequence, long dropped, ActivityTree tree) {
         Cached current = entries.get(sessionId);
-        if (current == null || current.lastSequence <= lastSequence) {
-            entries.put(sessionId, new Cached(lastSequence, dropped, tree));
+        if (current == null || current.createdMs != createdMs || current.lastSequence <= lastSequence) {
+            entries.put(sessionId, new Cached(createdMs, lastSequence, dropped, tree));
         }
     }
 

@@ -1,0 +1,424 @@
+package dev.mos.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mos.MutableClock;
+import dev.mos.model.DisplaySettings;
+import dev.mos.model.Event;
+import dev.mos.model.EventStatus;
+import dev.mos.model.EventType;
+import dev.mos.model.NewEvent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link SessionStore} backend must show. A backend's test extends this class and says how
+ * to create a store; every test gets a fresh one with a clock the test moves by hand.
+ */
+public abstract class SessionStoreContract {
+
+    protected static final long T0 = 1_764_000_000_000L;
+    private static final StoreLimits ROOMY = new StoreLimits(10_000, 512L * 1024 * 1024);
+
+    protected final MutableClock clock = new MutableClock(T0);
+    private final List<SessionStore> opened = new ArrayList<>();
+
+    protected abstract SessionStore createStore(StoreLimits limits, Clock clock);
+
+    private SessionStore store(StoreLimits limits) {
+        SessionStore store = createStore(limits, clock);
+        opened.add(store);
+        return store;
+    }
+
+    private SessionStore store() {
+        return store(ROOMY);
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(SessionStore::close);
+    }
+
+    protected static NewEvent event(String sessionId, String name) {
+        return event(sessionId, name, null);
+    }
+
+    protected static NewEvent event(String sessionId, String name, String description) {
+        return new NewEvent(sessionId, EventType.TOOL_PRE_CALL, EventStatus.STARTED, T0, null, null, null, name,
+                description, null, null);
+    }
+
+    private static List<Long> sequences(List<Event> events) {
+        return events.stream().map(Event::sequence).toList();
+    }
+
+    @Test
+    void appendAssignsPerSessionSequencesFromOneAndUniqueIds() {
+        SessionStore store = store();
+
+        Event a1 = store.append(event("a", "Read"));
+        Event a2 = store.append(event("a", "Bash"));
+        Event b1 = store.append(event("b", "Read"));
+        Event a3 = store.append(event("a", "Grep"));
+
+        assertThat(List.of(a1.sequence(), a2.sequence(), a3.sequence())).containsExactly(1L, 2L, 3L);
+        assertThat(b1.sequence()).isEqualTo(1L);
+        assertThat(Set.of(a1.id(), a2.id(), a3.id(), b1.id())).hasSize(4);
+        assertThat(Set.of(a1.externalId(), a2.externalId(), a3.externalId(), b1.externalId())).hasSize(4);
+        assertThat(a2.sessionId()).isEqualTo("a");
+        assertThat(a2.name()).isEqualTo("Bash");
+        assertThat(store.events("a")).containsExactly(a1, a2, a3);
+        assertThat(store.events("b")).containsExactly(b1);
+    }
+
+    @Test
+    void sessionInfoReflectsCreationActivityAndSequences() {
+        SessionStore store = store();
+        store.append(event("a", "x"));
+        clock.advance(1_000);
+        store.append(event("a", "y"));
+
+        SessionInfo info = store.session("a").orElseThrow();
+
+        assertThat(info.sessionId()).isEqualTo("a");
+        assertThat(info.createdMs()).isEqualTo(T0);
+        assertThat(info.lastActivityMs()).isEqualTo(T0 + 1_000);
+        assertThat(info.retainedEvents()).isEqualTo(2);
+        assertThat(info.droppedEvents()).isZero();
+        assertThat(info.firstSequence()).isEqualTo(1);
+        assertThat(info.lastSequence()).isEqualTo(2);
+        assertThat(info.displaySettings()).isEqualTo(DisplaySettings.DEFAULTS);
+        assertThat(store.session("unknown")).isEmpty();
+    }
+
+    @Test
+    void unknownSessionsReadAsEmpty() {
+        SessionStore store = store();
+        store.append(event("a", "x"));
+
+        assertThat(store.events("nope")).isEmpty();
+        assertThat(store.recentEvents("nope", 5)).isEmpty();
+        EventPage page = store.eventsAfter("nope", 0, 10);
+        assertThat(page.events()).isEmpty();
+        assertThat(page.more()).isFalse();
+        assertThat(page.missed()).isZero();
+    }
+
+    @Test
+    void sessionsAreListedMostRecentlyActiveFirst() {
+        SessionStore store = store();
+        store.append(event("a", "x"));
+        clock.advance(10);
+        store.append(event("b", "x"));
+        clock.advance(10);
+        store.append(event("c", "x"));
+        clock.advance(10);
+        store.append(event("a", "y"));
+
+        assertThat(store.sessions()).extracting(SessionInfo::sessionId).containsExactly("a", "c", "b");
+        assertThat(store.latestSessionId()).contains("a");
+    }
+
+    @Test
+    void latestSessionIdFollowsActivityAndSurvivesDeletionOfTheLatest() {
+        SessionStore store = store();
+        assertThat(store.latestSessionId()).isEmpty();
+
+        store.append(event("a", "x"));
+        clock.advance(10);
+        store.append(event("b", "x"));
+        assertThat(store.latestSessionId()).contains("b");
+
+        clock.advance(10);
+        store.append(event("a", "y"));
+        assertThat(store.latestSessionId()).contains("a");
+
+        assertThat(store.delete("a")).isTrue();
+        assertThat(store.latestSessionId()).contains("b");
+        assertThat(store.delete("b")).isTrue();
+        assertThat(store.latestSessionId()).isEmpty();
+    }
+
+    @Test
+    void eventsAfterZeroReturnsFromTheStartAndLimitSetsMore() {
+        SessionStore store = store();
+        for (int i = 0; i < 5; i++) {
+            store.append(event("s", "e" + i));
+        }
+
+        EventPage all = store.eventsAfter("s", 0, 100);
+        assertThat(sequences(all.events())).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(all.more()).isFalse();
+        assertThat(all.missed()).isZero();
+        assertThat(all.lastSequence()).isEqualTo(5);
+
+        EventPage first = store.eventsAfter("s", 0, 2);
+        assertThat(sequences(first.events())).containsExactly(1L, 2L);
+        assertThat(first.more()).isTrue();
+        assertThat(first.nextCursor(0)).isEqualTo(2);
+
+        EventPage second = store.eventsAfter("s", first.nextCursor(0), 2);
+        assertThat(sequences(second.events())).containsExactly(3L, 4L);
+        assertThat(second.more()).isTrue();
+
+        EventPage third = store.eventsAfter("s", second.nextCursor(2), 2);
+        assertThat(sequences(third.events())).containsExactly(5L);
+        assertThat(third.more()).isFalse();
+
+        EventPage caughtUp = store.eventsAfter("s", 5, 2);
+        assertThat(caughtUp.events()).isEmpty();
+        assertThat(caughtUp.more()).isFalse();
+        assertThat(caughtUp.missed()).isZero();
+        assertThat(caughtUp.nextCursor(5)).isEqualTo(5);
+    }
+
+    @Test
+    void eventsAfterCountsEventsDroppedBeforeTheFirstReturned() {
+        SessionStore store = store(new StoreLimits(3, ROOMY.maxBytes()));
+        for (int i = 0; i < 5; i++) {
+            store.append(event("s", "e" + i));
+        }
+
+        EventPage fromStart = store.eventsAfter("s", 0, 10);
+        assertThat(sequences(fromStart.events())).containsExactly(3L, 4L, 5L);
+        assertThat(fromStart.missed()).isEqualTo(2);
+
+        EventPage fromOne = store.eventsAfter("s", 1, 1);
+        assertThat(sequences(fromOne.events())).containsExactly(3L);
+        assertThat(fromOne.missed()).isEqualTo(1);
+        assertThat(fromOne.more()).isTrue();
+
+        EventPage fromRetained = store.eventsAfter("s", 3, 10);
+        assertThat(sequences(fromRetained.events())).containsExactly(4L, 5L);
+        assertThat(fromRetained.missed()).isZero();
+    }
+
+    @Test
+    void recentEventsReturnsTheNewestInOrder() {
+        SessionStore store = store();
+        for (int i = 0; i < 5; i++) {
+            store.append(event("s", "e" + i));
+        }
+
+        assertThat(sequences(store.recentEvents("s", 2))).containsExactly(4L, 5L);
+        assertThat(sequences(store.recentEvents("s", 50))).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(store.recentEvents("s", 0)).isEmpty();
+    }
+
+    @Test
+    void maxEventsPerSessionDropsTheOldestAndCountsThem() {
+        SessionStore store = store(new StoreLimits(3, ROOMY.maxBytes()));
+        for (int i = 0; i < 5; i++) {
+            store.append(event("s", "e" + i));
+        }
+        store.append(event("other", "x"));
+
+        assertThat(store.events("s")).extracting(Event::name).containsExactly("e2", "e3", "e4");
+        SessionInfo info = store.session("s").orElseThrow();
+        assertThat(info.retainedEvents()).isEqualTo(3);
+        assertThat(info.droppedEvents()).isEqualTo(2);
+        assertThat(info.firstSequence()).isEqualTo(3);
+        assertThat(info.lastSequence()).isEqualTo(5);
+        assertThat(store.session("other").orElseThrow().droppedEvents()).isZero();
+
+        StoreStats stats = store.stats();
+        assertThat(stats.droppedEvents()).isEqualTo(2);
+        assertThat(stats.retainedEvents()).isEqualTo(4);
+        assertThat(stats.sessions()).isEqualTo(2);
+    }
+
+    @Test
+    void configureDisplayPersistsAndRefusesUnknownSessions() {
+        SessionStore store = store();
+        store.append(event("s", "x"));
+        DisplaySettings custom = new DisplaySettings(false, true, 1_500L, 4, false);
+
+        assertThat(store.configureDisplay("s", custom)).isTrue();
+        assertThat(store.session("s").orElseThrow().displaySettings()).isEqualTo(custom);
+        store.append(event("s", "y"));
+        assertThat(store.session("s").orElseThrow().displaySettings()).isEqualTo(custom);
+
+        assertThat(store.configureDisplay("unknown", custom)).isFalse();
+        assertThat(store.session("unknown")).isEmpty();
+    }
+
+    @Test
+    void expireInactiveBeforeRemovesOnlyStaleSessions() {
+        SessionStore store = store();
+        store.append(event("old", "x"));
+        clock.advance(5_000);
+        store.append(event("fresh", "x"));
+        clock.advance(5_000);
+        store.append(event("newest", "x"));
+
+        int expired = store.expireInactiveBefore(T0 + 5_000);
+
+        assertThat(expired).isEqualTo(1);
+        assertThat(store.session("old")).isEmpty();
+        assertThat(store.events("old")).isEmpty();
+        assertThat(store.session("fresh")).isPresent();
+        assertThat(store.session("newest")).isPresent();
+        assertThat(store.sessions()).extracting(SessionInfo::sessionId).containsExactly("newest", "fresh");
+        assertThat(store.stats().expiredSessions()).isEqualTo(1);
+        assertThat(store.stats().sessions()).isEqualTo(2);
+        assertThat(store.stats().retainedEvents()).isEqualTo(2);
+
+        assertThat(store.expireInactiveBefore(T0)).isZero();
+        assertThat(store.stats().expiredSessions()).isEqualTo(1);
+    }
+
+    @Test
+    void deleteRemovesTheSessionAndItsAccounting() {
+        SessionStore store = store();
+        store.append(event("a", "x", "some description"));
+        store.append(event("a", "y"));
+        store.append(event("b", "x"));
+        long bytesWithA = store.stats().estimatedBytes();
+
+        assertThat(store.delete("a")).isTrue();
+        assertThat(store.delete("a")).isFalse();
+        assertThat(store.delete("never")).isFalse();
+
+        assertThat(store.session("a")).isEmpty();
+        assertThat(store.events("a")).isEmpty();
+        assertThat(store.sessions()).extracting(SessionInfo::sessionId).containsExactly("b");
+        StoreStats stats = store.stats();
+        assertThat(stats.sessions()).isEqualTo(1);
+        assertThat(stats.retainedEvents()).isEqualTo(1);
+        assertThat(stats.estimatedBytes()).isPositive().isLessThan(bytesWithA);
+
+        assertThat(store.delete("b")).isTrue();
+        assertThat(store.stats().estimatedBytes()).isZero();
+        assertThat(store.stats().retainedEvents()).isZero();
+    }
+
+    @Test
+    void aDeletedSessionStartsAfreshWhenWrittenAgain() {
+        SessionStore store = store();
+        store.append(event("a", "x"));
+        store.append(event("a", "y"));
+        store.delete("a");
+        clock.advance(100);
+
+        Event again = store.append(event("a", "z"));
+
+        assertThat(again.sequence()).isEqualTo(1);
+        assertThat(store.events("a")).containsExactly(again);
+        assertThat(store.session("a").orElseThrow().createdMs()).isEqualTo(T0 + 100);
+    }
+
+    @Test
+    void byteBudgetEvictsLeastRecentlyActiveWholeSessions() {
+        String big = "x".repeat(2_000);
+        // room for roughly ten such events
+        SessionStore store = store(new StoreLimits(1_000, 21_000));
+        for (String session : List.of("a", "b", "c")) {
+            for (int i = 0; i < 3; i++) {
+                store.append(event(session, "op", big));
+            }
+            clock.advance(1_000);
+        }
+        // touching "a" makes "b" the least recently active
+        store.append(event("a", "op", "small"));
+        clock.advance(1_000);
+        assertThat(store.stats().evictedSessions()).isZero();
+        assertThat(store.stats().sessions()).isEqualTo(3);
+
+        store.append(event("d", "op", big));
+        store.append(event("d", "op", big));
+
+        assertThat(store.session("b")).as("least recently active session evicted").isEmpty();
+        assertThat(store.events("b")).isEmpty();
+        assertThat(store.session("d")).as("the session being written is kept").isPresent();
+        assertThat(store.events("d")).hasSize(2);
+        assertThat(store.session("a")).as("recently touched session kept").isPresent();
+        assertThat(store.events("a")).hasSize(4);
+        StoreStats stats = store.stats();
+        long missing = List.of("a", "b", "c", "d").stream().filter(s -> store.session(s).isEmpty()).count();
+        assertThat(stats.evictedSessions()).isEqualTo(missing).isPositive();
+        assertThat(stats.sessions()).isEqualTo(4 - (int) missing);
+        assertThat(stats.estimatedBytes()).isLessThanOrEqualTo(stats.budgetBytes());
+        assertThat(stats.budgetBytes()).isEqualTo(21_000);
+    }
+
+    @Test
+    void byteBudgetNeverEvictsTheSessionBeingWritten() {
+        String big = "x".repeat(2_000);
+        SessionStore store = store(new StoreLimits(1_000, 10_000));
+        for (int i = 0; i < 12; i++) {
+            store.append(event("solo", "op", big));
+            clock.advance(1);
+        }
+
+        assertThat(store.session("solo")).isPresent();
+        assertThat(store.events("solo")).hasSize(12);
+        assertThat(store.stats().evictedSessions()).isZero();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void concurrentAppendsToOneSessionGiveContiguousSequencesWithoutLoss() throws Exception {
+        SessionStore store = store();
+        int threads = 8;
+        int perThread = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<List<Event>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    List<Event> mine = new ArrayList<>(perThread);
+                    for (int i = 0; i < perThread; i++) {
+                        mine.add(store.append(event("shared", "t" + thread + "-" + i)));
+                        if (i % 50 == 0) {
+                            store.append(event("side-" + thread, "x"));
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            go.countDown();
+            Set<Long> ids = new HashSet<>();
+            Set<Long> returnedSequences = new HashSet<>();
+            for (Future<List<Event>> f : futures) {
+                List<Event> mine = f.get(15, TimeUnit.SECONDS);
+                // each thread sees its own appends in increasing order
+                assertThat(sequences(mine)).isSorted();
+                mine.forEach(e -> {
+                    ids.add(e.id());
+                    returnedSequences.add(e.sequence());
+                });
+            }
+            int total = threads * perThread;
+            assertThat(ids).hasSize(total);
+            assertThat(returnedSequences).hasSize(total);
+
+            List<Event> stored = store.events("shared");
+            assertThat(stored).hasSize(total);
+            for (int i = 0; i < total; i++) {
+                assertThat(stored.get(i).sequence()).isEqualTo(i + 1L);
+            }
+            assertThat(stored.stream().map(Event::name).distinct().count()).isEqualTo(total);
+            SessionInfo info = store.session("shared").orElseThrow();
+            assertThat(info.lastSequence()).isEqualTo(total);
+            assertThat(info.retainedEvents()).isEqualTo(total);
+            assertThat(store.stats().retainedEvents()).isEqualTo(total + threads * (perThread / 50));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
