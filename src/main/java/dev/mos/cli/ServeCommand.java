@@ -70,6 +70,7 @@ final class ServeCommand implements Callable<Integer> {
                 .jsonMapper(assembly.mcpJson)
                 .mcpEndpoint("/mcp")
                 .keepAliveInterval(Duration.ofSeconds(30))
+                .securityValidator(HttpServer.securityValidator(config.server()))
                 .build();
         McpSyncServer mcp = assembly.mcpServers.streamable(transport);
         HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
@@ -83,14 +84,7 @@ final class ServeCommand implements Callable<Integer> {
             assembly.close();
             return 1;
         }
-        assembly.startHousekeeping();
-        assembly.lifecycle.serving();
-        startup.info("MOS listening on http://{}:{} (MCP at /mcp, health at /health, metrics at /metrics); "
-                + "config: {}; auth: {}", config.server().host(), http.port(), loaded.source(),
-                config.server().authRequired() ? "bearer token required" : "none");
-        // Tests and scripts read the bound port from this line.
-        System.err.println("MOS_PORT=" + http.port());
-
+        Signals.exitZeroOnTermination();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             startup.info("shutting down: draining requests (up to {} ms)", config.server().shutdownTimeoutMs());
@@ -111,6 +105,14 @@ final class ServeCommand implements Callable<Integer> {
             startup.info("stopped");
             stopped.countDown();
         }, "mos-shutdown"));
+        assembly.startHousekeeping();
+        assembly.lifecycle.serving();
+        startup.info("MOS listening on http://{}:{} (MCP at /mcp, health at /health, metrics at /metrics); "
+                + "config: {}; auth: {}", config.server().host(), http.port(), loaded.source(),
+                config.server().authRequired() ? "bearer token required" : "none");
+        // Tests and scripts read the bound port from this line.
+        System.err.println("MOS_PORT=" + http.port());
+
         stopped.await();
         return 0;
     }

@@ -43,6 +43,7 @@ final class StdioCommand implements Callable<Integer> {
         McpSyncServer mcp = assembly.mcpServers.stdio(transport);
         assembly.startHousekeeping();
         assembly.lifecycle.serving();
+        Signals.exitZeroOnTermination();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             assembly.lifecycle.draining();
             assembly.live.close();

@@ -72,7 +72,7 @@ public final class HttpServer {
     }
 
     /** The SDK's validator: localhost origins on any port plus the configured ones; anything else gets 403. */
-    static DefaultServerTransportSecurityValidator securityValidator(MosConfig.Server config) {
+    public static DefaultServerTransportSecurityValidator securityValidator(MosConfig.Server config) {
         List<String> origins = new ArrayList<>(List.of("http://localhost:*", "https://localhost:*",
                 "http://127.0.0.1:*", "https://127.0.0.1:*", "http://[::1]:*", "https://[::1]:*"));
         origins.addAll(config.allowedOrigins());
