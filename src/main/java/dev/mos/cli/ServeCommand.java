@@ -3,7 +3,7 @@ package dev.mos.cli;
 import dev.mos.config.LoadedConfig;
 import dev.mos.config.MosConfig;
 import dev.mos.http.HttpServer;
-import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
                 .keepAliveInterval(Duration.ofSeconds(30))
                 .securityValidator(HttpServer.securityValidator(config.server()))
                 .build();
-        McpSyncServer mcp = assembly.mcpServers.streamable(transport);
+        McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
         HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
                 assembly.lifecycle, assembly.metrics, assembly.json);
         try {
@@ -91,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
             assembly.lifecycle.draining();
             assembly.live.close();
             try {
-                mcp.closeGracefully();
+                mcp.closeGracefully().block(Duration.ofSeconds(2));
             } catch (RuntimeException e) {
                 startup.debug("closing MCP sessions: {}", e.toString());
             }

@@ -1,7 +1,7 @@
 package dev.mos.cli;
 
 import dev.mos.config.LoadedConfig;
-import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -40,7 +40,7 @@ final class StdioCommand implements Callable<Integer> {
         StdioTraffic traffic = new StdioTraffic(loaded.config().server().shutdownTimeoutMs());
         StdioServerTransportProvider transport = new StdioServerTransportProvider(assembly.mcpJson,
                 traffic.watch(new FileInputStream(FileDescriptor.in)), traffic.watch(mcpOut));
-        McpSyncServer mcp = assembly.mcpServers.stdio(transport);
+        McpAsyncServer mcp = assembly.mcpServers.stdio(transport);
         assembly.startHousekeeping();
         assembly.lifecycle.serving();
         Signals.exitZeroOnTermination();

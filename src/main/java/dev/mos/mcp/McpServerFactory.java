@@ -1,16 +1,25 @@
 package dev.mos.mcp;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Duration;
 import java.util.List;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
-/** Builds the MCP SDK server over a transport, exposing every tool through the shared {@link ToolInvoker}. */
+/**
+ * Builds the MCP SDK server over a transport, exposing every tool through the shared {@link ToolInvoker}.
+ *
+ * <p>Tools run where the request arrives (the stdio reader, or the HTTP request's thread); only tools that may
+ * block ({@link McpTool#mayBlock()}, the long poll) move to Reactor's boundedElastic pool. The SDK's sync server
+ * would move every call there, and its stdio transport then spins under contention as those threads race to
+ * emit their responses: measured, pipelined throughput fell below the sequential one.
+ */
 public final class McpServerFactory {
 
     static final String INSTRUCTIONS = "MOS records and shows what coding agents do. Log activity with log_event "
@@ -30,16 +39,15 @@ public final class McpServerFactory {
         this.serverVersion = serverVersion;
     }
 
-    public McpSyncServer stdio(McpServerTransportProvider transport) {
-        return configure(McpServer.sync(transport)).build();
+    public McpAsyncServer stdio(McpServerTransportProvider transport) {
+        return build(McpServer.async(transport));
     }
 
-    public McpSyncServer streamable(McpStreamableServerTransportProvider transport) {
-        return configure(McpServer.sync(transport)).build();
+    public McpAsyncServer streamable(McpStreamableServerTransportProvider transport) {
+        return build(McpServer.async(transport));
     }
 
-    private <S extends McpServer.SyncSpecification<S>> McpServer.SyncSpecification<S> configure(
-            McpServer.SyncSpecification<S> spec) {
+    private McpAsyncServer build(McpServer.AsyncSpecification<?> spec) {
         return spec.serverInfo(serverName, serverVersion)
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(mapper)
@@ -48,14 +56,15 @@ public final class McpServerFactory {
                 .validateToolInputs(false)
                 .requestTimeout(Duration.ofMinutes(2))
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
-                .tools(specifications());
+                .tools(specifications())
+                .build();
     }
 
-    private List<SyncToolSpecification> specifications() {
+    private List<AsyncToolSpecification> specifications() {
         return invoker.tools().stream().map(this::specification).toList();
     }
 
-    private SyncToolSpecification specification(McpTool tool) {
+    private AsyncToolSpecification specification(McpTool tool) {
         McpSchema.Tool definition = McpSchema.Tool.builder()
                 .name(tool.name())
                 .description(tool.description())
@@ -64,16 +73,20 @@ public final class McpServerFactory {
                 .annotations(new McpSchema.ToolAnnotations(tool.name(), tool.readOnly(), false, tool.readOnly(),
                         false, null))
                 .build();
-        return SyncToolSpecification.builder().tool(definition).callHandler((exchange, request) -> {
-            Object token = request.progressToken();
-            ProgressSink progress = token == null ? ProgressSink.NONE : (value, message) ->
-                    exchange.progressNotification(new McpSchema.ProgressNotification(token, value, null, message));
-            ToolResult result = invoker.invoke(tool.name(), request.arguments(), progress);
-            return McpSchema.CallToolResult.builder()
-                    .addTextContent(result.text())
-                    .structuredContent(result.structured())
-                    .isError(result.isError())
-                    .build();
+        return AsyncToolSpecification.builder().tool(definition).callHandler((exchange, request) -> {
+            Mono<McpSchema.CallToolResult> call = Mono.fromCallable(() -> {
+                Object token = request.progressToken();
+                ProgressSink progress = token == null ? ProgressSink.NONE : (value, message) ->
+                        exchange.progressNotification(new McpSchema.ProgressNotification(token, value, null,
+                                message)).block();
+                ToolResult result = invoker.invoke(tool.name(), request.arguments(), progress);
+                return McpSchema.CallToolResult.builder()
+                        .addTextContent(result.text())
+                        .structuredContent(result.structured())
+                        .isError(result.isError())
+                        .build();
+            });
+            return tool.mayBlock() ? call.subscribeOn(Schedulers.boundedElastic()) : call;
         }).build();
     }
 }

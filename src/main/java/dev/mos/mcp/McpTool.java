@@ -21,4 +21,9 @@ public interface McpTool {
     boolean readOnly();
 
     ToolResult call(ToolArguments args, ProgressSink progress);
+
+    /** True for tools that may wait (long polls): they run on a thread that may block. */
+    default boolean mayBlock() {
+        return false;
+    }
 }

@@ -95,6 +95,11 @@ public final class StreamActivityTool implements McpTool {
     }
 
     @Override
+    public boolean mayBlock() {
+        return true;
+    }
+
+    @Override
     public ToolResult call(ToolArguments args, ProgressSink progress) {
         String format = args.choice("output_format", "claude_code_style", GetActivityTreeTool.FORMATS);
         boolean showProgress = args.bool("show_progress", true);
