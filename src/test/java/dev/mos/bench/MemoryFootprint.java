@@ -1,15 +1,18 @@
 package dev.mos.bench;
 
+import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
+import dev.mos.model.NewEvent;
 import dev.mos.store.StoreStats;
 import dev.mos.store.memory.MemorySessionStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
-import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
+import javax.management.ObjectName;
 
 /**
  * Fills a {@link MemorySessionStore} through the {@link IngestPipeline} (raw maps, as a transport hands them
@@ -19,7 +22,8 @@ import java.util.Locale;
  * <p>The byte budget is computed as the server would: 60% of health.maxMemoryMB (512 by default). Run with
  * {@code -Xmx512m} ({@code bench/run-memory.sh}). System properties: {@code footprint.sessions},
  * {@code footprint.events} (per session), {@code footprint.maxMemoryMB}, {@code footprint.histogram=true}
- * (print the top of a live class histogram via jcmd).
+ * (print the top of a live class histogram), {@code footprint.canonicalSessionIds=true} (decode, then hand the
+ * store one shared session-id String per session, which simulates the fix proposed in docs/PERFORMANCE.md).
  */
 public final class MemoryFootprint {
 
@@ -44,14 +48,27 @@ public final class MemoryFootprint {
         long baseline = usedAfterGc(memory);
         System.out.printf(Locale.ROOT, "baseline heap used after GC: %.1f MB%n", baseline / MB);
 
+        boolean canonical = Boolean.getBoolean("footprint.canonicalSessionIds");
+        System.out.println("mode: " + (canonical ? "decode, canonical session-id String per session, accept"
+                : "acceptRaw (as the server does)"));
         MemorySessionStore store = BenchEvents.store(perSession, budget);
         IngestPipeline pipeline = BenchEvents.pipeline(store);
+        EventDecoder decoder = new EventDecoder(BenchEvents.json(), Clock.systemUTC());
+        Map<String, String> sessionIds = new HashMap<>();
         long started = System.nanoTime();
         long n = 0;
         String failure = null;
         try {
             for (; n < total; n++) {
-                pipeline.acceptRaw(BenchEvents.raw(n, sessions, true), "bench");
+                if (canonical) {
+                    NewEvent e = decoder.decode(BenchEvents.raw(n, sessions, true)).event();
+                    String id = sessionIds.computeIfAbsent(e.sessionId(), k -> k);
+                    pipeline.accept(new NewEvent(id, e.type(), e.status(), e.timestamp(), e.durationMs(),
+                            e.parentId(), e.correlationId(), e.name(), e.description(), e.detailsJson(),
+                            e.displayInfo()), "bench");
+                } else {
+                    pipeline.acceptRaw(BenchEvents.raw(n, sessions, true), "bench");
+                }
                 if ((n + 1) % (total / 10) == 0) {
                     StoreStats s = store.stats();
                     System.out.printf(Locale.ROOT, "  %,11d events  heap used %6.1f MB  store estimate %6.1f MB"
@@ -72,7 +89,7 @@ public final class MemoryFootprint {
         StoreStats stats = store.stats();
         long held = used - baseline;
         System.out.println();
-        System.out.printf(Locale.ROOT, "ingested               %,d events in %.1f s (%,.0f events/s, acceptRaw, "
+        System.out.printf(Locale.ROOT, "ingested               %,d events in %.1f s (%,.0f events/s, "
                 + "incl. building the maps)%n", n, seconds, n / seconds);
         System.out.printf(Locale.ROOT, "heap used after GC     %.1f MB (%.1f MB over baseline) of %.0f MB max%n",
                 used / MB, held / MB, Runtime.getRuntime().maxMemory() / MB);
@@ -95,6 +112,7 @@ public final class MemoryFootprint {
         }
         Reference.reachabilityFence(store);
         Reference.reachabilityFence(pipeline);
+        Reference.reachabilityFence(sessionIds);
         System.exit(ok ? 0 : 1);
     }
 
@@ -111,16 +129,13 @@ public final class MemoryFootprint {
                 .map(b -> b.getName()).toList());
     }
 
-    /** The top of a live class histogram, from jcmd next to this JVM. */
+    /** The top of a live class histogram (the DiagnosticCommand MBean, as jcmd GC.class_histogram). */
     private static void histogram() throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(ProcessHandle.current().pid()),
-                "GC.class_histogram").redirectErrorStream(true).start();
+        Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
         System.out.println();
         System.out.println("live class histogram (top 20):");
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-            r.lines().limit(24).forEach(System.out::println);
-        }
-        p.waitFor();
+        String.valueOf(text).lines().limit(23).forEach(System.out::println);
     }
 }
