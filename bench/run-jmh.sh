@@ -6,7 +6,7 @@
 #   BENCH_OPTS='-Dbench.iterations=5' bench/run-jmh.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export JAVA_HOME="${JAVA_HOME:-$(./mos java-home)}"
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
 if [[ ! -f target/test-classes/META-INF/BenchmarkList ]]; then
   echo "target/test-classes/META-INF/BenchmarkList is missing: the JMH annotation processor did not run" >&2

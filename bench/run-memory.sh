@@ -4,7 +4,7 @@
 #   MEM_OPTS='-Dfootprint.histogram=true' bench/run-memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export JAVA_HOME="${JAVA_HOME:-$(./mos java-home)}"
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
 exec "$JAVA_HOME/bin/java" -Xmx512m ${MEM_OPTS:-} -cp "target/classes:target/test-classes:$(cat target/cp.txt)" \
   dev.mos.bench.MemoryFootprint "$@"

@@ -18,7 +18,12 @@ public record NewEvent(
         DisplayInfo displayInfo) {
 
     public Event stored(long id, long sequence) {
-        return new Event(id, sessionId, sequence, type, status, timestamp, durationMs, parentId, correlationId,
-                name, description, detailsJson, displayInfo);
+        return stored(sessionId, id, sequence);
+    }
+
+    /** Stores under {@code sharedSessionId}, an equal string that the store keeps once per session. */
+    public Event stored(String sharedSessionId, long id, long sequence) {
+        return new Event(id, sharedSessionId, sequence, type, status, timestamp, durationMs, parentId,
+                correlationId, name, description, detailsJson, displayInfo);
     }
 }

@@ -1,16 +1,11 @@
 package dev.mos.bench;
 
-import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
-import dev.mos.model.NewEvent;
 import dev.mos.store.StoreStats;
 import dev.mos.store.memory.MemorySessionStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
 import javax.management.ObjectName;
 
@@ -22,8 +17,7 @@ import javax.management.ObjectName;
  * <p>The byte budget is computed as the server would: 60% of health.maxMemoryMB (512 by default). Run with
  * {@code -Xmx512m} ({@code bench/run-memory.sh}). System properties: {@code footprint.sessions},
  * {@code footprint.events} (per session), {@code footprint.maxMemoryMB}, {@code footprint.histogram=true}
- * (print the top of a live class histogram), {@code footprint.canonicalSessionIds=true} (decode, then hand the
- * store one shared session-id String per session, which simulates the fix proposed in docs/PERFORMANCE.md).
+ * (print the top of a live class histogram).
  */
 public final class MemoryFootprint {
 
@@ -48,27 +42,14 @@ public final class MemoryFootprint {
         long baseline = usedAfterGc(memory);
         System.out.printf(Locale.ROOT, "baseline heap used after GC: %.1f MB%n", baseline / MB);
 
-        boolean canonical = Boolean.getBoolean("footprint.canonicalSessionIds");
-        System.out.println("mode: " + (canonical ? "decode, canonical session-id String per session, accept"
-                : "acceptRaw (as the server does)"));
         MemorySessionStore store = BenchEvents.store(perSession, budget);
         IngestPipeline pipeline = BenchEvents.pipeline(store);
-        EventDecoder decoder = new EventDecoder(BenchEvents.json(), Clock.systemUTC());
-        Map<String, String> sessionIds = new HashMap<>();
         long started = System.nanoTime();
         long n = 0;
         String failure = null;
         try {
             for (; n < total; n++) {
-                if (canonical) {
-                    NewEvent e = decoder.decode(BenchEvents.raw(n, sessions, true)).event();
-                    String id = sessionIds.computeIfAbsent(e.sessionId(), k -> k);
-                    pipeline.accept(new NewEvent(id, e.type(), e.status(), e.timestamp(), e.durationMs(),
-                            e.parentId(), e.correlationId(), e.name(), e.description(), e.detailsJson(),
-                            e.displayInfo()), "bench");
-                } else {
-                    pipeline.acceptRaw(BenchEvents.raw(n, sessions, true), "bench");
-                }
+                pipeline.acceptRaw(BenchEvents.raw(n, sessions, true), "bench");
                 if ((n + 1) % (total / 10) == 0) {
                     StoreStats s = store.stats();
                     System.out.printf(Locale.ROOT, "  %,11d events  heap used %6.1f MB  store estimate %6.1f MB"
@@ -112,7 +93,6 @@ public final class MemoryFootprint {
         }
         Reference.reachabilityFence(store);
         Reference.reachabilityFence(pipeline);
-        Reference.reachabilityFence(sessionIds);
         System.exit(ok ? 0 : 1);
     }
 

@@ -56,7 +56,7 @@ public final class MemorySessionStore implements SessionStore {
                 if (session.removed) {
                     continue; // evicted or expired between lookup and lock: start the session afresh
                 }
-                stored = event.stored(ids.incrementAndGet(), session.lastSequence + 1);
+                stored = event.stored(session.sessionId, ids.incrementAndGet(), session.lastSequence + 1);
                 session.lastSequence = stored.sequence();
                 session.lastActivityMs = clock.millis();
                 long added = estimatedBytes(stored);
@@ -99,9 +99,13 @@ public final class MemorySessionStore implements SessionStore {
                 event.displayInfo());
     }
 
-    /** A rough count of the heap an event holds; shared names count as a reference only. */
+    /**
+     * A rough count of the heap an event holds: the record, its ring slot and boxed duration, and its strings
+     * (the session id and short names are shared, so they count as references only). Checked against a heap
+     * histogram by bench/run-memory.sh.
+     */
     static long estimatedBytes(Event e) {
-        long bytes = 96 + chars(e.parentId()) + chars(e.correlationId()) + chars(e.description())
+        long bytes = 116 + chars(e.parentId()) + chars(e.correlationId()) + chars(e.description())
                 + chars(e.detailsJson());
         if (e.name() != null && e.name().length() > INTERN_MAX_LENGTH) {
             bytes += chars(e.name());
