@@ -17,10 +17,16 @@ final class Logging {
     private Logging() {
     }
 
+    /** Before the configuration is loaded: info, text, on stderr. */
+    static final MosConfig.Logging DEFAULTS = new MosConfig.Logging("info", true, "text");
+
     static void apply(MosConfig.Logging config) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            apply(context, config);
         }
+    }
+
+    static void apply(LoggerContext context, MosConfig.Logging config) {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(config.level(), Level.INFO));
         Level libraries = Level.toLevel(config.level()).isGreaterOrEqual(Level.WARN) ? Level.toLevel(config.level())

@@ -1,6 +1,5 @@
 package dev.mos.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -31,7 +30,8 @@ final class StdioTraffic {
 
     InputStream watch(InputStream in) {
         return new FilterInputStream(in) {
-            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+            private final Needle id = new Needle("\"id\"");
+            private final Needle method = new Needle("\"method\"");
 
             @Override
             public int read() throws IOException {
@@ -57,17 +57,48 @@ final class StdioTraffic {
             }
 
             private void see(int b) {
-                if (b != '\n') {
-                    line.write(b);
+                if (b == '\n') {
+                    if (id.found && method.found) {
+                        requests.incrementAndGet();
+                    }
+                    id.reset();
+                    method.reset();
                     return;
                 }
-                String text = line.toString(StandardCharsets.UTF_8);
-                if (text.contains("\"method\"") && text.contains("\"id\"")) {
-                    requests.incrementAndGet();
-                }
-                line.reset();
+                id.see(b);
+                method.see(b);
             }
         };
+    }
+
+    /** Finds a short ASCII needle in a stream of bytes, one byte at a time, without buffering the line. */
+    private static final class Needle {
+        private final byte[] bytes;
+        private int matched;
+        boolean found;
+
+        Needle(String text) {
+            this.bytes = text.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        void see(int b) {
+            if (found) {
+                return;
+            }
+            if (b == bytes[matched]) {
+                if (++matched == bytes.length) {
+                    found = true;
+                }
+            } else {
+                // the needles start with a quote that occurs nowhere else in them, so a mismatch restarts cleanly
+                matched = b == bytes[0] ? 1 : 0;
+            }
+        }
+
+        void reset() {
+            matched = 0;
+            found = false;
+        }
     }
 
     OutputStream watch(OutputStream out) {
