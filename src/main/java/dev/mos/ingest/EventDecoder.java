@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class EventDecoder {
 
+    /** Event fields; "id" and "sequence" are accepted and ignored so that exported events can be sent again. */
     private static final Set<String> KNOWN_FIELDS = Set.of("session_id", "event_type", "status", "timestamp",
             "duration_ms", "parent_id", "correlation_id", "details", "display_info", "id", "sequence");
     private static final Set<String> NAMED_COLORS = Set.of("black", "red", "green", "yellow", "blue", "magenta",

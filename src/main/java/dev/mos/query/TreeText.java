@@ -17,7 +17,7 @@ public final class TreeText {
     public String render(ActivityTree tree, RenderOptions options, TextStyle style) {
         StringBuilder out = new StringBuilder();
         if (tree.roots().isEmpty()) {
-            out.append(style == TextStyle.CLAUDE_CODE ? "(no operations yet)\n" : "(no operations yet)\n");
+            out.append("(no operations yet)\n");
         }
         children(out, tree.roots(), "", 1, options, style);
         if (tree.droppedEvents() > 0) {

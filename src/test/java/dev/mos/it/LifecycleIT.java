@@ -39,6 +39,19 @@ class LifecycleIT {
     }
 
     @Test
+    void productionModeLogsJsonLinesToStderr() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of("NODE_ENV", "production"));
+        try {
+            String startup = mos.stderr.stream().filter(l -> l.contains("MOS listening")).findFirst().orElseThrow();
+            var line = Http.JSON.readTree(startup);
+            assertThat(line.get("level").stringValue()).isEqualTo("INFO");
+            assertThat(line.get("loggerName").stringValue()).isEqualTo("mos.startup");
+        } finally {
+            mos.close();
+        }
+    }
+
+    @Test
     void nonLoopbackBindWithoutTokenIsRefusedUnlessExplicitlyAccepted() throws Exception {
         try (MosProcess p = MosProcess.start(Map.of(), "serve", "--host", "0.0.0.0", "--port", "0")) {
             assertThat(p.process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -1,7 +1,6 @@
 package dev.mos.store.memory;
 
 import dev.mos.model.DisplaySettings;
-import dev.mos.model.Event;
 import dev.mos.store.SessionInfo;
 
 /** One session's state in memory; every method is called with the session's monitor held. */
@@ -36,9 +35,5 @@ final class MemorySession {
             return 0;
         }
         return (int) Math.min(ring.size(), afterSequence - first + 1);
-    }
-
-    Event newest() {
-        return ring.size() == 0 ? null : ring.get(ring.size() - 1);
     }
 }
