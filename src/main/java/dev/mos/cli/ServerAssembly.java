@@ -6,6 +6,9 @@ import dev.mos.health.IngestCounters;
 import dev.mos.health.Lifecycle;
 import dev.mos.health.RequestStats;
 import dev.mos.health.ToolCircuitBreakers;
+import dev.mos.http.JsonResponses;
+import dev.mos.http.api.ApiServlet;
+import dev.mos.http.api.SseStreams;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.live.LiveFeed;
@@ -74,6 +77,10 @@ final class ServerAssembly implements AutoCloseable {
     final ToolInvoker invoker;
     final McpServerFactory mcpServers;
     private final ScheduledExecutorService scheduler;
+    private final EventJson eventJson;
+
+    /** Per-SSE-subscriber buffer: about a second of a busy agent fleet before a stream is told it lags. */
+    static final int SSE_BUFFER_EVENTS = 4096;
 
     ServerAssembly(MosConfig config, Clock clock, String transport) {
         this.config = config;
@@ -105,7 +112,7 @@ final class ServerAssembly implements AutoCloseable {
         health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
                 clock);
 
-        EventJson eventJson = new EventJson(json);
+        eventJson = new EventJson(json);
         List<McpTool> tools = List.of(
                 new LogEventTool(ingest, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
@@ -123,6 +130,17 @@ final class ServerAssembly implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The REST and SSE API; {@code json} is the HTTP layer's JSON writer. */
+    ApiServlet api(JsonResponses json) {
+        return new ApiServlet(query, eventJson, sseStreams(json), json);
+    }
+
+    private SseStreams sseStreams(JsonResponses json) {
+        SseStreams streams = new SseStreams(query, live.streams(), eventJson, json, SSE_BUFFER_EVENTS);
+        Gauge.builder("mos.sse.streams", streams, SseStreams::openStreams).register(metrics);
+        return streams;
     }
 
     static long storeBudgetBytes(MosConfig config) {
