@@ -24,8 +24,12 @@ public final class StreamHub {
     }
 
     public void publish(Event event) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        Delivery delivery = new Delivery(event);
         for (Subscription s : subscribers) {
-            s.offer(event);
+            s.offer(delivery);
         }
     }
 

@@ -11,10 +11,11 @@ import java.util.concurrent.TimeUnit;
 public final class Subscription implements AutoCloseable {
 
     /** Queued after the last event to wake the reader when the stream must end. */
-    private static final Event END = new Event(-1, "", -1, null, null, 0, null, null, null, null, null, null, null);
+    private static final Delivery END = new Delivery(
+            new Event(-1, "", -1, null, null, 0, null, null, null, null, null, null, null));
 
     private final String sessionId;
-    private final ArrayBlockingQueue<Event> buffer;
+    private final ArrayBlockingQueue<Delivery> buffer;
     private final StreamHub hub;
     private volatile boolean overflowed;
     private volatile boolean ended;
@@ -25,12 +26,13 @@ public final class Subscription implements AutoCloseable {
         this.hub = hub;
     }
 
-    void offer(Event event) {
+    void offer(Delivery delivery) {
+        Event event = delivery.event();
         if (overflowed || ended || (sessionId != null && !sessionId.equals(event.sessionId()))) {
             return;
         }
         // One slot is kept free for END so that shutdown can always wake the reader.
-        if (buffer.remainingCapacity() <= 1 || !buffer.offer(event)) {
+        if (buffer.remainingCapacity() <= 1 || !buffer.offer(delivery)) {
             overflowed = true;
         }
     }
@@ -39,8 +41,8 @@ public final class Subscription implements AutoCloseable {
      * The next buffered event, or null after {@code timeoutMs} without one, or when the stream ended (check
      * {@link #ended()}).
      */
-    public Event poll(long timeoutMs) throws InterruptedException {
-        Event e = buffer.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    public Delivery poll(long timeoutMs) throws InterruptedException {
+        Delivery e = buffer.poll(timeoutMs, TimeUnit.MILLISECONDS);
         return e == END ? null : e;
     }
 

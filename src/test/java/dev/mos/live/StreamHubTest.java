@@ -22,12 +22,12 @@ class StreamHubTest {
                 hub.publish(event("s", i));
             }
             assertThat(slow.overflowed()).as("events still buffered are delivered first").isFalse();
-            assertThat(slow.poll(0).sequence()).isEqualTo(1);
-            assertThat(slow.poll(0).sequence()).isEqualTo(2);
+            assertThat(slow.poll(0).event().sequence()).isEqualTo(1);
+            assertThat(slow.poll(0).event().sequence()).isEqualTo(2);
             assertThat(slow.poll(0)).isNull();
             assertThat(slow.overflowed()).isTrue();
             for (int i = 1; i <= 5; i++) {
-                assertThat(fast.poll(0).sequence()).isEqualTo(i);
+                assertThat(fast.poll(0).event().sequence()).isEqualTo(i);
             }
             assertThat(fast.overflowed()).isFalse();
         }
@@ -40,7 +40,7 @@ class StreamHubTest {
         try (Subscription one = hub.subscribe("a", 10)) {
             hub.publish(event("b", 1));
             hub.publish(event("a", 1));
-            assertThat(one.poll(0).sessionId()).isEqualTo("a");
+            assertThat(one.poll(0).event().sessionId()).isEqualTo("a");
             assertThat(one.poll(0)).isNull();
         }
     }
@@ -52,7 +52,7 @@ class StreamHubTest {
             hub.publish(event("s", 1));
             hub.publish(event("s", 2));
             hub.close();
-            assertThat(s.poll(1000).sequence()).isEqualTo(1);
+            assertThat(s.poll(1000).event().sequence()).isEqualTo(1);
             long started = System.nanoTime();
             assertThat(s.poll(10_000)).isNull();
             assertThat(s.ended()).isTrue();
@@ -65,7 +65,7 @@ class StreamHubTest {
         LiveFeed feed = new LiveFeed();
         try (Subscription s = feed.streams().subscribe(null, 4)) {
             feed.publish(event("s", 7));
-            assertThat(s.poll(0).sequence()).isEqualTo(7);
+            assertThat(s.poll(0).event().sequence()).isEqualTo(7);
         }
     }
 }

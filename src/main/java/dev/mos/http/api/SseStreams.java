@@ -1,6 +1,7 @@
 package dev.mos.http.api;
 
 import dev.mos.http.JsonResponses;
+import dev.mos.live.Delivery;
 import dev.mos.live.StreamHub;
 import dev.mos.live.Subscription;
 import dev.mos.model.Event;
@@ -170,14 +171,14 @@ public final class SseStreams {
     private void follow(Subscription sub, OutputStream out, Options options, IdOf idOf, Resync resync)
             throws IOException {
         while (true) {
-            Event e;
+            Delivery d;
             try {
-                e = sub.poll(options.heartbeatMs());
+                d = sub.poll(options.heartbeatMs());
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (e == null) {
+            if (d == null) {
                 if (sub.ended()) {
                     return;
                 }
@@ -192,12 +193,12 @@ public final class SseStreams {
             // Drain what is already buffered before one flush: fewer syscalls under load.
             int batch = 0;
             do {
-                String id = idOf.of(e);
+                String id = idOf.of(d.event());
                 if (id != null) {
-                    sendEvent(out, e, id);
+                    sendEvent(out, d, id);
                 }
                 batch++;
-            } while (batch < 256 && (e = nextNow(sub)) != null);
+            } while (batch < 256 && (d = nextNow(sub)) != null);
             if (sub.overflowed()) {
                 lag(out, resync);
                 out.flush();
@@ -210,7 +211,7 @@ public final class SseStreams {
         }
     }
 
-    private Event nextNow(Subscription sub) {
+    private Delivery nextNow(Subscription sub) {
         try {
             return sub.poll(0);
         } catch (InterruptedException ex) {
@@ -228,9 +229,29 @@ public final class SseStreams {
     }
 
     private void sendEvent(OutputStream out, Event e, String id) throws IOException {
-        write(out, "activity", id, eventJson.event(e));
+        send(out, id, frames(e));
+    }
+
+    /** Live events are rendered once (JSON and alerts) and shared by every stream that sends them. */
+    private void sendEvent(OutputStream out, Delivery d, String id) throws IOException {
+        send(out, id, d.wire(this::frames));
+    }
+
+    private static void send(OutputStream out, String id, String frames) throws IOException {
+        out.write(("id: " + id + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(frames.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The event's SSE frames after its id line: the "activity" event, then an "alert" for a failure and one for
+     * an operation slower than its session's threshold. The alerts carry no id, so a resume never repeats them
+     * without their event.
+     */
+    private String frames(Event e) {
+        StringBuilder sb = new StringBuilder(512);
+        frame(sb, "activity", mapper.writeValueAsString(eventJson.event(e)));
         if (e.type() == null || !e.type().closes()) {
-            return;
+            return sb.toString();
         }
         if (e.status() == EventStatus.ERROR || e.status() == EventStatus.TIMEOUT) {
             Map<String, Object> alert = alert("error", e);
@@ -238,7 +259,7 @@ public final class SseStreams {
             if (message != null) {
                 alert.put("message", message);
             }
-            write(out, "alert", null, alert);
+            frame(sb, "alert", mapper.writeValueAsString(alert));
         }
         if (e.durationMs() != null) {
             long threshold = slowThreshold(e.sessionId());
@@ -246,9 +267,15 @@ public final class SseStreams {
                 Map<String, Object> alert = alert("slow", e);
                 alert.put("duration_ms", e.durationMs());
                 alert.put("threshold_ms", threshold);
-                write(out, "alert", null, alert);
+                frame(sb, "alert", mapper.writeValueAsString(alert));
             }
         }
+        return sb.toString();
+    }
+
+    private static void frame(StringBuilder sb, String event, String json) {
+        // Jackson escapes newlines inside strings, so the JSON is always a single data line.
+        sb.append("event: ").append(event).append("\ndata: ").append(json).append("\n\n");
     }
 
     private long slowThreshold(String sessionId) {
@@ -275,9 +302,7 @@ public final class SseStreams {
         if (id != null) {
             sb.append("id: ").append(id).append('\n');
         }
-        sb.append("event: ").append(event).append('\n');
-        // Jackson escapes newlines inside strings, so the JSON is always a single data line.
-        sb.append("data: ").append(mapper.writeValueAsString(data)).append("\n\n");
+        frame(sb, event, mapper.writeValueAsString(data));
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
