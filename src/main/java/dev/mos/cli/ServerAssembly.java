@@ -14,6 +14,9 @@ import dev.mos.ingest.IngestPipeline;
 import dev.mos.live.LiveFeed;
 import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
+import dev.mos.mcp.resources.ResourceNotifier;
+import dev.mos.mcp.resources.SessionResources;
+import io.modelcontextprotocol.server.McpAsyncServer;
 import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.tools.ConfigureDisplayTool;
 import dev.mos.mcp.tools.ExportSessionTool;
@@ -78,6 +81,7 @@ final class ServerAssembly implements AutoCloseable {
     final McpServerFactory mcpServers;
     private final ScheduledExecutorService scheduler;
     private final EventJson eventJson;
+    private final List<ResourceNotifier> notifiers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Per-SSE-subscriber buffer: about a second of a busy agent fleet before a stream is told it lags. */
     static final int SSE_BUFFER_EVENTS = 4096;
@@ -123,13 +127,21 @@ final class ServerAssembly implements AutoCloseable {
                 new ListSessionsTool(query),
                 new GetToolAnalyticsTool(query));
         invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
-        mcpServers = new McpServerFactory(invoker, mcpJson, config.server().name(), config.server().version());
+        mcpServers = new McpServerFactory(invoker, new SessionResources(query, new TreeText(eventJson),
+                new TreeJson(eventJson), json), mcpJson, config.server().name(), config.server().version());
 
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mos-housekeeping");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Starts telling subscribed MCP clients when session resources change; stopped by {@link #close}. */
+    void notifyResourceChanges(McpAsyncServer server) {
+        ResourceNotifier notifier = new ResourceNotifier(live.streams(), query, server);
+        notifiers.add(notifier);
+        notifier.start();
     }
 
     /** The REST and SSE API; {@code json} is the HTTP layer's JSON writer. */
@@ -177,6 +189,7 @@ final class ServerAssembly implements AutoCloseable {
 
     @Override
     public void close() {
+        notifiers.forEach(ResourceNotifier::close);
         live.close();
         scheduler.shutdownNow();
         store.close();
