@@ -12,7 +12,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * chromium-driver, installed by .ci/run). Both paths are given explicitly so that Selenium Manager never runs and
  * nothing is downloaded.
  */
-final class Chromium {
+public final class Chromium {
 
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -20,7 +20,7 @@ final class Chromium {
     private Chromium() {
     }
 
-    static ChromeDriver start() throws IOException {
+    public static ChromeDriver start() throws IOException {
         if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
             throw new AssertionError("the dashboard test needs " + BROWSER + " and " + DRIVER
                     + ": apt-get install -y chromium chromium-driver (.ci/run does)");
