@@ -141,7 +141,10 @@ public final class SseStreams {
                     maxSent[0] = Math.max(maxSent[0], e.id());
                 }
             }
-            write(out, "ready", null, Map.of("cursor", Event.formatId(maxSent[0])));
+            // Without a cursor nothing was replayed and there is no position to report yet: the first event's id is.
+            Map<String, Object> ready = new LinkedHashMap<>();
+            ready.put("cursor", maxSent[0] == 0 ? null : Event.formatId(maxSent[0]));
+            write(out, "ready", null, ready);
             out.flush();
             // Across sessions ids may be published slightly out of order, so duplicates are recognised by the set
             // of replayed ids rather than by comparing with the highest one.
