@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** mos: serve | stdio | health | version. */
 @Command(name = "mos", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "MOS, the MCP Observability Server: see what AI coding agents do.",
-        subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, TailCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

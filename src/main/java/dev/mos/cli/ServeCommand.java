@@ -73,8 +73,9 @@ final class ServeCommand implements Callable<Integer> {
                 .securityValidator(HttpServer.securityValidator(config.server()))
                 .build();
         McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
+        assembly.notifyResourceChanges(mcp);
         HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
-                assembly.lifecycle, assembly.metrics, assembly.json);
+                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api);
         try {
             http.start();
         } catch (Exception e) {

@@ -6,11 +6,17 @@ import dev.mos.health.IngestCounters;
 import dev.mos.health.Lifecycle;
 import dev.mos.health.RequestStats;
 import dev.mos.health.ToolCircuitBreakers;
+import dev.mos.http.JsonResponses;
+import dev.mos.http.api.ApiServlet;
+import dev.mos.http.api.SseStreams;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.live.LiveFeed;
 import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
+import dev.mos.mcp.resources.ResourceNotifier;
+import dev.mos.mcp.resources.SessionResources;
+import io.modelcontextprotocol.server.McpAsyncServer;
 import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.tools.ConfigureDisplayTool;
 import dev.mos.mcp.tools.ExportSessionTool;
@@ -74,6 +80,11 @@ final class ServerAssembly implements AutoCloseable {
     final ToolInvoker invoker;
     final McpServerFactory mcpServers;
     private final ScheduledExecutorService scheduler;
+    private final EventJson eventJson;
+    private final List<ResourceNotifier> notifiers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Per-SSE-subscriber buffer: about a second of a busy agent fleet before a stream is told it lags. */
+    static final int SSE_BUFFER_EVENTS = 4096;
 
     ServerAssembly(MosConfig config, Clock clock, String transport) {
         this.config = config;
@@ -105,7 +116,7 @@ final class ServerAssembly implements AutoCloseable {
         health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
                 clock);
 
-        EventJson eventJson = new EventJson(json);
+        eventJson = new EventJson(json);
         List<McpTool> tools = List.of(
                 new LogEventTool(ingest, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
@@ -116,13 +127,32 @@ final class ServerAssembly implements AutoCloseable {
                 new ListSessionsTool(query),
                 new GetToolAnalyticsTool(query));
         invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
-        mcpServers = new McpServerFactory(invoker, mcpJson, config.server().name(), config.server().version());
+        mcpServers = new McpServerFactory(invoker, new SessionResources(query, new TreeText(eventJson),
+                new TreeJson(eventJson), json), mcpJson, config.server().name(), config.server().version());
 
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mos-housekeeping");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Starts telling subscribed MCP clients when session resources change; stopped by {@link #close}. */
+    void notifyResourceChanges(McpAsyncServer server) {
+        ResourceNotifier notifier = new ResourceNotifier(live.streams(), query, server);
+        notifiers.add(notifier);
+        notifier.start();
+    }
+
+    /** The REST and SSE API; {@code json} is the HTTP layer's JSON writer. */
+    ApiServlet api(JsonResponses json) {
+        return new ApiServlet(query, eventJson, sseStreams(json), json);
+    }
+
+    private SseStreams sseStreams(JsonResponses json) {
+        SseStreams streams = new SseStreams(query, live.streams(), eventJson, json, SSE_BUFFER_EVENTS);
+        Gauge.builder("mos.sse.streams", streams, SseStreams::openStreams).register(metrics);
+        return streams;
     }
 
     static long storeBudgetBytes(MosConfig config) {
@@ -159,6 +189,7 @@ final class ServerAssembly implements AutoCloseable {
 
     @Override
     public void close() {
+        notifiers.forEach(ResourceNotifier::close);
         live.close();
         scheduler.shutdownNow();
         store.close();

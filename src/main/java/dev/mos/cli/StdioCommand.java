@@ -41,6 +41,7 @@ final class StdioCommand implements Callable<Integer> {
         StdioServerTransportProvider transport = new StdioServerTransportProvider(assembly.mcpJson,
                 traffic.watch(new FileInputStream(FileDescriptor.in)), traffic.watch(mcpOut));
         McpAsyncServer mcp = assembly.mcpServers.stdio(transport);
+        assembly.notifyResourceChanges(mcp);
         assembly.startHousekeeping();
         assembly.lifecycle.serving();
         Signals.exitZeroOnTermination();

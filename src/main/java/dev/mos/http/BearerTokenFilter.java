@@ -29,7 +29,8 @@ final class BearerTokenFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI();
-        if (tokenDigests.isEmpty() || path.equals("/health") || path.startsWith("/health/")) {
+        if (tokenDigests.isEmpty() || path.equals("/health") || path.startsWith("/health/") || isDashboardPage(
+                request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -49,6 +50,16 @@ final class BearerTokenFilter extends HttpFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The dashboard's static files hold no data, and a browser cannot attach a header to a page load: they are
+     * public, and the page asks for the token before it reads any data.
+     */
+    private static boolean isDashboardPage(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return "GET".equals(request.getMethod())
+                && (path.startsWith("/ui/") || path.equals("/") && RootServlet.wantsHtml(request));
     }
 
     private void reject(HttpServletResponse response, String message, String error) throws IOException {

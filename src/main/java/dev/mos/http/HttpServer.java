@@ -29,7 +29,7 @@ public final class HttpServer {
 
     public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
             ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
-            JsonMapper mapper) {
+            JsonMapper mapper, ApiFactory api) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("mos-http");
         server = new Server(threads);
@@ -66,9 +66,18 @@ public final class HttpServer {
         context.addServlet(healthServlet, "/health");
         context.addServlet(healthServlet, "/health/*");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+        ServletHolder apiServlet = new ServletHolder("api", api.create(json));
+        context.addServlet(apiServlet, "/api/v1/*");
+        context.addServlet(new ServletHolder("dashboard", new DashboardServlet(json)), "/ui/*");
         context.addServlet(new ServletHolder("root", new RootServlet(json)), "/");
 
         server.setHandler(new GracefulHandler(context));
+    }
+
+    /** Builds the /api/v1 servlet once the JSON writer exists (it lives in dev.mos.http.api). */
+    @FunctionalInterface
+    public interface ApiFactory {
+        jakarta.servlet.http.HttpServlet create(JsonResponses json);
     }
 
     /** The SDK's validator: localhost origins on any port plus the configured ones; anything else gets 403. */

@@ -8,15 +8,15 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Writes JSON bodies and JSON error bodies. */
-final class JsonResponses {
+public final class JsonResponses {
 
     private final JsonMapper mapper;
 
-    JsonResponses(JsonMapper mapper) {
+    public JsonResponses(JsonMapper mapper) {
         this.mapper = mapper;
     }
 
-    void write(HttpServletResponse response, int status, Object body) throws IOException {
+    public void write(HttpServletResponse response, int status, Object body) throws IOException {
         byte[] bytes = mapper.writeValueAsBytes(body);
         response.setStatus(status);
         response.setContentType("application/json");
@@ -25,14 +25,14 @@ final class JsonResponses {
         response.getOutputStream().write(bytes);
     }
 
-    void error(HttpServletResponse response, int status, String message) throws IOException {
+    public void error(HttpServletResponse response, int status, String message) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
         body.put("status", status);
         write(response, status, body);
     }
 
-    JsonMapper mapper() {
+    public JsonMapper mapper() {
         return mapper;
     }
 }

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** "/" says what this server is and where its endpoints are; anything else unknown is a JSON 404. */
+/** "/" is the web dashboard for browsers (Accept: text/html); for anything else it says what this server is and where its endpoints are; anything else unknown is a JSON 404. */
 final class RootServlet extends HttpServlet {
 
     private final JsonResponses json;
@@ -23,10 +23,22 @@ final class RootServlet extends HttpServlet {
             json.error(response, 404, "no such endpoint: " + request.getMethod() + " " + request.getRequestURI());
             return;
         }
+        if (wantsHtml(request)) {
+            DashboardServlet.serve(DashboardServlet.INDEX, response, json);
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", "MOS - MCP Observability Server");
         body.put("endpoints", List.of("POST/GET/DELETE /mcp (MCP Streamable HTTP; or {\"method\": tool, \"params\": {}})",
-                "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics"));
+                "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics",
+                "GET /api/v1/sessions (REST, see README)", "GET /api/v1/stream (Server-Sent Events)",
+                "GET / with Accept: text/html (web dashboard)"));
         json.write(response, 200, body);
+    }
+
+    /** Browsers ask for text/html first; API clients and curl do not. */
+    static boolean wantsHtml(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains("text/html");
     }
 }

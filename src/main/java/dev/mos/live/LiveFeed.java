@@ -18,8 +18,23 @@ public final class LiveFeed {
     private final ConcurrentHashMap<String, CompletableFuture<Event>> nextEvent = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final CompletableFuture<Event> closed = new CompletableFuture<>();
+    private final StreamHub streams;
+
+    public LiveFeed() {
+        this(new StreamHub());
+    }
+
+    public LiveFeed(StreamHub streams) {
+        this.streams = streams;
+    }
+
+    /** The bounded-buffer fan-out used by push streams (SSE, resource notifications). */
+    public StreamHub streams() {
+        return streams;
+    }
 
     public void publish(Event event) {
+        streams.publish(event);
         if (waiting.get() == 0) {
             return;
         }
@@ -46,6 +61,7 @@ public final class LiveFeed {
     /** Wakes every waiter for good; used on shutdown so that long polls end promptly. */
     public void close() {
         closed.complete(null);
+        streams.close();
     }
 
     /** One reader's interest in the next event of one session. */

@@ -1,5 +1,6 @@
 package dev.mos.mcp;
 
+import dev.mos.mcp.resources.SessionResources;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
@@ -31,9 +32,12 @@ public final class McpServerFactory {
     private final McpJsonMapper mapper;
     private final String serverName;
     private final String serverVersion;
+    private final SessionResources resources;
 
-    public McpServerFactory(ToolInvoker invoker, McpJsonMapper mapper, String serverName, String serverVersion) {
+    public McpServerFactory(ToolInvoker invoker, SessionResources resources, McpJsonMapper mapper, String serverName,
+            String serverVersion) {
         this.invoker = invoker;
+        this.resources = resources;
         this.mapper = mapper;
         this.serverName = serverName;
         this.serverVersion = serverVersion;
@@ -55,8 +59,11 @@ public final class McpServerFactory {
                 // messages, naming the parameter and the rule.
                 .validateToolInputs(false)
                 .requestTimeout(Duration.ofMinutes(2))
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(true, false).logging()
+                        .build())
                 .tools(specifications())
+                .resources(resources.resources())
+                .resourceTemplates(resources.templates())
                 .build();
     }
 

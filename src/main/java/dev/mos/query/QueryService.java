@@ -102,6 +102,11 @@ public final class QueryService {
         return views;
     }
 
+    /** What the store knows of every session, most recently active first (no trees built). */
+    public List<SessionInfo> sessionsSnapshot() {
+        return store.sessions();
+    }
+
     public int sessionCount() {
         return store.stats().sessions();
     }

@@ -1,0 +1,267 @@
+package dev.mos.http.api;
+
+import dev.mos.http.JsonResponses;
+import dev.mos.model.Event;
+import dev.mos.model.EventStatus;
+import dev.mos.model.EventType;
+import dev.mos.model.SessionStatus;
+import dev.mos.query.EventJson;
+import dev.mos.query.QueryService;
+import dev.mos.query.RenderOptions;
+import dev.mos.query.SessionExport;
+import dev.mos.query.SessionJson;
+import dev.mos.query.SessionView;
+import dev.mos.query.TextStyle;
+import dev.mos.query.ToolStats;
+import dev.mos.query.TreeJson;
+import dev.mos.query.TreeText;
+import dev.mos.query.UnknownSessionException;
+import dev.mos.store.EventPage;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-only REST API under /api/v1 (JSON), all answered from {@link QueryService}; the two SSE routes are
+ * handed to {@link SseStreams}. Errors are JSON with a message naming what is wrong, never a stack trace.
+ */
+public final class ApiServlet extends HttpServlet {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServlet.class);
+    static final String PREFIX = "/api/v1";
+    private static final int MAX_PAGE = 1000;
+
+    private final QueryService query;
+    private final EventJson eventJson;
+    private final TreeJson treeJson;
+    private final TreeText treeText;
+    private final SessionExport export;
+    private final SseStreams streams;
+    private final JsonResponses json;
+
+    public ApiServlet(QueryService query, EventJson eventJson, SseStreams streams, JsonResponses json) {
+        this.query = query;
+        this.eventJson = eventJson;
+        this.treeJson = new TreeJson(eventJson);
+        this.treeText = new TreeText(eventJson);
+        this.export = new SessionExport(query, eventJson);
+        this.streams = streams;
+        this.json = json;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        String path = request.getRequestURI().substring(PREFIX.length());
+        List<String> parts = segments(path);
+        try {
+            if (!"GET".equals(request.getMethod())) {
+                response.setHeader("Allow", "GET");
+                json.error(response, 405, "the API is read-only: " + request.getMethod() + " is not allowed on "
+                        + request.getRequestURI() + " (log events with the log_event MCP tool)");
+                return;
+            }
+            route(parts, new QueryParams(request), request, response);
+        } catch (BadRequestException e) {
+            json.error(response, 400, e.getMessage());
+        } catch (UnknownSessionException e) {
+            json.error(response, 404, e.getMessage());
+        } catch (IOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("API request {} failed", request.getRequestURI(), e);
+            if (!response.isCommitted()) {
+                json.error(response, 500, "internal error while answering " + request.getRequestURI());
+            }
+        }
+    }
+
+    private void route(List<String> p, QueryParams q, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (p.equals(List.of("sessions"))) {
+            json.write(response, 200, sessions(q));
+        } else if (p.size() == 2 && p.get(0).equals("sessions")) {
+            SessionView view = query.view(p.get(1));
+            json.write(response, 200, SessionJson.summary(view, query.nowMs()));
+        } else if (p.size() == 3 && p.get(0).equals("sessions")) {
+            switch (p.get(2)) {
+                case "tree" -> tree(p.get(1), q, response);
+                case "events" -> json.write(response, 200, events(p.get(1), q));
+                case "export" -> export(p.get(1), q, response);
+                case "analytics" -> json.write(response, 200, analytics(p.get(1), q));
+                case "stream" -> streams.serveSession(query.resolve(p.get(1)).sessionId(), request, response);
+                default -> notFound(request, response);
+            }
+        } else if (p.equals(List.of("stream"))) {
+            streams.serveAll(request, response);
+        } else if (p.equals(List.of("analytics", "tools"))) {
+            json.write(response, 200, analytics(q.string("session_id"), q));
+        } else {
+            notFound(request, response);
+        }
+    }
+
+    private void notFound(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        json.error(response, 404, "no such API endpoint: " + request.getRequestURI() + " (see GET /api/v1/sessions, "
+                + "/api/v1/sessions/{id}[/tree|/events|/export|/analytics|/stream], /api/v1/analytics/tools, "
+                + "/api/v1/stream)");
+    }
+
+    private Map<String, Object> sessions(QueryParams q) {
+        String statusText = q.choice("status", null, List.of("active", "completed", "failed"));
+        SessionFilter filter = new SessionFilter(statusText == null ? null : SessionStatus.fromWire(statusText)
+                .orElseThrow(), q.time("since"), q.time("until"), q.string("q"));
+        int limit = (int) q.integer("limit", 50, 1, MAX_PAGE);
+        int offset = (int) q.integer("offset", 0, 0, Integer.MAX_VALUE);
+        long now = query.nowMs();
+        List<Map<String, Object>> page = new ArrayList<>();
+        int matched = 0;
+        for (SessionView view : query.list(java.util.Optional.empty(), Integer.MAX_VALUE)) {
+            if (!filter.matches(view)) {
+                continue;
+            }
+            if (matched >= offset && page.size() < limit) {
+                page.add(SessionJson.summary(view, now));
+            }
+            matched++;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sessions", page);
+        out.put("total", matched);
+        out.put("offset", offset);
+        out.put("limit", limit);
+        out.put("next_offset", offset + page.size() < matched ? offset + page.size() : null);
+        return out;
+    }
+
+    private void tree(String sessionId, QueryParams q, HttpServletResponse response) throws IOException {
+        String format = q.choice("format", "json", List.of("json", "text", "plain"));
+        boolean includeCompleted = !"false".equals(q.string("include_completed"));
+        Integer maxDepth = q.string("max_depth") == null ? null : (int) q.integer("max_depth", 10, 1, 100);
+        SessionView view = query.view(sessionId);
+        RenderOptions options = query.renderOptions(view.info(), includeCompleted, maxDepth);
+        if (!format.equals("json")) {
+            text(response, treeText.render(view.tree(), options,
+                    format.equals("plain") ? TextStyle.PLAIN : TextStyle.CLAUDE_CODE));
+            return;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("session", SessionJson.summary(view, options.nowMs()));
+        out.put("slow_threshold_ms", options.slowThresholdMs());
+        out.put("operation_count", view.tree().operationCount());
+        out.put("running_count", view.tree().runningCount());
+        out.put("last_sequence", view.tree().lastSequence());
+        out.put("tree", treeJson.roots(view.tree(), options));
+        json.write(response, 200, out);
+    }
+
+    private Map<String, Object> events(String sessionId, QueryParams q) {
+        String id = query.resolve(sessionId).sessionId();
+        String typeText = q.choice("type", null, EventType.wireNames());
+        String statusText = q.choice("status", null, EventStatus.wireNames());
+        EventType type = typeText == null ? null : EventType.fromWire(typeText).orElseThrow();
+        EventStatus status = statusText == null ? null : EventStatus.fromWire(statusText).orElseThrow();
+        long after = q.integer("after", 0, 0, Long.MAX_VALUE);
+        int limit = (int) q.integer("limit", 100, 1, MAX_PAGE);
+        List<Map<String, Object>> out = new ArrayList<>();
+        long cursor = after;
+        long missed = 0;
+        boolean first = true;
+        boolean more = false;
+        // Filtered pages are read from the store in chunks until the page is full or the session is exhausted.
+        while (out.size() < limit) {
+            EventPage page = query.eventsAfter(id, cursor, MAX_PAGE);
+            if (first) {
+                missed = page.missed();
+                first = false;
+            }
+            for (Event e : page.events()) {
+                cursor = e.sequence();
+                if ((type == null || e.type() == type) && (status == null || e.status() == status)) {
+                    out.add(eventJson.event(e));
+                    if (out.size() == limit) {
+                        break;
+                    }
+                }
+            }
+            if (out.size() == limit) {
+                more = cursor < page.lastSequence();
+                break;
+            }
+            if (!page.more()) {
+                break;
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("session_id", id);
+        body.put("events", out);
+        body.put("next_cursor", cursor);
+        body.put("more", more);
+        body.put("missed", missed);
+        return body;
+    }
+
+    private void export(String sessionId, QueryParams q, HttpServletResponse response) throws IOException {
+        String format = q.choice("format", "json", List.of("json", "text", "claude_code_log"));
+        SessionView view = query.view(sessionId);
+        String file = "mos-" + view.info().sessionId().replaceAll("[^A-Za-z0-9._-]", "_");
+        switch (format) {
+            case "json" -> {
+                response.setHeader("Content-Disposition", "attachment; filename=\"" + file + ".json\"");
+                json.write(response, 200, export.json(view));
+            }
+            case "text" -> text(response, export.text(view));
+            default -> text(response, export.claudeCodeLog(view));
+        }
+    }
+
+    private Map<String, Object> analytics(String sessionId, QueryParams q) {
+        List<Map<String, Object>> tools = new ArrayList<>();
+        for (ToolStats s : query.toolAnalytics(sessionId, q.string("tool"))) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("tool", s.tool());
+            t.put("kind", s.kind());
+            t.put("calls", s.calls());
+            t.put("errors", s.errors());
+            t.put("running", s.running());
+            t.put("error_rate", s.errorRate());
+            t.put("p50_ms", s.p50Ms());
+            t.put("p95_ms", s.p95Ms());
+            t.put("p99_ms", s.p99Ms());
+            t.put("avg_ms", s.avgMs());
+            t.put("max_ms", s.maxMs());
+            tools.add(t);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("session_id", sessionId == null ? null : query.resolve(sessionId).sessionId());
+        out.put("tools", tools);
+        return out;
+    }
+
+    private static void text(HttpServletResponse response, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType("text/plain; charset=utf-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.mos.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mos.model.Event;
+import dev.mos.model.EventStatus;
+import dev.mos.model.EventType;
+import org.junit.jupiter.api.Test;
+
+class StreamHubTest {
+
+    private static Event event(String session, long sequence) {
+        return new Event(sequence, session, sequence, EventType.TOOL_PRE_CALL, EventStatus.STARTED, 0, null, null,
+                null, "Read", null, null, null);
+    }
+
+    @Test
+    void aFullSubscriberIsMarkedOverflowedWithoutAffectingAnother() throws Exception {
+        StreamHub hub = new StreamHub();
+        try (Subscription slow = hub.subscribe(null, 2); Subscription fast = hub.subscribe(null, 100)) {
+            for (int i = 1; i <= 5; i++) {
+                hub.publish(event("s", i));
+            }
+            assertThat(slow.overflowed()).as("events still buffered are delivered first").isFalse();
+            assertThat(slow.poll(0).event().sequence()).isEqualTo(1);
+            assertThat(slow.poll(0).event().sequence()).isEqualTo(2);
+            assertThat(slow.poll(0)).isNull();
+            assertThat(slow.overflowed()).isTrue();
+            for (int i = 1; i <= 5; i++) {
+                assertThat(fast.poll(0).event().sequence()).isEqualTo(i);
+            }
+            assertThat(fast.overflowed()).isFalse();
+        }
+        assertThat(hub.subscribers()).isZero();
+    }
+
+    @Test
+    void aSessionSubscriptionSeesOnlyItsSession() throws Exception {
+        StreamHub hub = new StreamHub();
+        try (Subscription one = hub.subscribe("a", 10)) {
+            hub.publish(event("b", 1));
+            hub.publish(event("a", 1));
+            assertThat(one.poll(0).event().sessionId()).isEqualTo("a");
+            assertThat(one.poll(0)).isNull();
+        }
+    }
+
+    @Test
+    void closingTheHubWakesAWaitingReaderEvenWhenItsBufferIsFull() throws Exception {
+        StreamHub hub = new StreamHub();
+        try (Subscription s = hub.subscribe(null, 1)) {
+            hub.publish(event("s", 1));
+            hub.publish(event("s", 2));
+            hub.close();
+            assertThat(s.poll(1000).event().sequence()).isEqualTo(1);
+            long started = System.nanoTime();
+            assertThat(s.poll(10_000)).isNull();
+            assertThat(s.ended()).isTrue();
+            assertThat(System.nanoTime() - started).as("woken, not timed out").isLessThan(5_000_000_000L);
+        }
+    }
+
+    @Test
+    void liveFeedPublishesToStreams() throws Exception {
+        LiveFeed feed = new LiveFeed();
+        try (Subscription s = feed.streams().subscribe(null, 4)) {
+            feed.publish(event("s", 7));
+            assertThat(s.poll(0).event().sequence()).isEqualTo(7);
+        }
+    }
+}
