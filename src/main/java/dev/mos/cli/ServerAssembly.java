@@ -8,6 +8,10 @@ import dev.mos.health.RequestStats;
 import dev.mos.health.ToolCircuitBreakers;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
+import dev.mos.ingest.hooks.HookCapture;
+import dev.mos.ingest.hooks.HookEventMapper;
+import dev.mos.ingest.hooks.HookReceiver;
+import dev.mos.ingest.privacy.Redactor;
 import dev.mos.live.LiveFeed;
 import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
@@ -66,6 +70,7 @@ final class ServerAssembly implements AutoCloseable {
     final SessionStore store;
     final LiveFeed live = new LiveFeed();
     final IngestPipeline ingest;
+    final HookReceiver hooks;
     final QueryService query;
     final Lifecycle lifecycle = new Lifecycle();
     final RequestStats requestStats;
@@ -88,6 +93,7 @@ final class ServerAssembly implements AutoCloseable {
                 clock);
         IngestCounters ingestCounters = new IngestCounters(metrics);
         ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
+        hooks = new HookReceiver(new HookEventMapper(json, Redactor.defaults(), HookCapture.DEFAULT), ingest);
         Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),
@@ -107,7 +113,7 @@ final class ServerAssembly implements AutoCloseable {
 
         EventJson eventJson = new EventJson(json);
         List<McpTool> tools = List.of(
-                new LogEventTool(ingest, transport),
+                new LogEventTool(ingest, hooks, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
                 new ConfigureDisplayTool(query),
                 new ExportSessionTool(query, new SessionExport(query, eventJson), json),

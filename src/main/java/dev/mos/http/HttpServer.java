@@ -3,6 +3,7 @@ package dev.mos.http;
 import dev.mos.config.MosConfig;
 import dev.mos.health.HealthMonitor;
 import dev.mos.health.Lifecycle;
+import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.mcp.ToolInvoker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
@@ -29,7 +30,7 @@ public final class HttpServer {
 
     public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
             ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
-            JsonMapper mapper) {
+            JsonMapper mapper, HookReceiver hooks) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("mos-http");
         server = new Server(threads);
@@ -65,6 +66,8 @@ public final class HttpServer {
         ServletHolder healthServlet = new ServletHolder("health", new HealthServlet(health, lifecycle, json));
         context.addServlet(healthServlet, "/health");
         context.addServlet(healthServlet, "/health/*");
+        context.addServlet(new ServletHolder("hooks", new HooksServlet(hooks, json, config.maxRequestBytes())),
+                "/hooks");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
         context.addServlet(new ServletHolder("root", new RootServlet(json)), "/");
 
