@@ -74,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
                 .build();
         McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
         HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
-                assembly.lifecycle, assembly.metrics, assembly.json, assembly.hooks);
+                assembly.lifecycle, assembly.metrics, assembly.json, assembly.hooks, assembly.otlp);
         try {
             http.start();
         } catch (Exception e) {

@@ -8,9 +8,14 @@ import dev.mos.health.RequestStats;
 import dev.mos.health.ToolCircuitBreakers;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
+import dev.mos.ingest.hooks.AgentLinks;
 import dev.mos.ingest.hooks.HookCapture;
 import dev.mos.ingest.hooks.HookEventMapper;
 import dev.mos.ingest.hooks.HookReceiver;
+import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
+import dev.mos.ingest.otlp.OtlpJsonDecoder;
+import dev.mos.ingest.otlp.OtlpProtoDecoder;
+import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.ingest.privacy.Redactor;
 import dev.mos.live.LiveFeed;
 import dev.mos.mcp.McpServerFactory;
@@ -71,6 +76,7 @@ final class ServerAssembly implements AutoCloseable {
     final LiveFeed live = new LiveFeed();
     final IngestPipeline ingest;
     final HookReceiver hooks;
+    final OtlpReceiver otlp;
     final QueryService query;
     final Lifecycle lifecycle = new Lifecycle();
     final RequestStats requestStats;
@@ -93,7 +99,11 @@ final class ServerAssembly implements AutoCloseable {
                 clock);
         IngestCounters ingestCounters = new IngestCounters(metrics);
         ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
-        hooks = new HookReceiver(new HookEventMapper(json, Redactor.defaults(), HookCapture.DEFAULT), ingest);
+        Redactor redactor = Redactor.defaults();
+        AgentLinks agentLinks = new AgentLinks();
+        hooks = new HookReceiver(new HookEventMapper(json, redactor, HookCapture.DEFAULT, agentLinks), ingest);
+        otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
+                new ClaudeCodeOtelMapper(redactor, agentLinks), ingest);
         Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),

@@ -4,6 +4,7 @@ import dev.mos.config.MosConfig;
 import dev.mos.health.HealthMonitor;
 import dev.mos.health.Lifecycle;
 import dev.mos.ingest.hooks.HookReceiver;
+import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.mcp.ToolInvoker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
@@ -30,7 +31,7 @@ public final class HttpServer {
 
     public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
             ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
-            JsonMapper mapper, HookReceiver hooks) {
+            JsonMapper mapper, HookReceiver hooks, OtlpReceiver otlp) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("mos-http");
         server = new Server(threads);
@@ -68,6 +69,8 @@ public final class HttpServer {
         context.addServlet(healthServlet, "/health/*");
         context.addServlet(new ServletHolder("hooks", new HooksServlet(hooks, json, config.maxRequestBytes())),
                 "/hooks");
+        context.addServlet(new ServletHolder("otlp", new OtlpServlet(otlp, json, config.maxRequestBytes())),
+                "/v1/*");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
         context.addServlet(new ServletHolder("root", new RootServlet(json)), "/");
 

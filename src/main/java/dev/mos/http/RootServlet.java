@@ -26,7 +26,8 @@ final class RootServlet extends HttpServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", "MOS - MCP Observability Server");
         body.put("endpoints", List.of("POST/GET/DELETE /mcp (MCP Streamable HTTP; or {\"method\": tool, \"params\": {}})",
-                "POST /hooks (Claude Code hook payloads)", "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics"));
+                "POST /hooks (Claude Code hook payloads)",
+                "POST /v1/logs, /v1/metrics, /v1/traces (OTLP/HTTP, protobuf or JSON)", "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics"));
         json.write(response, 200, body);
     }
 }

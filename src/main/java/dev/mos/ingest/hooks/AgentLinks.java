@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which operation a subagent's events nest under. Hooks name the subagent ({@code agent_id}) on every event it
+ * Which operation a subagent's events nest under, shared by the hook and OTLP receivers. Hooks name the subagent ({@code agent_id}) on every event it
  * causes, but no hook names the Agent tool call that spawned it until that call's PostToolUse. So the Agent calls
  * still waiting for their subagent are queued per session, and SubagentStart takes the oldest one: exact for one
  * Agent call at a time, a best guess when several run in parallel.
  *
  * <p>Bounded: a session's links go on SessionEnd, and past {@link #MAX_SESSIONS} the oldest sessions are dropped.
  */
-final class AgentLinks {
+public final class AgentLinks {
 
     static final int MAX_SESSIONS = 10_000;
     private static final int MAX_PER_SESSION = 10_000;
@@ -37,7 +37,7 @@ final class AgentLinks {
     }
 
     /** An Agent tool call started; its subagent has not announced itself yet. */
-    void agentCallStarted(String sessionId, String toolUseId) {
+    public void agentCallStarted(String sessionId, String toolUseId) {
         SessionLinks links = of(sessionId);
         synchronized (links) {
             if (links.waitingAgentCalls.size() < MAX_PER_SESSION) {
@@ -50,7 +50,7 @@ final class AgentLinks {
      * A subagent started: links it to the oldest waiting Agent call and returns that call's tool_use_id, or null
      * when no Agent call is waiting (the subagent then gets an operation of its own).
      */
-    String subagentStarted(String sessionId, String agentId) {
+    public String subagentStarted(String sessionId, String agentId) {
         SessionLinks links = of(sessionId);
         synchronized (links) {
             String existing = links.operationByAgent.get(agentId);
@@ -66,7 +66,7 @@ final class AgentLinks {
     }
 
     /** The Agent call finished and named its subagent: record the link if SubagentStart was never seen. */
-    void agentCallFinished(String sessionId, String toolUseId, String agentId) {
+    public void agentCallFinished(String sessionId, String toolUseId, String agentId) {
         SessionLinks links = of(sessionId);
         synchronized (links) {
             links.waitingAgentCalls.remove(toolUseId);
@@ -77,7 +77,7 @@ final class AgentLinks {
     }
 
     /** The correlation id of the operation a subagent's events nest under. */
-    String operationOf(String sessionId, String agentId) {
+    public String operationOf(String sessionId, String agentId) {
         SessionLinks links = sessions.get(sessionId);
         if (links != null) {
             synchronized (links) {
@@ -90,11 +90,22 @@ final class AgentLinks {
         return ownOperation(agentId);
     }
 
-    static String ownOperation(String agentId) {
+    /** The operation a subagent's events nest under, or null when no hook has announced this subagent. */
+    public String knownOperationOf(String sessionId, String agentId) {
+        SessionLinks links = sessions.get(sessionId);
+        if (links == null) {
+            return null;
+        }
+        synchronized (links) {
+            return links.operationByAgent.get(agentId);
+        }
+    }
+
+    public static String ownOperation(String agentId) {
         return "agent:" + agentId;
     }
 
-    void sessionEnded(String sessionId) {
+    public void sessionEnded(String sessionId) {
         sessions.remove(sessionId);
     }
 }

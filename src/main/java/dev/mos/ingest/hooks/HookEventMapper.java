@@ -30,10 +30,11 @@ public final class HookEventMapper {
     private final JsonMapper json;
     private final Redactor redactor;
     private final HookCapture capture;
-    private final AgentLinks links = new AgentLinks();
+    private final AgentLinks links;
 
-    public HookEventMapper(JsonMapper json, Redactor redactor, HookCapture capture) {
+    public HookEventMapper(JsonMapper json, Redactor redactor, HookCapture capture, AgentLinks links) {
         this.json = json;
+        this.links = links;
         this.redactor = redactor;
         this.capture = capture;
     }

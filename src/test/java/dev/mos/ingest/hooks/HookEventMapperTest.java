@@ -47,7 +47,7 @@ class HookEventMapperTest {
     private final IngestPipeline pipeline = new IngestPipeline(new EventDecoder(JSON, clock), store, live,
             new IngestCounters(new SimpleMeterRegistry()));
     private final HookReceiver receiver = new HookReceiver(
-            new HookEventMapper(JSON, Redactor.defaults(), HookCapture.DEFAULT), pipeline);
+            new HookEventMapper(JSON, Redactor.defaults(), HookCapture.DEFAULT, new AgentLinks()), pipeline);
 
     @AfterEach
     void close() {
