@@ -136,6 +136,77 @@ class ClaudeCodeHooksIT {
         assertThat(tree.path("running_count").asInt()).isZero();
     }
 
+    /** Claude Code's built-in OpenTelemetry pointed at MOS, exporting quickly so the test stays short. */
+    private static Map<String, String> otel(MosProcess mos, String protocol) {
+        return Map.of("CLAUDE_CODE_ENABLE_TELEMETRY", "1", "OTEL_LOGS_EXPORTER", "otlp",
+                "OTEL_METRICS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL", protocol,
+                "OTEL_EXPORTER_OTLP_ENDPOINT", mos.baseUrl(), "OTEL_LOGS_EXPORT_INTERVAL", "300",
+                "OTEL_METRIC_EXPORT_INTERVAL", "1000");
+    }
+
+    private MessagesApiStandIn simpleScript() throws Exception {
+        MessagesApiStandIn api = new MessagesApiStandIn()
+                .script("otel", "Done.",
+                        Step.of("Bash", Map.of("command", "sleep 0.2; echo otel", "description", "Slow echo")),
+                        Step.of("Bash", Map.of("command", "exit 4", "description", "Fail")));
+        closeables.add(api);
+        return api;
+    }
+
+    @Test
+    void hooksAndOtlpProtobufTogetherGiveOneTreeWithModelCalls() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = simpleScript();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
+                mos.baseUrl(), "--write", "--settings", home.resolve(".claude/settings.json").toString())), work);
+        assertThat(setup.exitCode()).isZero();
+
+        Proc.Result run = claude(home, work, api, otel(mos, "http/protobuf"), "-p", "[[sc:otel]] go",
+                "--permission-mode", "bypassPermissions");
+        assertThat(run.exitCode()).as("claude -p: %s\nstand-in: %s", run, api.requestLog).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> findTask(t) != null
+                && list(findTask(t).path("children")).stream().anyMatch(n -> n.path("kind").asString().equals("llm"))
+                && list(findTask(t).path("children")).stream().filter(n -> n.path("kind").asString().equals("tool"))
+                        .allMatch(n -> n.path("progress").size() > 0));
+        JsonNode task = findTask(tree);
+        List<JsonNode> tools = list(task.path("children")).stream()
+                .filter(n -> n.path("kind").asString().equals("tool")).toList();
+        assertThat(tools).extracting(n -> n.path("status").asString()).containsExactly("success", "error");
+        assertThat(tools.getFirst().path("duration_ms").asLong()).isBetween(200L, 30_000L);
+        List<JsonNode> llm = list(task.path("children")).stream()
+                .filter(n -> n.path("kind").asString().equals("llm")).toList();
+        // one model call per turn: two tool turns and the final answer
+        assertThat(llm).hasSize(3).allSatisfy(n -> {
+            assertThat(n.path("status").asString()).isEqualTo("success");
+            assertThat(n.path("attributes").path("input_tokens").asLong()).isEqualTo(120L);
+            assertThat(n.path("attributes").has("cost_usd")).isTrue();
+        });
+    }
+
+    @Test
+    void otlpJsonAloneGivesToolsAndModelCalls() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = simpleScript();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+
+        Proc.Result run = claude(home, work, api, otel(mos, "http/json"), "-p", "[[sc:otel]] go",
+                "--permission-mode", "bypassPermissions");
+        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> findTask(t) != null && list(findTask(t).path("children")).stream()
+                .filter(n -> n.path("kind").asString().equals("llm")).count() == 3);
+        JsonNode task = findTask(tree);
+        assertThat(list(task.path("children")).stream().filter(n -> n.path("kind").asString().equals("tool"))
+                .map(n -> n.path("name").asString() + ":" + n.path("status").asString()).toList())
+                .containsExactly("Bash:success", "Bash:error");
+    }
+
     static JsonNode awaitTree(MosProcess mos, java.util.function.Predicate<JsonNode> ready) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         JsonNode tree = null;
@@ -174,10 +245,16 @@ class ClaudeCodeHooksIT {
     }
 
     private Proc.Result claude(Path home, Path work, MessagesApiStandIn api, String... args) throws Exception {
+        return claude(home, work, api, Map.of(), args);
+    }
+
+    private Proc.Result claude(Path home, Path work, MessagesApiStandIn api, Map<String, String> env,
+            String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(claude.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         ClaudeCode.isolate(pb.environment(), home);
+        pb.environment().putAll(env);
         pb.environment().put("ANTHROPIC_BASE_URL", api.baseUrl());
         pb.environment().put("ANTHROPIC_API_KEY", "sk-ant-test-not-a-real-key");
         pb.environment().put("MCP_TIMEOUT", "60000");
