@@ -157,7 +157,7 @@ public final class ClaudeCodeOtelMapper {
                 default -> {
                     String s = redactor.redact(String.valueOf(v));
                     // numbers often arrive as strings in OTLP JSON: store them as numbers for analytics
-                    Long asNumber = s.matches("-?\\d{1,15}") ? Long.parseLong(s) : null;
+                    Long asNumber = isInteger(s) ? Long.parseLong(s) : null;
                     int max = TEXT_KEYS.contains(key) ? TEXT_EXCERPT_CHARS : MAX_VALUE_CHARS;
                     d.put(key, asNumber != null ? asNumber : s.length() <= max ? s
                             : s.substring(0, max) + "…[truncated " + (s.length() - max) + " chars]");
@@ -165,6 +165,19 @@ public final class ClaudeCodeOtelMapper {
             }
         }
         return d;
+    }
+
+    private static boolean isInteger(String s) {
+        int start = s.startsWith("-") ? 1 : 0;
+        if (s.length() == start || s.length() - start > 15) {
+            return false;
+        }
+        for (int i = start; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long timestamp(Object iso, long fallback) {
