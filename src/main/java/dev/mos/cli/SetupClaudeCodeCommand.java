@@ -35,6 +35,11 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
     static final List<String> COMMAND_EVENTS = List.of("SessionStart");
     /** Short: a hook must never hold Claude Code up, and a refused connection fails at once anyway. */
     static final int HOOK_TIMEOUT_SECONDS = 5;
+    /**
+     * The command hook starts a JVM, which on a loaded machine can take seconds; {@code mos hook} bounds its own
+     * network wait (2 s), so this limit only guards against a JVM that cannot start at all.
+     */
+    static final int COMMAND_HOOK_TIMEOUT_SECONDS = 30;
     private static final String OUR_COMMAND_MARK = " hook --url ";
 
     @Option(names = "--url", description = "This server's base URL (default $MOS_URL, else http://127.0.0.1:3000)")
@@ -133,7 +138,7 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
         Map<String, Object> cmd = new LinkedHashMap<>();
         cmd.put("type", "command");
         cmd.put("command", command);
-        cmd.put("timeout", HOOK_TIMEOUT_SECONDS);
+        cmd.put("timeout", COMMAND_HOOK_TIMEOUT_SECONDS);
         for (String event : COMMAND_EVENTS) {
             hooks.put(event, List.of(Map.of("hooks", List.of(cmd))));
         }
@@ -160,7 +165,8 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
         try {
             Path jar = Path.of(SetupClaudeCodeCommand.class.getProtectionDomain().getCodeSource().getLocation()
                     .toURI());
-            return quote(java) + " -jar " + quote(jar.toString());
+            // a short-lived client: quick start matters more than peak speed
+            return quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar " + quote(jar.toString());
         } catch (Exception e) {
             return "mos";
         }

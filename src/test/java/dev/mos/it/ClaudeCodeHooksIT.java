@@ -109,7 +109,7 @@ class ClaudeCodeHooksIT {
                 mos.stderrText()).isZero();
 
         JsonNode tree = awaitTree(mos, t -> findTask(t) != null && "success".equals(findTask(t).path("status")
-                .asString()) && hasRoot(t, "SessionEnd"));
+                .asString()) && hasRoot(t, "SessionEnd") && hasRoot(t, "SessionStart"));
         JsonNode task = findTask(tree);
         assertThat(task.path("name").asString()).isEqualTo("[[sc:main]] please work");
         List<JsonNode> ops = list(task.path("children"));
