@@ -53,6 +53,23 @@ class IngestionEndpointsIT {
     }
 
     @Test
+    void logEventTakesARawHookPayloadLikeAnMcpToolHookSendsIt() throws Exception {
+        Http.Response pre = Http.call(mos.baseUrl(), "log_event", """
+                {"event": {"session_id": "it-mcp-hook", "prompt_id": "p1", "hook_event_name": "PreToolUse",
+                  "tool_name": "mcp__github__search", "tool_use_id": "toolu_9", "tool_input": {"q": "x"}}}""");
+        assertThat(pre.status()).isEqualTo(200);
+        assertThat(pre.json().path("id").asString()).startsWith("evt_");
+        Http.call(mos.baseUrl(), "log_event", """
+                {"event": {"session_id": "it-mcp-hook", "prompt_id": "p1", "hook_event_name": "PostToolUse",
+                  "tool_name": "mcp__github__search", "tool_use_id": "toolu_9", "duration_ms": 64}}""");
+        JsonNode node = Http.call(mos.baseUrl(), "get_activity_tree",
+                "{\"session_id\": \"it-mcp-hook\", \"format\": \"json\"}").json().path("tree").get(0);
+        assertThat(node.path("kind").asString()).isEqualTo("mcp");
+        assertThat(node.path("duration_ms").asLong()).isEqualTo(64L);
+        assertThat(node.path("attributes").path("mcp_server").asString()).isEqualTo("github");
+    }
+
+    @Test
     void whatIsNoHookPayloadGetsAClearError() throws Exception {
         Http.Response notJson = Http.post(mos.baseUrl() + "/hooks", "{oops");
         assertThat(notJson.status()).isEqualTo(400);
