@@ -3,11 +3,11 @@ package dev.mos.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** mos: serve | stdio | health | version. */
+/** mos: serve | stdio | health | hook | version. */
 @Command(name = "mos", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "MOS, the MCP Observability Server: see what AI coding agents do.",
-        subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, TailCommand.class, VersionCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, TailCommand.class,
+                HookCommand.class, SetupCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -75,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
         assembly.notifyResourceChanges(mcp);
         HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
-                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api);
+                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api, assembly.hooks, assembly.otlp);
         try {
             http.start();
         } catch (Exception e) {

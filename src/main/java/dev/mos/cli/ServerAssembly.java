@@ -11,6 +11,15 @@ import dev.mos.http.api.ApiServlet;
 import dev.mos.http.api.SseStreams;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
+import dev.mos.ingest.hooks.AgentLinks;
+import dev.mos.ingest.hooks.HookCapture;
+import dev.mos.ingest.hooks.HookEventMapper;
+import dev.mos.ingest.hooks.HookReceiver;
+import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
+import dev.mos.ingest.otlp.OtlpJsonDecoder;
+import dev.mos.ingest.otlp.OtlpProtoDecoder;
+import dev.mos.ingest.otlp.OtlpReceiver;
+import dev.mos.ingest.privacy.Redactor;
 import dev.mos.live.LiveFeed;
 import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
@@ -72,6 +81,8 @@ final class ServerAssembly implements AutoCloseable {
     final SessionStore store;
     final LiveFeed live = new LiveFeed();
     final IngestPipeline ingest;
+    final HookReceiver hooks;
+    final OtlpReceiver otlp;
     final QueryService query;
     final Lifecycle lifecycle = new Lifecycle();
     final RequestStats requestStats;
@@ -99,6 +110,11 @@ final class ServerAssembly implements AutoCloseable {
                 clock);
         IngestCounters ingestCounters = new IngestCounters(metrics);
         ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
+        Redactor redactor = Redactor.defaults();
+        AgentLinks agentLinks = new AgentLinks();
+        hooks = new HookReceiver(new HookEventMapper(json, redactor, HookCapture.DEFAULT, agentLinks), ingest);
+        otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
+                new ClaudeCodeOtelMapper(redactor, agentLinks), ingest);
         Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),
@@ -118,7 +134,7 @@ final class ServerAssembly implements AutoCloseable {
 
         eventJson = new EventJson(json);
         List<McpTool> tools = List.of(
-                new LogEventTool(ingest, transport),
+                new LogEventTool(ingest, hooks, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
                 new ConfigureDisplayTool(query),
                 new ExportSessionTool(query, new SessionExport(query, eventJson), json),

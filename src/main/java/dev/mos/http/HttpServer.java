@@ -3,6 +3,8 @@ package dev.mos.http;
 import dev.mos.config.MosConfig;
 import dev.mos.health.HealthMonitor;
 import dev.mos.health.Lifecycle;
+import dev.mos.ingest.hooks.HookReceiver;
+import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.mcp.ToolInvoker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
@@ -29,7 +31,7 @@ public final class HttpServer {
 
     public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
             ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
-            JsonMapper mapper, ApiFactory api) {
+            JsonMapper mapper, ApiFactory api, HookReceiver hooks, OtlpReceiver otlp) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("mos-http");
         server = new Server(threads);
@@ -65,6 +67,10 @@ public final class HttpServer {
         ServletHolder healthServlet = new ServletHolder("health", new HealthServlet(health, lifecycle, json));
         context.addServlet(healthServlet, "/health");
         context.addServlet(healthServlet, "/health/*");
+        context.addServlet(new ServletHolder("hooks", new HooksServlet(hooks, json, config.maxRequestBytes())),
+                "/hooks");
+        context.addServlet(new ServletHolder("otlp", new OtlpServlet(otlp, json, config.maxRequestBytes())),
+                "/v1/*");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
         ServletHolder apiServlet = new ServletHolder("api", api.create(json));
         context.addServlet(apiServlet, "/api/v1/*");

@@ -30,6 +30,8 @@ final class RootServlet extends HttpServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", "MOS - MCP Observability Server");
         body.put("endpoints", List.of("POST/GET/DELETE /mcp (MCP Streamable HTTP; or {\"method\": tool, \"params\": {}})",
+                "POST /hooks (Claude Code hook payloads)",
+                "POST /v1/logs, /v1/metrics, /v1/traces (OTLP/HTTP, protobuf or JSON)",
                 "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics",
                 "GET /api/v1/sessions (REST, see README)", "GET /api/v1/stream (Server-Sent Events)",
                 "GET / with Accept: text/html (web dashboard)"));

@@ -21,7 +21,10 @@ public enum EventType {
     MCP_ERROR("mcp_error", OperationKind.MCP, Role.FAIL),
     SUBAGENT_SPAWN("subagent_spawn", OperationKind.SUBAGENT, Role.START),
     SUBAGENT_COMPLETE("subagent_complete", OperationKind.SUBAGENT, Role.END),
-    SUBAGENT_FAILED("subagent_failed", OperationKind.SUBAGENT, Role.FAIL);
+    SUBAGENT_FAILED("subagent_failed", OperationKind.SUBAGENT, Role.FAIL),
+    LLM_REQUEST("llm_request", OperationKind.LLM, Role.START),
+    LLM_RESPONSE("llm_response", OperationKind.LLM, Role.END),
+    LLM_ERROR("llm_error", OperationKind.LLM, Role.FAIL);
 
     /** How an event of this type takes part in its operation. */
     public enum Role { START, PROGRESS, END, FAIL }

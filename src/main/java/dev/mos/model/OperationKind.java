@@ -5,7 +5,9 @@ public enum OperationKind {
     TASK("task", "📋"),
     TOOL("tool", "🔧"),
     MCP("mcp", "🔌"),
-    SUBAGENT("subagent", "🤖");
+    SUBAGENT("subagent", "🤖"),
+    /** A model API call (Claude Code's api_request): model, tokens and cost in its details. */
+    LLM("llm", "🧠");
 
     private final String wireName;
     private final String icon;

@@ -29,9 +29,12 @@ public record OperationNode(
         return status == OperationStatus.RUNNING;
     }
 
-    /** The event that describes the operation best: its start, or its end when the start is unknown. */
+    /**
+     * The event that describes the operation best: its start, else its end, else (a point made only of progress,
+     * such as a task_progress outside any task) its first progress event. Never null.
+     */
     public Event primary() {
-        return start != null ? start : end;
+        return start != null ? start : end != null ? end : progress.getFirst();
     }
 
     /** Duration so far for running operations, measured against {@code nowMs}. */

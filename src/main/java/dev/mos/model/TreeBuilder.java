@@ -154,14 +154,24 @@ public final class TreeBuilder {
                         start = event;
                     }
                 }
-                case END, FAIL -> end = event;
-                case PROGRESS -> {
-                    if (progress.isEmpty()) {
-                        progress = new ArrayList<>(2);
+                case END, FAIL -> {
+                    if (end == null) {
+                        end = event;
+                    } else {
+                        // a second report of the same end (a hook and OTLP both saw the tool finish) enriches the
+                        // operation instead of replacing how it ended
+                        addProgress(event);
                     }
-                    progress.add(event);
                 }
+                case PROGRESS -> addProgress(event);
             }
+        }
+
+        private void addProgress(Event event) {
+            if (progress.isEmpty()) {
+                progress = new ArrayList<>(2);
+            }
+            progress.add(event);
         }
 
         String parentRef() {

@@ -94,6 +94,7 @@ public final class SessionExport {
             case TOOL -> node.name();
             case MCP -> "MCP " + node.name();
             case SUBAGENT -> "Agent: " + node.name();
+            case LLM -> "LLM " + node.name();
         };
     }
 

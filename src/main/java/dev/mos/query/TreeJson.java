@@ -50,6 +50,9 @@ public final class TreeJson {
         }
         attributes.putAll(events.extra(node.start()));
         attributes.putAll(events.extra(node.end()));
+        if (node.start() == null && node.end() == null) {
+            attributes.putAll(events.extra(primary)); // a point in the timeline: its one event says it all
+        }
         if (node.kind() == OperationKind.MCP && node.name().contains("__")) {
             String[] parts = node.name().split("__");
             if (parts.length >= 3) {
@@ -60,7 +63,7 @@ public final class TreeJson {
         if (node.status() == OperationStatus.ERROR || node.status() == OperationStatus.TIMEOUT) {
             EventJson.putIfPresent(attributes, "error", events.errorMessage(node.end()));
         }
-        if (node.start() == null) {
+        if (node.start() == null && node.end() != null) {
             attributes.put("start_event_missing", true);
         }
         if (node.parentMissing()) {

@@ -135,7 +135,7 @@ public final class TreeText {
                 out.append(" · ").append(oneLine(message));
             }
         }
-        if (node.start() == null) {
+        if (node.start() == null && node.end() != null) {
             out.append(claude ? " (start not seen)" : " (no start event)");
         }
         out.append('\n');

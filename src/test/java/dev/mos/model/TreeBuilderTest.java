@@ -401,4 +401,45 @@ class TreeBuilderTest {
         assertThat(tree.operationCount()).isZero();
         assertThat(tree.lastSequence()).isZero();
     }
+
+    @Test
+    void aSecondEndOfTheSameOperationIsKeptAsAnEnrichmentNotAReplacement() {
+        Events ev = new Events();
+        ev.add(EventType.TOOL_PRE_CALL, EventStatus.STARTED, T0, null, null, "toolu_1", "Bash");
+        Event hookEnd = ev.add(EventType.TOOL_ERROR, EventStatus.ERROR, T0 + 30, 21L, null, "toolu_1", "Bash");
+        Event otelEnd = ev.add(EventType.TOOL_POST_CALL, EventStatus.SUCCESS, T0 + 900, 25L, null, "toolu_1", "Bash");
+
+        OperationNode node = only(ev.build());
+
+        assertThat(node.end()).isEqualTo(hookEnd);
+        assertThat(node.status()).isEqualTo(OperationStatus.ERROR);
+        assertThat(node.durationMs()).isEqualTo(21L);
+        assertThat(node.progress()).containsExactly(otelEnd);
+    }
+
+    @Test
+    void aNodeMadeOnlyOfProgressHasAPrimaryEvent() {
+        Events ev = new Events();
+        Event point = ev.add(EventType.TASK_PROGRESS, EventStatus.SUCCESS, T0, null, null, "hook:SessionStart:1",
+                "SessionStart");
+
+        OperationNode node = only(ev.build());
+
+        assertThat(node.primary()).isEqualTo(point);
+        assertThat(node.status()).isEqualTo(OperationStatus.SUCCESS);
+        assertThat(node.running()).isFalse();
+    }
+
+    @Test
+    void llmCallsAreOperationsOfTheirOwnKind() {
+        Events ev = new Events();
+        ev.add(EventType.LLM_REQUEST, T0, null, "llm:req_1", "claude-x");
+        ev.add(EventType.LLM_RESPONSE, EventStatus.SUCCESS, T0 + 40, 40L, null, "llm:req_1", "claude-x");
+
+        OperationNode node = only(ev.build());
+
+        assertThat(node.kind()).isEqualTo(OperationKind.LLM);
+        assertThat(node.durationMs()).isEqualTo(40L);
+        assertThat(node.status()).isEqualTo(OperationStatus.SUCCESS);
+    }
 }

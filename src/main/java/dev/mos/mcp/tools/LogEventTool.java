@@ -3,6 +3,8 @@ package dev.mos.mcp.tools;
 import dev.mos.ingest.EventLimits;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.IngestResult;
+import dev.mos.ingest.hooks.HookEventMapper;
+import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.mcp.InvalidArgumentException;
 import dev.mos.mcp.McpTool;
 import dev.mos.mcp.ProgressSink;
@@ -19,10 +21,12 @@ import java.util.Set;
 public final class LogEventTool implements McpTool {
 
     private final IngestPipeline ingest;
+    private final HookReceiver hooks;
     private final String transport;
 
-    public LogEventTool(IngestPipeline ingest, String transport) {
+    public LogEventTool(IngestPipeline ingest, HookReceiver hooks, String transport) {
         this.ingest = ingest;
+        this.hooks = hooks;
         this.transport = transport;
     }
 
@@ -36,20 +40,25 @@ public final class LogEventTool implements McpTool {
         return "Record an activity event (task, tool call, MCP call or subagent) in a session. Start and end "
                 + "events with the same correlation_id become one operation; parent_id (a returned event id or a "
                 + "correlation_id) nests it. Returns the event's id and per-session sequence. Pass `events` "
-                + "(up to " + EventLimits.MAX_BATCH + ") to record a batch; each is accepted or refused on its own.";
+                + "(up to " + EventLimits.MAX_BATCH + ") to record a batch; each is accepted or refused on its own. A raw "
+                + "Claude Code hook payload (an object with hook_event_name, e.g. from an mcp_tool hook) is accepted "
+                + "as `event` too and mapped like POST /hooks.";
     }
 
     @Override
     public String inputSchema() {
         return """
                 {"type": "object", "properties": {
-                  "event": {"$ref": "#/$defs/event"},
+                  "event": {"anyOf": [{"$ref": "#/$defs/event"}, {"$ref": "#/$defs/hook"}]},
                   "events": {"type": "array", "items": {"$ref": "#/$defs/event"}, "maxItems": %d}},
-                 "$defs": {"event": {"type": "object", "required": ["session_id", "event_type"], "properties": {
+                 "$defs": {"hook": {"type": "object", "required": ["session_id", "hook_event_name"],
+   "description": "A raw Claude Code hook payload, mapped like POST /hooks"},
+  "event": {"type": "object", "required": ["session_id", "event_type"], "properties": {
                    "session_id": {"type": "string"},
                    "event_type": {"type": "string", "enum": ["task_started", "task_progress", "task_complete",
                      "task_failed", "tool_pre_call", "tool_post_call", "tool_error", "mcp_request", "mcp_response",
-                     "mcp_error", "subagent_spawn", "subagent_complete", "subagent_failed"]},
+                     "mcp_error", "subagent_spawn", "subagent_complete", "subagent_failed", "llm_request", "llm_response",
+                     "llm_error"]},
                    "status": {"type": "string", "enum": ["started", "running", "success", "error", "timeout"]},
                    "timestamp": {"type": ["string", "number"], "description": "ISO-8601 or epoch ms; default now"},
                    "duration_ms": {"type": "number", "minimum": 0},
@@ -90,6 +99,9 @@ public final class LogEventTool implements McpTool {
         if (single == batch) {
             throw new InvalidArgumentException("pass exactly one of event (an object) or events (an array)");
         }
+        if (single && HookEventMapper.isHookPayload(args.raw("event"))) {
+            return hookPayload((Map<?, ?>) args.raw("event"));
+        }
         if (single) {
             IngestResult result = ingest.acceptRaw(args.raw("event"), transport);
             Event e = result.event();
@@ -104,6 +116,10 @@ public final class LogEventTool implements McpTool {
             return ToolResult.ok(text, out);
         }
         List<?> events = args.list("events");
+        if (events.stream().anyMatch(HookEventMapper::isHookPayload)) {
+            throw new InvalidArgumentException("events holds a hook payload; send hook payloads one at a time as "
+                    + "event");
+        }
         if (events.size() > EventLimits.MAX_BATCH) {
             throw new InvalidArgumentException("events holds " + events.size() + " items; at most "
                     + EventLimits.MAX_BATCH + " per call");
@@ -136,5 +152,16 @@ public final class LogEventTool implements McpTool {
         results.stream().filter(r -> !r.accepted()).forEach(r ->
                 text.append("; event ").append(r.index()).append(" refused: ").append(r.error()));
         return ToolResult.ok(text.toString(), out);
+    }
+
+    private ToolResult hookPayload(Map<?, ?> payload) {
+        List<IngestResult> results = hooks.accept(payload, transport);
+        List<String> ids = results.stream().filter(IngestResult::accepted).map(r -> r.event().externalId()).toList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", ids.isEmpty() ? null : ids.getFirst());
+        out.put("sequence", results.isEmpty() ? null : results.getFirst().event().sequence());
+        out.put("session_id", String.valueOf(payload.get("session_id")));
+        out.put("accepted", ids.size());
+        return ToolResult.ok("Recorded hook " + payload.get("hook_event_name") + " as " + String.join(", ", ids), out);
     }
 }

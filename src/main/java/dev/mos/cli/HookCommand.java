@@ -1,0 +1,77 @@
+package dev.mos.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A Claude Code command hook: reads the hook payload on stdin and POSTs it to a running server's /hooks. It always
+ * exits 0 and never writes to stdout, because Claude Code reads a command hook's stdout as a decision (or, for
+ * SessionStart and UserPromptSubmit, as context for the model): observing must never change what the agent does.
+ */
+@Command(name = "hook", mixinStandardHelpOptions = true,
+        description = "Forward a Claude Code hook payload (stdin) to a running server's POST /hooks. Always exits 0, "
+                + "prints nothing on stdout; problems go to stderr.")
+final class HookCommand implements Callable<Integer> {
+
+    static final int MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
+    @Option(names = "--url", description = "Server base URL (default $MOS_URL, else http://127.0.0.1:3000)")
+    String url;
+
+    @Option(names = "--timeout-ms", defaultValue = "2000", description = "Give up after this long (default 2000)")
+    long timeoutMs;
+
+    @Override
+    public Integer call() {
+        String base = url != null ? url : System.getenv().getOrDefault("MOS_URL", "http://127.0.0.1:3000");
+        try {
+            byte[] payload = readStdin(System.in);
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/hooks"))
+                    .timeout(Duration.ofMillis(timeoutMs)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+            String token = token();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                System.err.println("mos hook: " + base + "/hooks answered HTTP " + response.statusCode() + ": "
+                        + response.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("mos hook: interrupted");
+        } catch (Exception e) {
+            System.err.println("mos hook: payload not delivered to " + base + "/hooks: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        return 0;
+    }
+
+    private static String token() {
+        for (String name : new String[] {"MOS_TOKEN", "MCP_AUTH_TOKEN"}) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) {
+                return value.split(",")[0].trim();
+            }
+        }
+        return null;
+    }
+
+    private static byte[] readStdin(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+        if (bytes.length > MAX_PAYLOAD_BYTES) {
+            throw new IOException("payload larger than " + MAX_PAYLOAD_BYTES + " bytes");
+        }
+        return bytes;
+    }
+}

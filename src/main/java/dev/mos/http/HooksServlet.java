@@ -1,0 +1,75 @@
+package dev.mos.http;
+
+import dev.mos.ingest.EventRejectedException;
+import dev.mos.ingest.hooks.HookReceiver;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * POST /hooks: Claude Code's HTTP hook target. A stored payload gets 200 with an empty body, because Claude Code
+ * parses any JSON body as a hook decision and MOS must never steer it. Only a body that is not a hook payload at all
+ * (not JSON, not an object, no session) gets a 400 naming the problem, which Claude Code treats as non-blocking.
+ */
+final class HooksServlet extends HttpServlet {
+
+    private static final Logger log = LoggerFactory.getLogger(HooksServlet.class);
+
+    private final HookReceiver receiver;
+    private final JsonResponses json;
+    private final long maxBodyBytes;
+
+    HooksServlet(HookReceiver receiver, JsonResponses json, long maxBodyBytes) {
+        this.receiver = receiver;
+        this.json = json;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+        }
+        if (body.length > maxBodyBytes) {
+            json.error(response, 413, "hook payload exceeds server.maxRequestBytes (" + maxBodyBytes + " bytes)");
+            return;
+        }
+        Object parsed;
+        try {
+            parsed = json.mapper().readValue(body, Object.class);
+        } catch (JacksonException e) {
+            json.error(response, 400, "body is not JSON: expected a Claude Code hook payload (a JSON object)");
+            return;
+        }
+        if (!(parsed instanceof Map<?, ?> payload)) {
+            json.error(response, 400, "body must be a JSON object (a Claude Code hook payload)");
+            return;
+        }
+        try {
+            receiver.accept(payload, "hooks");
+        } catch (EventRejectedException e) {
+            json.error(response, 400, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // never let a bug of ours reach Claude Code as a 500 with details; the hook is non-blocking anyway
+            log.warn("hook payload not stored: {}", e.toString());
+            json.error(response, 500, "hook payload not stored: internal error");
+            return;
+        }
+        response.setStatus(200);
+        response.setContentLength(0);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Allow", "POST");
+        json.error(response, 405, "POST a Claude Code hook payload (JSON) to /hooks");
+    }
+}

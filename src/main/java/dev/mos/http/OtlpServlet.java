@@ -1,0 +1,125 @@
+package dev.mos.http;
+
+import dev.mos.ingest.otlp.OtlpFormatException;
+import dev.mos.ingest.otlp.OtlpReceiver;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OTLP/HTTP receiver: POST /v1/logs, /v1/metrics, /v1/traces with {@code application/x-protobuf} or
+ * {@code application/json} bodies, optionally gzip-compressed. Answers in the request's encoding; rejected log
+ * records are reported as OTLP partial success (200), a body that is no export request at all as 400.
+ */
+final class OtlpServlet extends HttpServlet {
+
+    private static final Logger log = LoggerFactory.getLogger(OtlpServlet.class);
+
+    private final OtlpReceiver receiver;
+    private final JsonResponses json;
+    private final long maxBodyBytes;
+
+    OtlpServlet(OtlpReceiver receiver, JsonResponses json, long maxBodyBytes) {
+        this.receiver = receiver;
+        this.json = json;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String signal = request.getRequestURI().substring("/v1/".length());
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+        boolean protobuf = type.startsWith("application/x-protobuf");
+        if (!protobuf && !type.startsWith("application/json")) {
+            json.error(response, 415, "Content-Type must be application/x-protobuf or application/json, got "
+                    + (type.isEmpty() ? "none" : type));
+            return;
+        }
+        byte[] body;
+        try {
+            body = read(request);
+        } catch (ZipException e) {
+            json.error(response, 400, "Content-Encoding is gzip but the body is not valid gzip");
+            return;
+        } catch (TooLarge e) {
+            json.error(response, 413, "OTLP body exceeds server.maxRequestBytes (" + maxBodyBytes + " bytes)");
+            return;
+        }
+        OtlpReceiver.Outcome outcome;
+        try {
+            outcome = switch (signal) {
+                case "logs" -> receiver.logs(body, protobuf);
+                case "metrics" -> receiver.metrics(body, protobuf);
+                case "traces" -> receiver.traces(body, protobuf);
+                default -> null;
+            };
+        } catch (OtlpFormatException e) {
+            json.error(response, 400, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            log.warn("OTLP {} request not stored: {}", signal, e.toString());
+            json.error(response, 500, "OTLP request not stored: internal error");
+            return;
+        }
+        if (outcome == null) {
+            json.error(response, 404, "no such OTLP signal: /v1/" + signal + " (logs, metrics, traces)");
+            return;
+        }
+        if (protobuf) {
+            byte[] bytes = switch (signal) {
+                case "logs" -> {
+                    ExportLogsServiceResponse.Builder b = ExportLogsServiceResponse.newBuilder();
+                    if (outcome.rejected() > 0) {
+                        b.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+                                .setRejectedLogRecords(outcome.rejected()).setErrorMessage(outcome.errorMessage()));
+                    }
+                    yield b.build().toByteArray();
+                }
+                case "metrics" -> ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+                default -> ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+            };
+            response.setStatus(200);
+            response.setContentType("application/x-protobuf");
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (outcome.rejected() > 0) {
+            answer.put("partialSuccess", Map.of("rejectedLogRecords", String.valueOf(outcome.rejected()),
+                    "errorMessage", outcome.errorMessage()));
+        }
+        json.write(response, 200, answer);
+    }
+
+    private byte[] read(HttpServletRequest request) throws IOException {
+        boolean gzip = "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"));
+        try (InputStream raw = request.getInputStream();
+                InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (bytes.length > maxBodyBytes) {
+                throw new TooLarge();
+            }
+            return bytes;
+        }
+    }
+
+    private static final class TooLarge extends IOException {
+        TooLarge() {
+            super(null, null);
+        }
+    }
+}

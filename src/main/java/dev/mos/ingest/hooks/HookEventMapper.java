@@ -1,0 +1,295 @@
+package dev.mos.ingest.hooks;
+
+import dev.mos.ingest.EventRejectedException;
+import dev.mos.ingest.privacy.Redactor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns one Claude Code hook payload into events of the MOS model (in the {@code log_event} shape, so they take the
+ * one ingest pipeline): a task per prompt ({@code prompt:<prompt_id>}), an operation per {@code tool_use_id}, MCP
+ * tools split into server and tool, subagents nested by {@code agent_id}. Any other hook event, known or not, is
+ * recorded in the session timeline. Never refuses a payload that names its session: unknown fields are kept (flat,
+ * redacted, cut to size) so a new Claude Code version cannot make ingestion fail.
+ */
+public final class HookEventMapper {
+
+    /** Fields that are mapped onto the event itself rather than copied into its details. */
+    private static final Set<String> MAPPED = Set.of("session_id", "hook_event_name", "prompt", "tool_input",
+            "tool_response", "tool_calls", "last_assistant_message", "duration_ms");
+    private static final Set<String> AGENT_TOOLS = Set.of("Agent", "Task");
+    private static final int MAX_DETAIL_KEYS = 90;
+    private static final int MAX_KEY_CHARS = 128;
+    private static final int TASK_NAME_CHARS = 80;
+
+    private final JsonMapper json;
+    private final Redactor redactor;
+    private final HookCapture capture;
+    private final AgentLinks links;
+
+    public HookEventMapper(JsonMapper json, Redactor redactor, HookCapture capture, AgentLinks links) {
+        this.json = json;
+        this.links = links;
+        this.redactor = redactor;
+        this.capture = capture;
+    }
+
+    /** True when an object looks like a hook payload rather than a MOS event. */
+    public static boolean isHookPayload(Object raw) {
+        return raw instanceof Map<?, ?> m && m.containsKey("hook_event_name") && !m.containsKey("event_type");
+    }
+
+    public List<Map<String, Object>> map(Map<?, ?> payload) {
+        String sessionId = text(payload.get("session_id"));
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new EventRejectedException("session_id", "is required in a hook payload (Claude Code always "
+                    + "sends it)");
+        }
+        String hook = text(payload.get("hook_event_name"));
+        if (hook == null || hook.isBlank()) {
+            hook = "unknown";
+        }
+        String promptId = text(payload.get("prompt_id"));
+        String agentId = text(payload.get("agent_id"));
+        String toolUseId = text(payload.get("tool_use_id"));
+        String toolName = text(payload.get("tool_name"));
+        String task = promptId == null ? null : "prompt:" + promptId;
+        String workParent = agentId != null ? links.operationOf(sessionId, agentId) : task;
+
+        Map<String, Object> details = details(payload);
+        List<Map<String, Object>> out = new ArrayList<>(2);
+        switch (hook) {
+            case "UserPromptSubmit" -> {
+                String prompt = excerpt(text(payload.get("prompt")), capture.textExcerptChars());
+                if (prompt != null) {
+                    details.put("prompt", prompt);
+                }
+                String name = prompt == null || prompt.isBlank() ? "Prompt" : firstLine(prompt, TASK_NAME_CHARS);
+                out.add(event(sessionId, "task_started", task, null, name, null, details));
+            }
+            case "Stop" -> {
+                keepText(payload, "last_assistant_message", details);
+                out.add(event(sessionId, task == null ? "task_progress" : "task_complete", task, null, null, null,
+                        details));
+            }
+            case "StopFailure" -> out.add(event(sessionId, task == null ? "task_progress" : "task_failed", task,
+                    null, null, null, details));
+            case "PreToolUse" -> {
+                ToolKind kind = ToolKind.of(toolName);
+                kind.describe(toolName, details);
+                if (kind == ToolKind.AGENT && toolUseId != null) {
+                    links.agentCallStarted(sessionId, toolUseId);
+                }
+                putValue(details, "tool_input", payload.get("tool_input"), capture.maxValueChars());
+                out.add(event(sessionId, kind.startType, toolUseId, workParent, toolName,
+                        inputDescription(payload.get("tool_input")), details));
+            }
+            case "PostToolUse", "PostToolUseFailure" -> {
+                boolean failed = hook.equals("PostToolUseFailure");
+                ToolKind kind = ToolKind.of(toolName);
+                kind.describe(toolName, details);
+                if (kind == ToolKind.AGENT && toolUseId != null) {
+                    links.agentCallFinished(sessionId, toolUseId, agentIdOf(payload.get("tool_response")));
+                }
+                putValue(details, "tool_response", payload.get("tool_response"), capture.maxValueChars());
+                Map<String, Object> e = event(sessionId, failed ? kind.failType : kind.endType, toolUseId, workParent,
+                        toolName, null, details);
+                duration(payload.get("duration_ms"), e);
+                out.add(e);
+            }
+            case "PermissionDenied" -> {
+                if (toolUseId != null) {
+                    ToolKind kind = ToolKind.of(toolName);
+                    details.putIfAbsent("error", "permission denied");
+                    out.add(event(sessionId, kind.failType, toolUseId, workParent, toolName, null, details));
+                } else {
+                    out.add(timeline(sessionId, task, hook, details));
+                }
+            }
+            case "SubagentStart" -> {
+                String call = agentId == null ? null : links.subagentStarted(sessionId, agentId);
+                if (call != null) {
+                    out.add(event(sessionId, "task_progress", call, null, hook, null, details));
+                } else {
+                    String own = agentId == null ? null : AgentLinks.ownOperation(agentId);
+                    out.add(event(sessionId, "subagent_spawn", own, task, text(payload.get("agent_type")), null,
+                            details));
+                }
+            }
+            case "SubagentStop" -> {
+                keepText(payload, "last_assistant_message", details);
+                String op = agentId == null ? null : links.operationOf(sessionId, agentId);
+                boolean own = op != null && op.equals(AgentLinks.ownOperation(agentId));
+                out.add(event(sessionId, own ? "subagent_complete" : "task_progress", op, null, hook, null, details));
+            }
+            case "PostToolBatch" -> {
+                if (payload.get("tool_calls") instanceof List<?> calls) {
+                    details.put("tool_calls", calls.size());
+                }
+                out.add(timeline(sessionId, task, hook, details));
+            }
+            case "SessionEnd" -> {
+                links.sessionEnded(sessionId);
+                out.add(timeline(sessionId, null, hook, details)); // about the session, not its last prompt
+            }
+            default -> out.add(timeline(sessionId, task, hook, details));
+        }
+        return out;
+    }
+
+    /**
+     * A point in the session timeline, complete in itself. Within a prompt it is recorded on the prompt's task (as
+     * progress, so a PostToolBatch per tool batch does not clutter the tree); outside one (SessionStart) it is a
+     * point of its own.
+     */
+    private static Map<String, Object> timeline(String sessionId, String task, String hook,
+            Map<String, Object> details) {
+        String correlation = task != null ? task : "hook:" + hook + ":" + UUID.randomUUID();
+        Map<String, Object> e = event(sessionId, "task_progress", correlation, null, hook, null, details);
+        e.put("status", "success");
+        return e;
+    }
+
+    private static Map<String, Object> event(String sessionId, String type, String correlationId, String parentId,
+            String name, String description, Map<String, Object> details) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("session_id", sessionId);
+        e.put("event_type", type);
+        if (correlationId != null) {
+            e.put("correlation_id", correlationId);
+        }
+        if (parentId != null && !parentId.equals(correlationId)) {
+            e.put("parent_id", parentId);
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (name != null) {
+            d.put("name", name);
+        }
+        if (description != null) {
+            d.put("description", description);
+        }
+        d.putAll(details);
+        e.put("details", d);
+        return e;
+    }
+
+    /** Every field not mapped elsewhere, flat: objects and arrays become (cut) JSON text, strings are redacted. */
+    private Map<String, Object> details(Map<?, ?> payload) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : payload.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            if (MAPPED.contains(key) || key.length() > MAX_KEY_CHARS || key.equals("name")
+                    || key.equals("description")) {
+                continue;
+            }
+            if (d.size() >= MAX_DETAIL_KEYS) {
+                d.put("fields_omitted", true);
+                break;
+            }
+            putValue(d, key, entry.getValue(), capture.maxValueChars());
+        }
+        return d;
+    }
+
+    private void putValue(Map<String, Object> d, String key, Object value, int max) {
+        switch (value) {
+            case null -> { }
+            case String s -> d.put(key, excerpt(s, max));
+            case Number n -> d.put(key, n);
+            case Boolean b -> d.put(key, b);
+            default -> d.put(key, excerpt(json.writeValueAsString(value), max));
+        }
+    }
+
+    private void keepText(Map<?, ?> payload, String key, Map<String, Object> details) {
+        String text = excerpt(text(payload.get(key)), capture.textExcerptChars());
+        if (text != null) {
+            details.put(key, text);
+        }
+    }
+
+    /** Redacted first (a secret must not survive by being cut in half), then cut with a visible marker. */
+    private String excerpt(String text, int max) {
+        if (text == null || max == 0) {
+            return null;
+        }
+        String clean = redactor.redact(text);
+        if (clean.length() <= max) {
+            return clean;
+        }
+        int cut = Character.isHighSurrogate(clean.charAt(max - 1)) ? max - 1 : max;
+        return clean.substring(0, cut) + "…[truncated " + (clean.length() - cut) + " chars]";
+    }
+
+    private String inputDescription(Object toolInput) {
+        if (toolInput instanceof Map<?, ?> m && m.get("description") instanceof String s) {
+            return excerpt(s, 200);
+        }
+        return null;
+    }
+
+    private static String agentIdOf(Object toolResponse) {
+        return toolResponse instanceof Map<?, ?> m ? text(m.get("agentId")) : null;
+    }
+
+    private static void duration(Object value, Map<String, Object> event) {
+        if (value instanceof Number n && n.doubleValue() >= 0) {
+            event.put("duration_ms", n);
+        } else if (value instanceof String s && s.matches("\\d{1,12}")) {
+            event.put("duration_ms", Long.parseLong(s));
+        }
+    }
+
+    private static String firstLine(String text, int max) {
+        String line = text.strip();
+        int nl = line.indexOf('\n');
+        if (nl >= 0) {
+            line = line.substring(0, nl);
+        }
+        return line.length() <= max ? line : line.substring(0, max) + "…";
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s ? s : value instanceof Number n ? n.toString() : null;
+    }
+
+    /** Regular tools, MCP tools ({@code mcp__<server>__<tool>}) and the Agent tool map to different kinds. */
+    private enum ToolKind {
+        TOOL("tool_pre_call", "tool_post_call", "tool_error"),
+        MCP("mcp_request", "mcp_response", "mcp_error"),
+        AGENT("subagent_spawn", "subagent_complete", "subagent_failed");
+
+        final String startType;
+        final String endType;
+        final String failType;
+
+        ToolKind(String startType, String endType, String failType) {
+            this.startType = startType;
+            this.endType = endType;
+            this.failType = failType;
+        }
+
+        static ToolKind of(String toolName) {
+            if (toolName == null) {
+                return TOOL;
+            }
+            if (AGENT_TOOLS.contains(toolName)) {
+                return AGENT;
+            }
+            return toolName.startsWith("mcp__") && toolName.indexOf("__", 5) > 5 ? MCP : TOOL;
+        }
+
+        void describe(String toolName, Map<String, Object> details) {
+            if (this == MCP) {
+                int split = toolName.indexOf("__", 5);
+                details.put("mcp_server", toolName.substring(5, split));
+                details.put("mcp_tool", toolName.substring(split + 2));
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.mos.ingest.hooks;
+
+import dev.mos.ingest.IngestPipeline;
+import dev.mos.ingest.IngestResult;
+import java.util.List;
+import java.util.Map;
+
+/** Hook payload in, events through the one ingest pipeline out; shared by POST /hooks and log_event. */
+public final class HookReceiver {
+
+    private final HookEventMapper mapper;
+    private final IngestPipeline ingest;
+
+    public HookReceiver(HookEventMapper mapper, IngestPipeline ingest) {
+        this.mapper = mapper;
+        this.ingest = ingest;
+    }
+
+    /**
+     * Maps and stores one payload; throws {@link dev.mos.ingest.EventRejectedException} only when the payload names
+     * no session. Mapped events are valid by construction, so the results are all accepted.
+     */
+    public List<IngestResult> accept(Map<?, ?> payload, String transport) {
+        return ingest.acceptBatch(mapper.map(payload), transport);
+    }
+}

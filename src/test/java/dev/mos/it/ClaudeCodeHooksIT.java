@@ -1,0 +1,275 @@
+package dev.mos.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mos.it.ClaudeCode.Proc;
+import dev.mos.it.MessagesApiStandIn.Step;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Real Claude Code ({@link ClaudeCode#VERSION}) set up with {@code mos setup claude-code --write} runs a scripted
+ * session against a Messages API stand-in: a Bash call, a failing Bash call, a subagent running its own (slow) Bash
+ * call, and an MCP call to MOS itself. Its HTTP hooks (and the SessionStart command hook, {@code mos hook}) must give
+ * one correctly nested tree with Claude Code's own durations and statuses.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ClaudeCodeHooksIT {
+
+    private static final Duration CLAUDE_TIMEOUT = Duration.ofSeconds(120);
+    private static Path claude;
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeAll
+    static void install() {
+        claude = ClaudeCode.executable();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    @Test
+    void setupWriteThenARealRunGivesOneNestedTree() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = new MessagesApiStandIn()
+                .script("main", "All done.",
+                        Step.of("Bash", Map.of("command", "echo hello-from-bash", "description", "Say hello")),
+                        Step.of("Bash", Map.of("command", "echo boom >&2; exit 3", "description", "Fail on purpose")),
+                        Step.of("Agent", Map.of("description", "Inspect the project", "prompt",
+                                "[[sc:sub]] Look around.", "subagent_type", "general-purpose",
+                                "run_in_background", false)),
+                        Step.of("mcp__mos__list_sessions", Map.of("limit", 5)))
+                .script("sub", "Subagent finished.",
+                        Step.of("Bash", Map.of("command", "sleep 0.3; echo sub-slow", "description", "Slow step")));
+        closeables.add(api);
+
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path settings = home.resolve(".claude/settings.json");
+        Files.createDirectories(settings.getParent());
+        String userHooks = """
+                {"theme": "dark", "hooks": {"PreToolUse": [{"matcher": "Bash",
+                  "hooks": [{"type": "command", "command": "true"}]}]}}
+                """;
+        Files.writeString(settings, userHooks);
+
+        // setup --write twice: merged once, the user's own hook and settings kept, a backup made, then no change
+        Proc.Result first = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
+                mos.baseUrl(), "--write", "--settings", settings.toString())), work);
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        String written = Files.readString(settings);
+        Proc.Result second = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
+                mos.baseUrl(), "--write", "--settings", settings.toString())), work);
+        assertThat(second.exitCode()).isZero();
+        assertThat(Files.readString(settings)).isEqualTo(written);
+        JsonNode merged = Http.JSON.readTree(written);
+        assertThat(merged.path("theme").asString()).isEqualTo("dark");
+        JsonNode preToolUse = merged.path("hooks").path("PreToolUse");
+        assertThat(preToolUse).hasSize(2);
+        assertThat(preToolUse.get(0).path("hooks").get(0).path("command").asString()).isEqualTo("true");
+        assertThat(preToolUse.get(1).path("hooks").get(0).path("url").asString()).isEqualTo(mos.baseUrl() + "/hooks");
+        assertThat(merged.path("hooks").path("SessionStart").get(0).path("hooks").get(0).path("command").asString())
+                .contains(" hook --url " + mos.baseUrl());
+        try (var files = Files.list(settings.getParent())) {
+            List<Path> backups = files.filter(f -> f.getFileName().toString().startsWith("settings.json.bak-"))
+                    .toList();
+            assertThat(backups).hasSize(1);
+            assertThat(Files.readString(backups.getFirst())).isEqualTo(userHooks);
+        }
+
+        Proc.Result add = claude(home, work, api, "mcp", "add", "--transport", "http", "mos", mos.baseUrl() + "/mcp");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+
+        Proc.Result run = claude(home, work, api, "-p", "[[sc:main]] please work", "--permission-mode",
+                "bypassPermissions");
+        assertThat(run.exitCode()).as("claude -p: %s\nstand-in: %s\nmos: %s", run, api.requestLog,
+                mos.stderrText()).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> findTask(t) != null && "success".equals(findTask(t).path("status")
+                .asString()) && hasRoot(t, "SessionEnd") && hasRoot(t, "SessionStart"));
+        JsonNode task = findTask(tree);
+        assertThat(task.path("name").asString()).isEqualTo("[[sc:main]] please work");
+        List<JsonNode> ops = list(task.path("children"));
+        assertThat(ops).extracting(n -> n.path("kind").asString() + ":" + n.path("name").asString() + ":"
+                + n.path("status").asString())
+                .containsExactly("tool:Bash:success", "tool:Bash:error", "subagent:Agent:success",
+                        "mcp:mcp__mos__list_sessions:success");
+        assertThat(ops.get(0).path("attributes").path("description").asString()).isEqualTo("Say hello");
+        assertThat(ops.get(1).path("attributes").path("error").asString()).contains("Exit code 3");
+        JsonNode agent = ops.get(2);
+        List<JsonNode> inAgent = list(agent.path("children"));
+        assertThat(inAgent).hasSize(1);
+        assertThat(inAgent.getFirst().path("name").asString()).isEqualTo("Bash");
+        assertThat(inAgent.getFirst().path("status").asString()).isEqualTo("success");
+        // Claude Code's own duration_ms for "sleep 0.3", carried by PostToolUse
+        assertThat(inAgent.getFirst().path("duration_ms").asLong()).isBetween(300L, 30_000L);
+        assertThat(agent.path("duration_ms").asLong()).isGreaterThanOrEqualTo(
+                inAgent.getFirst().path("duration_ms").asLong());
+        JsonNode mcp = ops.get(3);
+        assertThat(mcp.path("attributes").path("mcp_server").asString()).isEqualTo("mos");
+        assertThat(mcp.path("attributes").path("mcp_tool").asString()).isEqualTo("list_sessions");
+        // SessionStart arrives only through the command hook, i.e. `mos hook`
+        assertThat(hasRoot(tree, "SessionStart")).as("SessionStart via mos hook: %s", tree).isTrue();
+        assertThat(tree.path("running_count").asInt()).isZero();
+    }
+
+    /** Claude Code's built-in OpenTelemetry pointed at MOS, exporting quickly so the test stays short. */
+    private static Map<String, String> otel(MosProcess mos, String protocol) {
+        return Map.of("CLAUDE_CODE_ENABLE_TELEMETRY", "1", "OTEL_LOGS_EXPORTER", "otlp",
+                "OTEL_METRICS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL", protocol,
+                "OTEL_EXPORTER_OTLP_ENDPOINT", mos.baseUrl(), "OTEL_LOGS_EXPORT_INTERVAL", "300",
+                "OTEL_METRIC_EXPORT_INTERVAL", "1000");
+    }
+
+    private MessagesApiStandIn simpleScript() throws Exception {
+        MessagesApiStandIn api = new MessagesApiStandIn()
+                .script("otel", "Done.",
+                        Step.of("Bash", Map.of("command", "sleep 0.2; echo otel", "description", "Slow echo")),
+                        Step.of("Bash", Map.of("command", "exit 4", "description", "Fail")));
+        closeables.add(api);
+        return api;
+    }
+
+    @Test
+    void hooksAndOtlpProtobufTogetherGiveOneTreeWithModelCalls() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = simpleScript();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
+                mos.baseUrl(), "--write", "--settings", home.resolve(".claude/settings.json").toString())), work);
+        assertThat(setup.exitCode()).isZero();
+
+        Proc.Result run = claude(home, work, api, otel(mos, "http/protobuf"), "-p", "[[sc:otel]] go",
+                "--permission-mode", "bypassPermissions");
+        assertThat(run.exitCode()).as("claude -p: %s\nstand-in: %s", run, api.requestLog).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> findTask(t) != null
+                && list(findTask(t).path("children")).stream().anyMatch(n -> n.path("kind").asString().equals("llm"))
+                && list(findTask(t).path("children")).stream().filter(n -> n.path("kind").asString().equals("tool"))
+                        .allMatch(n -> n.path("progress").size() > 0));
+        JsonNode task = findTask(tree);
+        List<JsonNode> tools = list(task.path("children")).stream()
+                .filter(n -> n.path("kind").asString().equals("tool")).toList();
+        assertThat(tools).extracting(n -> n.path("status").asString()).containsExactly("success", "error");
+        assertThat(tools.getFirst().path("duration_ms").asLong()).isBetween(200L, 30_000L);
+        List<JsonNode> llm = list(task.path("children")).stream()
+                .filter(n -> n.path("kind").asString().equals("llm")).toList();
+        // one model call per turn: two tool turns and the final answer
+        assertThat(llm).hasSize(3).allSatisfy(n -> {
+            assertThat(n.path("status").asString()).isEqualTo("success");
+            assertThat(n.path("attributes").path("input_tokens").asLong()).isEqualTo(120L);
+            assertThat(n.path("attributes").has("cost_usd")).isTrue();
+        });
+    }
+
+    @Test
+    void otlpJsonAloneGivesToolsAndModelCalls() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = simpleScript();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+
+        Proc.Result run = claude(home, work, api, otel(mos, "http/json"), "-p", "[[sc:otel]] go",
+                "--permission-mode", "bypassPermissions");
+        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> findTask(t) != null && list(findTask(t).path("children")).stream()
+                .filter(n -> n.path("kind").asString().equals("llm")).count() == 3);
+        JsonNode task = findTask(tree);
+        assertThat(list(task.path("children")).stream().filter(n -> n.path("kind").asString().equals("tool"))
+                .map(n -> n.path("name").asString() + ":" + n.path("status").asString()).toList())
+                .containsExactly("Bash:success", "Bash:error");
+    }
+
+    static JsonNode awaitTree(MosProcess mos, java.util.function.Predicate<JsonNode> ready) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        JsonNode tree = null;
+        while (System.nanoTime() < deadline) {
+            Http.Response r = Http.call(mos.baseUrl(), "get_activity_tree",
+                    "{\"session_id\": \"latest\", \"format\": \"json\", \"max_depth\": 20}");
+            if (r.status() == 200) {
+                tree = r.json();
+                if (ready.test(tree)) {
+                    return tree;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("tree never became complete: " + tree + "\nmos stderr:\n" + mos.stderrText());
+    }
+
+    static JsonNode findTask(JsonNode tree) {
+        for (JsonNode root : tree.path("tree")) {
+            if (root.path("id").asString().startsWith("prompt:")) {
+                return root;
+            }
+        }
+        return null;
+    }
+
+    static boolean hasRoot(JsonNode tree, String name) {
+        return StreamSupport.stream(tree.path("tree").spliterator(), false)
+                .anyMatch(n -> name.equals(n.path("name").asString()));
+    }
+
+    static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
+    private Proc.Result claude(Path home, Path work, MessagesApiStandIn api, String... args) throws Exception {
+        return claude(home, work, api, Map.of(), args);
+    }
+
+    private Proc.Result claude(Path home, Path work, MessagesApiStandIn api, Map<String, String> env,
+            String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(claude.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        ClaudeCode.isolate(pb.environment(), home);
+        pb.environment().putAll(env);
+        pb.environment().put("ANTHROPIC_BASE_URL", api.baseUrl());
+        pb.environment().put("ANTHROPIC_API_KEY", "sk-ant-test-not-a-real-key");
+        pb.environment().put("MCP_TIMEOUT", "60000");
+        return run(pb, work);
+    }
+
+    private Proc.Result run(ProcessBuilder pb, Path work) throws Exception {
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        pb.directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Proc.Result r = Proc.run(pb, CLAUDE_TIMEOUT);
+        System.err.printf("[ClaudeCodeHooksIT] %s -> exit %d in %d ms%n--- stdout ---%n%s--- stderr ---%n%s%n",
+                String.join(" ", pb.command()), r.exitCode(), r.elapsed().toMillis(),
+                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return r;
+    }
+}
