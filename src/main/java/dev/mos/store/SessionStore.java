@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Where sessions and their events live. Every backend passes {@code SessionStoreContract}. Implementations are
- * thread-safe and hand out immutable values only.
+ * thread-safe and hand out immutable values only. Durable backends throw {@link StoreUnavailableException} when
+ * the database fails; an append that throws was not stored.
  */
 public interface SessionStore extends AutoCloseable {
 
@@ -44,6 +45,21 @@ public interface SessionStore extends AutoCloseable {
     boolean delete(String sessionId);
 
     StoreStats stats();
+
+    /** The backend's name as configured: memory, sqlite or postgres. */
+    default String backend() {
+        return "memory";
+    }
+
+    /** Where the data lives, safe to log (no secrets). */
+    default String description() {
+        return backend();
+    }
+
+    /** Why the store cannot currently serve, or empty when it can. Health readiness follows this. */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -1,0 +1,103 @@
+package dev.mos.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A migrated connection pool for one of the two dialects. Flyway runs the versioned migrations at start; it
+ * takes a lock (an advisory lock on PostgreSQL, the file's write lock on SQLite), so replicas starting together
+ * migrate once.
+ */
+public final class Database implements AutoCloseable {
+
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final String description;
+
+    private Database(Dialect dialect, HikariDataSource pool, String description) {
+        this.dialect = dialect;
+        this.pool = pool;
+        this.description = description;
+    }
+
+    /** The SQLite file {@code mos.db} under {@code dataDir}, created if needed. */
+    public static Database sqlite(Path dataDir) {
+        Path file = dataDir.toAbsolutePath().normalize().resolve("mos.db");
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("storage.dataDir (MCP_DATA_DIR) " + dataDir
+                    + " cannot be created: " + e.getMessage());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("mos-sqlite");
+        config.setJdbcUrl("jdbc:sqlite:" + file);
+        // WAL: readers never wait for the writer, and other processes on the same file see commits at once.
+        config.addDataSourceProperty("journal_mode", "WAL");
+        // FULL: a commit is on disk before we acknowledge it (group commit keeps this cheap).
+        config.addDataSourceProperty("synchronous", "FULL");
+        // Several processes may share the file: wait for the write lock instead of failing at once.
+        config.addDataSourceProperty("busy_timeout", "10000");
+        // Take the write lock at BEGIN so a transaction never has to upgrade a read lock (which cannot wait).
+        config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(10_000);
+        return open(Dialect.SQLITE, config, "sqlite " + file);
+    }
+
+    public static Database postgres(DatabaseUrl url) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("mos-postgres");
+        config.setJdbcUrl(url.jdbcUrl());
+        if (url.user() != null) {
+            config.setUsername(url.user());
+        }
+        if (url.password() != null) {
+            config.setPassword(url.password());
+        }
+        config.setMaximumPoolSize(8);
+        // Fail fast when the database is down so callers get a retryable error instead of hanging.
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(30_000);
+        return open(Dialect.POSTGRES, config, "postgres " + url.redacted());
+    }
+
+    private static Database open(Dialect dialect, HikariConfig config, String description) {
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations(dialect.migrations())
+                    .table("mos_schema_history")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(dialect, pool, description);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Where the data lives, without secrets. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
