@@ -19,6 +19,18 @@ public interface SessionStore extends AutoCloseable {
      */
     Event append(NewEvent event);
 
+    /**
+     * Stores several events, in order. Durable backends commit them in one transaction: all are stored or, with a
+     * {@link StoreUnavailableException}, none.
+     */
+    default List<Event> appendAll(List<NewEvent> events) {
+        List<Event> stored = new java.util.ArrayList<>(events.size());
+        for (NewEvent event : events) {
+            stored.add(append(event));
+        }
+        return stored;
+    }
+
     Optional<SessionInfo> session(String sessionId);
 
     /** All sessions, most recently active first. */

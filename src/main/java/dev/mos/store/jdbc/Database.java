@@ -2,6 +2,7 @@ package dev.mos.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.mos.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,13 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database open(Dialect dialect, HikariConfig config, String description) {
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot open storage (" + description + "): "
+                    + JdbcErrors.describe(e), e);
+        }
         try {
             Flyway.configure(Database.class.getClassLoader())
                     .dataSource(pool)
@@ -78,7 +85,8 @@ public final class Database implements AutoCloseable {
                     .migrate();
         } catch (RuntimeException e) {
             pool.close();
-            throw e;
+            throw new StoreUnavailableException("cannot migrate storage (" + description + "): "
+                    + JdbcErrors.describe(e), e);
         }
         return new Database(dialect, pool, description);
     }

@@ -37,7 +37,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final Database database;
     private final StoreLimits limits;
     private final Clock clock;
-    private final GroupCommitWriter<NewEvent, Event> writer;
+    private final GroupCommitWriter<List<NewEvent>, List<Event>> writer;
     private final AtomicLong expired = new AtomicLong();
     private volatile StoreStats lastStats;
 
@@ -46,7 +46,7 @@ public final class JdbcSessionStore implements SessionStore {
         this.limits = limits;
         this.clock = clock;
         this.lastStats = new StoreStats(0, 0, 0, limits.maxBytes(), 0, 0, 0);
-        this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(), this::appendAll, 1_000,
+        this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(), this::writeBatch, 256,
                 15_000);
     }
 
@@ -57,7 +57,29 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public Event append(NewEvent event) {
-        return writer.submit(event);
+        return writer.submit(List.of(event)).getFirst();
+    }
+
+    /** All or nothing: the events are committed in one transaction, so a failed batch can be resent whole. */
+    @Override
+    public List<Event> appendAll(List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        return writer.submit(List.copyOf(events));
+    }
+
+    private List<List<Event>> writeBatch(Connection c, List<List<NewEvent>> requests) throws SQLException {
+        List<NewEvent> all = new ArrayList<>();
+        requests.forEach(all::addAll);
+        List<Event> stored = appendAll(c, all);
+        List<List<Event>> results = new ArrayList<>(requests.size());
+        int from = 0;
+        for (List<NewEvent> request : requests) {
+            results.add(stored.subList(from, from + request.size()));
+            from += request.size();
+        }
+        return results;
     }
 
     /** One transaction for a whole batch: per event, bump the session's sequence, insert, trim the oldest. */
