@@ -3,10 +3,11 @@ package dev.mos.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** mos: serve | stdio | health | version. */
+/** mos: serve | stdio | health | prune | version. */
 @Command(name = "mos", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "MOS, the MCP Observability Server: see what AI coding agents do.",
-        subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, PruneCommand.class,
+                VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -13,6 +13,7 @@ import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
 import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.tools.ConfigureDisplayTool;
+import dev.mos.mcp.tools.DeleteSessionTool;
 import dev.mos.mcp.tools.ExportSessionTool;
 import dev.mos.mcp.tools.GetActivityTreeTool;
 import dev.mos.mcp.tools.GetHealthStatusTool;
@@ -119,7 +120,8 @@ final class ServerAssembly implements AutoCloseable {
                 new StreamActivityTool(query, live, eventJson, json, config.streaming().bufferSize()),
                 new GetHealthStatusTool(health, json),
                 new ListSessionsTool(query),
-                new GetToolAnalyticsTool(query));
+                new GetToolAnalyticsTool(query),
+                new DeleteSessionTool(query));
         invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
         mcpServers = new McpServerFactory(invoker, mcpJson, config.server().name(), config.server().version());
 

@@ -66,6 +66,8 @@ public final class HttpServer {
         context.addServlet(healthServlet, "/health");
         context.addServlet(healthServlet, "/health/*");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+        context.addServlet(new ServletHolder("sessions", new SessionAdminServlet(invoker, json)),
+                "/api/v1/sessions/*");
         context.addServlet(new ServletHolder("root", new RootServlet(json)), "/");
 
         server.setHandler(new GracefulHandler(context));

@@ -1,0 +1,46 @@
+package dev.mos.http;
+
+import dev.mos.mcp.ProgressSink;
+import dev.mos.mcp.ToolInvoker;
+import dev.mos.mcp.ToolResult;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code DELETE /api/v1/sessions/{id}}: the admin form of the delete_session tool (same path through the tool
+ * invoker, so the same checks, metrics and breaker). Guarded by the bearer token like everything but health.
+ */
+final class SessionAdminServlet extends HttpServlet {
+
+    private final ToolInvoker invoker;
+    private final JsonResponses json;
+
+    SessionAdminServlet(ToolInvoker invoker, JsonResponses json) {
+        this.invoker = invoker;
+        this.json = json;
+    }
+
+    @Override
+    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo();
+        if (path == null || path.length() < 2 || path.indexOf('/', 1) >= 0) {
+            json.error(response, 400, "expected DELETE /api/v1/sessions/{session_id}");
+            return;
+        }
+        String sessionId = URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+        ToolResult result = invoker.invoke("delete_session", Map.of("session_id", sessionId), ProgressSink.NONE);
+        if (result.retryable()) {
+            response.setHeader("Retry-After", "5");
+            json.error(response, 503, result.text());
+        } else if (result.isError()) {
+            json.error(response, result.text().contains("not found") ? 404 : 400, result.text());
+        } else {
+            json.write(response, 200, result.structured());
+        }
+    }
+}
