@@ -59,7 +59,24 @@ public final class ConfigLoader {
             }
             settings.put(key, new Setting(value, "command line"));
         });
-        return new LoadedConfig(bind(settings), file == null ? "built-in defaults" : file.toString(), warnings);
+        return new LoadedConfig(withDataDirUnderHome(bind(settings), overrides.environment()),
+                file == null ? "built-in defaults" : file.toString(), warnings);
+    }
+
+    /**
+     * A relative data dir is taken from MOS_HOME when the launcher sets it, so that every process started through
+     * ./mos (serve here, stdio from Claude Code in another directory) uses the same SQLite file.
+     */
+    private static MosConfig withDataDirUnderHome(MosConfig config, Map<String, String> env) {
+        String home = env.get("MOS_HOME");
+        Path dataDir = Path.of(config.storage().dataDir());
+        if (home == null || home.isBlank() || dataDir.isAbsolute()) {
+            return config;
+        }
+        MosConfig.Storage s = config.storage();
+        return new MosConfig(config.server(), config.health(), config.session(), config.streaming(),
+                config.logging(), config.circuitBreaker(), new MosConfig.Storage(s.backend(),
+                        Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs()));
     }
 
     private static Path chooseFile(ConfigOverrides overrides) {

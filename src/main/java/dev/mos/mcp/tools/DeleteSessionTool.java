@@ -56,6 +56,11 @@ public final class DeleteSessionTool implements McpTool {
     }
 
     @Override
+    public boolean destructive() {
+        return true;
+    }
+
+    @Override
     public ToolResult call(ToolArguments args, ProgressSink progress) {
         String sessionId = args.string("session_id", null);
         if (sessionId == null || sessionId.isBlank() || QueryService.LATEST.equals(sessionId)) {
