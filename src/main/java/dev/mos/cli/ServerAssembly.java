@@ -95,6 +95,16 @@ final class ServerAssembly implements AutoCloseable {
         log.info("storage: {}", store.description());
         IngestCounters ingestCounters = new IngestCounters(metrics);
         ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
+        // Another replica committed events: wake this replica's long polls, which then read them from the store.
+        store.onRemoteAppend(sessionId -> {
+            if (live.waitingReaders() > 0) {
+                try {
+                    store.recentEvents(sessionId, 1).forEach(live::publish);
+                } catch (RuntimeException e) {
+                    log.debug("remote event for {} not published: {}", sessionId, e.toString());
+                }
+            }
+        });
         Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),

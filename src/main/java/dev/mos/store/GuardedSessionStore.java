@@ -119,6 +119,11 @@ public final class GuardedSessionStore implements SessionStore {
     }
 
     @Override
+    public void onRemoteAppend(java.util.function.Consumer<String> sessionIds) {
+        delegate.onRemoteAppend(sessionIds);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

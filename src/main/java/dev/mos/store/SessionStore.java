@@ -68,6 +68,13 @@ public interface SessionStore extends AutoCloseable {
         return backend();
     }
 
+    /**
+     * Asks to be told (with the session id) when another process sharing the store commits events, so that live
+     * readers here wake up. Backends that cannot push such news ignore it.
+     */
+    default void onRemoteAppend(java.util.function.Consumer<String> sessionIds) {
+    }
+
     /** Why the store cannot currently serve, or empty when it can. Health readiness follows this. */
     default Optional<String> problem() {
         return Optional.empty();

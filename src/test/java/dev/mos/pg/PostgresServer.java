@@ -46,6 +46,13 @@ public final class PostgresServer {
         return shared;
     }
 
+    /** A server of its own (for tests that stop and restart it), stopped when the JVM exits. */
+    public static PostgresServer startPrivate() {
+        PostgresServer server = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "postgres-stop"));
+        return server;
+    }
+
     private static PostgresServer start() {
         Path bin = findBinaries();
         try {

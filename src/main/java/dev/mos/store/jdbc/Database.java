@@ -6,6 +6,9 @@ import dev.mos.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -89,6 +92,11 @@ public final class Database implements AutoCloseable {
                     + JdbcErrors.describe(e), e);
         }
         return new Database(dialect, pool, description);
+    }
+
+    /** A connection outside the pool, for a LISTEN that holds it for the process's life. */
+    Connection directConnection() throws SQLException {
+        return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
     }
 
     public Dialect dialect() {

@@ -40,6 +40,9 @@ public final class JdbcSessionStore implements SessionStore {
     private final GroupCommitWriter<List<NewEvent>, List<Event>> writer;
     private final AtomicLong expired = new AtomicLong();
     private volatile StoreStats lastStats;
+    /** Tells other replicas' listeners apart from our own commits. */
+    private final String instanceId = java.util.UUID.randomUUID().toString();
+    private volatile PgEventListener listener;
 
     public JdbcSessionStore(Database database, StoreLimits limits, Clock clock) {
         this.database = database;
@@ -113,6 +116,16 @@ public final class JdbcSessionStore implements SessionStore {
                 }
                 lastIdBySession.put(e.sessionId(), id);
                 stored.add(e.stored(id, sequence));
+            }
+        }
+        if (database.dialect() == Dialect.POSTGRES) {
+            // Delivered to other replicas' LISTEN only when this transaction commits.
+            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                for (String sessionId : lastIdBySession.keySet()) {
+                    notify.setString(1, PgEventListener.CHANNEL);
+                    notify.setString(2, PgEventListener.payload(instanceId, sessionId));
+                    notify.executeQuery().close();
+                }
             }
         }
         // Tie-break for "latest session" when two sessions were active in the same millisecond.
@@ -337,8 +350,22 @@ public final class JdbcSessionStore implements SessionStore {
         return database.description();
     }
 
+    /**
+     * Calls {@code onRemoteAppend} with the session id whenever another process commits events to the same
+     * PostgreSQL database (LISTEN/NOTIFY). SQLite has no such channel: other processes' writes are read, not pushed.
+     */
+    @Override
+    public void onRemoteAppend(java.util.function.Consumer<String> onRemoteAppend) {
+        if (database.dialect() == Dialect.POSTGRES && listener == null) {
+            listener = new PgEventListener(database, instanceId, onRemoteAppend);
+        }
+    }
+
     @Override
     public void close() {
+        if (listener != null) {
+            listener.close();
+        }
         writer.close();
         database.close();
     }
