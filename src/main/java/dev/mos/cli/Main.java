@@ -3,11 +3,11 @@ package dev.mos.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** mos: serve | stdio | health | prune | version. */
+/** mos: serve | stdio | health | prune | backup | version. */
 @Command(name = "mos", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "MOS, the MCP Observability Server: see what AI coding agents do.",
         subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, PruneCommand.class,
-                VersionCommand.class,
+                BackupCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -121,4 +121,44 @@ class PostgresReplicasIT {
             assertThat(mos.stderrText()).doesNotContain(SECRET);
         }
     }
+
+    @Test
+    void pgDumpAndPgRestoreCarryEverythingToAnotherDatabase() throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        String source = pg.createDatabase();
+        try (MosProcess mos = MosProcess.serve(env(pg, source))) {
+            for (int i = 0; i < 3; i++) {
+                Http.call(mos.baseUrl(), "log_event", "{\"event\": {\"session_id\": \"dumped\","
+                        + " \"event_type\": \"tool_pre_call\", \"details\": {\"name\": \"op" + i + "\"}}}");
+            }
+            Path dump = tmp.resolve("mos.dump");
+            run(pg.binDir().resolve("pg_dump").toString(), "-Fc", "-h", "127.0.0.1", "-p",
+                    String.valueOf(pg.port()), "-U", "postgres", "-f", dump.toString(), dbName(source));
+            String target = pg.createDatabase();
+            run(pg.binDir().resolve("pg_restore").toString(), "-h", "127.0.0.1", "-p", String.valueOf(pg.port()),
+                    "-U", "postgres", "-d", dbName(target), dump.toString());
+            try (MosProcess restored = MosProcess.serve(env(pg, target))) {
+                JsonNode events = Http.call(restored.baseUrl(), "export_session", "{\"session_id\": \"dumped\"}")
+                        .json().get("export").get("events");
+                assertThat(events).hasSize(3);
+                // ids keep increasing after a restore (the identity sequence came along)
+                Http.Response next = Http.call(restored.baseUrl(), "log_event", "{\"event\": {\"session_id\":"
+                        + " \"dumped\", \"event_type\": \"tool_pre_call\"}}");
+                assertThat(next.json().get("sequence").longValue()).isEqualTo(4);
+                assertThat(next.json().get("id").stringValue()).isNotIn(
+                        events.get(0).get("id").stringValue(), events.get(2).get("id").stringValue());
+            }
+        }
+    }
+
+    private static String dbName(String jdbcUrl) {
+        return jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1, jdbcUrl.indexOf('?'));
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
+    }
 }

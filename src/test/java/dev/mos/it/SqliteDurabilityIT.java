@@ -133,4 +133,28 @@ class SqliteDurabilityIT {
             assertThat(Http.call(mos.baseUrl(), "list_sessions", "{}").body()).doesNotContain("\"old\"");
         }
     }
+
+    @Test
+    void anOnlineBackupTakenWhileServingRestoresIntoAFreshDataDir(@TempDir Path restoreDir) throws Exception {
+        Path backup = restoreDir.resolve("backup.db");
+        try (MosProcess mos = MosProcess.serve(env())) {
+            for (int i = 0; i < 5; i++) {
+                Http.call(mos.baseUrl(), "log_event", "{\"event\": {\"session_id\": \"saved\","
+                        + " \"event_type\": \"tool_pre_call\", \"details\": {\"name\": \"op" + i + "\"}}}");
+            }
+            try (MosProcess run = MosProcess.start(env(), "backup", backup.toString())) {
+                assertThat(run.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(run.process.exitValue()).as(run.stderrText()).isZero();
+            }
+        }
+        Path fresh = restoreDir.resolve("data");
+        Files.createDirectories(fresh);
+        Files.copy(backup, fresh.resolve("mos.db"));
+        try (MosProcess restored = MosProcess.serve(Map.of("MCP_DATA_DIR", fresh.toString()))) {
+            JsonNode events = Http.call(restored.baseUrl(), "export_session", "{\"session_id\": \"saved\"}")
+                    .json().get("export").get("events");
+            assertThat(events).hasSize(5);
+            assertThat(events.get(4).get("sequence").longValue()).isEqualTo(5);
+        }
+    }
 }

@@ -99,6 +99,19 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
     }
 
+    /** SQLite online backup: a consistent copy while other connections keep reading and writing. */
+    public void backupTo(Path file) {
+        if (dialect != Dialect.SQLITE) {
+            throw new IllegalStateException("online backup is for SQLite; use pg_dump for PostgreSQL");
+        }
+        try (Connection c = pool.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+            ps.setString(1, file.toString());
+            ps.execute();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("backup to " + file + " failed: " + JdbcErrors.describe(e), e);
+        }
+    }
+
     public Dialect dialect() {
         return dialect;
     }
