@@ -44,7 +44,7 @@ public final class Database implements AutoCloseable {
         // WAL: readers never wait for the writer, and other processes on the same file see commits at once.
         config.addDataSourceProperty("journal_mode", "WAL");
         // FULL: a commit is on disk before we acknowledge it (group commit keeps this cheap).
-        config.addDataSourceProperty("synchronous", "FULL");
+        config.addDataSourceProperty("synchronous", System.getProperty("mos.sqlite.synchronous", "FULL"));
         // Several processes may share the file: wait for the write lock instead of failing at once.
         config.addDataSourceProperty("busy_timeout", "10000");
         // Take the write lock at BEGIN so a transaction never has to upgrade a read lock (which cannot wait).

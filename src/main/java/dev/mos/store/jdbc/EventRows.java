@@ -20,7 +20,7 @@ final class EventRows {
 
     static final String INSERT_EVENT = "INSERT INTO events (session_id, sequence, type, status, ts, duration_ms,"
             + " parent_id, correlation_id, name, description, details_json, di_name, di_description, di_icon,"
-            + " di_color, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+            + " di_color, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     static final String SESSION_COLUMNS = "session_id, created_ms, last_activity_ms, retained, dropped,"
             + " first_sequence, last_sequence, show_timings, collapse_fast_ops, threshold_slow_ms, max_tree_depth,"

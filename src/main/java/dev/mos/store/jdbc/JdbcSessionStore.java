@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JdbcSessionStore implements SessionStore {
 
     private static final String UPSERT_SESSION = "INSERT INTO sessions (session_id, created_ms, last_activity_ms,"
-            + " first_sequence, last_sequence, retained, dropped, bytes) VALUES (?, ?, ?, 1, 1, 1, 0, ?)"
-            + " ON CONFLICT (session_id) DO UPDATE SET last_sequence = sessions.last_sequence + 1,"
-            + " last_activity_ms = excluded.last_activity_ms, retained = sessions.retained + 1,"
+            + " first_sequence, last_sequence, retained, dropped, bytes) VALUES (?, ?, ?, 1, ?, ?, 0, ?)"
+            + " ON CONFLICT (session_id) DO UPDATE SET"
+            + " last_sequence = sessions.last_sequence + excluded.last_sequence,"
+            + " last_activity_ms = excluded.last_activity_ms, retained = sessions.retained + excluded.retained,"
             + " bytes = sessions.bytes + excluded.bytes RETURNING last_sequence, retained";
 
     private final Database database;
@@ -85,38 +86,82 @@ public final class JdbcSessionStore implements SessionStore {
         return results;
     }
 
-    /** One transaction for a whole batch: per event, bump the session's sequence, insert, trim the oldest. */
+    /**
+     * One transaction for a whole batch, with a few statements per session rather than per event: reserve the
+     * session's next sequences in one upsert (which also locks the session row on PostgreSQL), insert all events
+     * in one JDBC batch, read their ids back, trim the oldest beyond maxEventsPerSession.
+     */
     private List<Event> appendAll(Connection c, List<NewEvent> batch) throws SQLException {
-        List<Event> stored = new ArrayList<>(batch.size());
-        Map<String, Long> lastIdBySession = new HashMap<>();
+        Map<String, List<Integer>> bySession = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            bySession.computeIfAbsent(batch.get(i).sessionId(), k -> new ArrayList<>()).add(i);
+        }
+        long[] sequences = new long[batch.size()];
+        int[] bytes = new int[batch.size()];
+        Map<String, long[]> range = new HashMap<>(); // session -> {first, last, retained}
         long now = clock.millis();
-        try (PreparedStatement upsert = c.prepareStatement(UPSERT_SESSION);
-                PreparedStatement insert = c.prepareStatement(EventRows.INSERT_EVENT)) {
-            for (NewEvent e : batch) {
-                int bytes = EventRows.bytes(e);
-                upsert.setString(1, e.sessionId());
+        try (PreparedStatement upsert = c.prepareStatement(UPSERT_SESSION)) {
+            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
+                List<Integer> indexes = entry.getValue();
+                long sessionBytes = 0;
+                for (int i : indexes) {
+                    bytes[i] = EventRows.bytes(batch.get(i));
+                    sessionBytes += bytes[i];
+                }
+                upsert.setString(1, entry.getKey());
                 upsert.setLong(2, now);
                 upsert.setLong(3, now);
-                upsert.setLong(4, bytes);
-                long sequence;
-                int retained;
+                upsert.setLong(4, indexes.size());
+                upsert.setLong(5, indexes.size());
+                upsert.setLong(6, sessionBytes);
+                long last;
+                long retained;
                 try (ResultSet rs = upsert.executeQuery()) {
                     rs.next();
-                    sequence = rs.getLong(1);
-                    retained = rs.getInt(2);
+                    last = rs.getLong(1);
+                    retained = rs.getLong(2);
                 }
-                EventRows.bindInsert(insert, e, sequence, bytes);
-                long id;
-                try (ResultSet rs = insert.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
+                long first = last - indexes.size() + 1;
+                for (int k = 0; k < indexes.size(); k++) {
+                    sequences[indexes.get(k)] = first + k;
                 }
-                if (retained > limits.maxEventsPerSession()) {
-                    dropOldest(c, e.sessionId(), sequence - limits.maxEventsPerSession() + 1);
-                }
-                lastIdBySession.put(e.sessionId(), id);
-                stored.add(e.stored(id, sequence));
+                range.put(entry.getKey(), new long[] {first, last, retained});
             }
+        }
+        try (PreparedStatement insert = c.prepareStatement(EventRows.INSERT_EVENT)) {
+            for (int i = 0; i < batch.size(); i++) {
+                EventRows.bindInsert(insert, batch.get(i), sequences[i], bytes[i]);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        long[] ids = new long[batch.size()];
+        Map<String, Long> lastIdBySession = new HashMap<>();
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT id, sequence FROM events WHERE session_id = ? AND sequence >= ? ORDER BY sequence")) {
+            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
+                long[] r = range.get(entry.getKey());
+                select.setString(1, entry.getKey());
+                select.setLong(2, r[0]);
+                List<Integer> indexes = entry.getValue();
+                int k = 0;
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next() && k < indexes.size()) {
+                        ids[indexes.get(k++)] = rs.getLong(1);
+                    }
+                }
+                if (k != indexes.size()) {
+                    throw new SQLException("inserted events of session " + entry.getKey() + " not found");
+                }
+                lastIdBySession.put(entry.getKey(), ids[indexes.getLast()]);
+                if (r[2] > limits.maxEventsPerSession()) {
+                    dropOldest(c, entry.getKey(), r[1] - limits.maxEventsPerSession() + 1);
+                }
+            }
+        }
+        List<Event> stored = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            stored.add(batch.get(i).stored(ids[i], sequences[i]));
         }
         if (database.dialect() == Dialect.POSTGRES) {
             // Delivered to other replicas' LISTEN only when this transaction commits.
