@@ -9,6 +9,7 @@ import dev.mos.store.jdbc.Database;
 import dev.mos.store.jdbc.DatabaseUrl;
 import dev.mos.store.jdbc.JdbcSessionStore;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.concurrent.Future;
 /**
  * Durable ingestion straight into a store (no transport): 16 threads appending one event per call (each call
  * waits for its commit; group commit batches them), then batches of 1,000 events per call, then a cold read of a
- * 10,000-event session.
+ * 10,000-event session. {@code fill:<dir> N} instead fills a data dir with N events (for the start-up time).
  *
  * <pre>java -cp "target/test-classes:$(cat target/cp.txt)" dev.mos.bench.StoreIngestBench sqlite [events]
  * java -cp ... dev.mos.bench.StoreIngestBench jdbc:postgresql://127.0.0.1:5432/mos?user=postgres [events]</pre>
@@ -29,6 +30,10 @@ public final class StoreIngestBench {
 
     public static void main(String[] args) throws Exception {
         String target = args.length > 0 ? args[0] : "sqlite";
+        if (target.startsWith("fill:")) {
+            fill(Path.of(target.substring(5)), args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
+            return;
+        }
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         StoreLimits limits = new StoreLimits(10_000_000, 1L << 40);
         Database db = target.equals("sqlite") ? Database.sqlite(Files.createTempDirectory("mos-bench"))
@@ -71,6 +76,25 @@ public final class StoreIngestBench {
             System.out.printf(Locale.ROOT, "%s: read of a %d-event session: %.1f ms%n", target, read,
                     (System.nanoTime() - readStart) / 1e6);
             pool.shutdown();
+        }
+    }
+
+    /** Fills {@code <dir>/mos.db} with {@code events} events in 1,000 sessions, for the start-up measurement. */
+    private static void fill(Path dir, int events) {
+        try (SessionStore store = new JdbcSessionStore(Database.sqlite(dir), new StoreLimits(10_000_000, 1L << 40),
+                Clock.systemUTC())) {
+            List<NewEvent> batch = new ArrayList<>(1_000);
+            for (int i = 0; i < events; i++) {
+                batch.add(event("fill-" + (i % 1_000), i));
+                if (batch.size() == 1_000) {
+                    store.appendAll(batch);
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                store.appendAll(batch);
+            }
+            System.out.println("filled " + dir.resolve("mos.db") + " with " + events + " events");
         }
     }
 
