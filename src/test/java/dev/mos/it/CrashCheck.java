@@ -37,6 +37,8 @@ final class CrashCheck {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Map<String, Set<String>> acked = new ConcurrentHashMap<>();
         AtomicBoolean dead = new AtomicBoolean();
+        // kill only once ingestion is under way: every client has had an acknowledgement
+        java.util.concurrent.CountDownLatch flowing = new java.util.concurrent.CountDownLatch(CLIENTS);
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             String session = "crash-" + c;
@@ -52,6 +54,9 @@ final class CrashCheck {
                                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 200) {
+                            if (mine.isEmpty()) {
+                                flowing.countDown();
+                            }
                             mine.add(Http.JSON.readTree(r.body()).get("id").stringValue());
                         }
                     } catch (ConnectException e) {
@@ -66,7 +71,8 @@ final class CrashCheck {
             clients.add(t);
             t.start();
         }
-        Thread.sleep(500 + random.nextInt(1500));
+        assertThat(flowing.await(120, TimeUnit.SECONDS)).as("every client got an acknowledgement").isTrue();
+        Thread.sleep(200 + random.nextInt(1500));
         mos.process.destroyForcibly(); // SIGKILL
         assertThat(mos.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         dead.set(true);
