@@ -33,6 +33,8 @@ final class Logging {
                 : Level.WARN;
         context.getLogger("org.eclipse.jetty").setLevel(libraries);
         context.getLogger("reactor").setLevel(libraries);
+        context.getLogger("com.zaxxer.hikari").setLevel(libraries);
+        context.getLogger("org.flywaydb").setLevel(libraries);
         // Startup lines stay visible at the production level (warn).
         context.getLogger("mos.startup").setLevel(Level.INFO);
 

@@ -3,11 +3,12 @@ package dev.mos.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** mos: serve | stdio | health | hook | version. */
+/** mos: serve | stdio | health | tail | hook | setup | prune | backup | version. */
 @Command(name = "mos", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "MOS, the MCP Observability Server: see what AI coding agents do.",
         subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, TailCommand.class,
-                HookCommand.class, SetupCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+                HookCommand.class, SetupCommand.class, PruneCommand.class, BackupCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -28,6 +28,7 @@ import dev.mos.mcp.resources.SessionResources;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.tools.ConfigureDisplayTool;
+import dev.mos.mcp.tools.DeleteSessionTool;
 import dev.mos.mcp.tools.ExportSessionTool;
 import dev.mos.mcp.tools.GetActivityTreeTool;
 import dev.mos.mcp.tools.GetHealthStatusTool;
@@ -42,7 +43,12 @@ import dev.mos.query.TreeJson;
 import dev.mos.query.TreeText;
 import dev.mos.store.SessionStore;
 import dev.mos.store.StoreLimits;
+import dev.mos.store.GuardedSessionStore;
+import dev.mos.store.jdbc.Database;
+import dev.mos.store.jdbc.DatabaseUrl;
+import dev.mos.store.jdbc.JdbcSessionStore;
 import dev.mos.store.memory.MemorySessionStore;
+import java.nio.file.Path;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -106,8 +112,9 @@ final class ServerAssembly implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
 
-        store = new MemorySessionStore(new StoreLimits(config.session().maxEventsPerSession(), storeBudgetBytes(config)),
-                clock);
+        breakers = new ToolCircuitBreakers(config.circuitBreaker(), metrics);
+        store = openStore(config, clock, breakers);
+        log.info("storage: {}", store.description());
         IngestCounters ingestCounters = new IngestCounters(metrics);
         ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
         Redactor redactor = Redactor.defaults();
@@ -115,6 +122,11 @@ final class ServerAssembly implements AutoCloseable {
         hooks = new HookReceiver(new HookEventMapper(json, redactor, HookCapture.DEFAULT, agentLinks), ingest);
         otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(redactor, agentLinks), ingest);
+        // Another replica committed events: wake this replica's long polls, which then read them from the store.
+        // (Push streams are not fed from here: they would need every remote event in order, not a wake-up.)
+        store.onRemoteAppend(sessionId -> {
+            live.wake(sessionId);
+        });
         Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),
@@ -128,7 +140,6 @@ final class ServerAssembly implements AutoCloseable {
         Gauge.builder("mos.stream.subscribers", live, LiveFeed::waitingReaders).register(metrics);
 
         requestStats = new RequestStats(metrics, clock);
-        breakers = new ToolCircuitBreakers(config.circuitBreaker(), metrics);
         health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
                 clock);
 
@@ -141,7 +152,8 @@ final class ServerAssembly implements AutoCloseable {
                 new StreamActivityTool(query, live, eventJson, json, config.streaming().bufferSize()),
                 new GetHealthStatusTool(health, json),
                 new ListSessionsTool(query),
-                new GetToolAnalyticsTool(query));
+                new GetToolAnalyticsTool(query),
+                new DeleteSessionTool(query));
         invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
         mcpServers = new McpServerFactory(invoker, new SessionResources(query, new TreeText(eventJson),
                 new TreeJson(eventJson), json), mcpJson, config.server().name(), config.server().version());
@@ -171,6 +183,32 @@ final class ServerAssembly implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * The configured backend. Durable ones sit behind the "store" circuit breaker (shown with the tool breakers
+     * in health and metrics).
+     */
+    static SessionStore openStore(MosConfig config, Clock clock, ToolCircuitBreakers breakers) {
+        StoreLimits limits = new StoreLimits(config.session().maxEventsPerSession(), storeBudgetBytes(config));
+        MosConfig.Storage storage = config.storage();
+        return switch (storage.backend()) {
+            case "memory" -> new MemorySessionStore(limits, clock);
+            case "sqlite" -> new GuardedSessionStore(
+                    new JdbcSessionStore(Database.sqlite(Path.of(storage.dataDir())), limits, clock),
+                    breakers.forTool("store"));
+            case "postgres" -> new GuardedSessionStore(
+                    new JdbcSessionStore(Database.postgres(DatabaseUrl.parse(storage.databaseUrl())), limits, clock),
+                    breakers.forTool("store"));
+            default -> throw new IllegalArgumentException("storage.backend must be memory, sqlite or postgres, got "
+                    + storage.backend());
+        };
+    }
+
+    /** How long an inactive session stays in a durable store: storage.retentionMs, else the session timeout. */
+    static long retentionMs(MosConfig config) {
+        long retention = config.storage().retentionMs();
+        return retention > 0 ? retention : config.session().sessionTimeoutMs();
+    }
+
     static long storeBudgetBytes(MosConfig config) {
         long configured = config.health().maxMemoryMB() * 1_048_576L;
         long heap = Runtime.getRuntime().maxMemory();
@@ -179,7 +217,8 @@ final class ServerAssembly implements AutoCloseable {
 
     /** Starts the session sweeper and the periodic health check. */
     void startHousekeeping() {
-        long timeout = config.session().sessionTimeoutMs();
+        // Memory: the session timeout. Durable stores: the retention period (by default the same).
+        long timeout = config.storage().durable() ? retentionMs(config) : config.session().sessionTimeoutMs();
         long sweepEvery = Math.max(1_000, Math.min(60_000, timeout / 4));
         scheduler.scheduleWithFixedDelay(() -> {
             try {

@@ -50,6 +50,12 @@ final class ConfigKeys {
         add("circuitBreaker.minimumCalls", Type.INT, 1, 100_000, 10);
         add("circuitBreaker.slidingWindowSize", Type.INT, 1, 100_000, 20);
         add("circuitBreaker.waitInOpenMs", Type.LONG, 10, 3_600_000, 30_000L);
+        choice("storage.backend", List.of("memory", "sqlite", "postgres"), "sqlite");
+        add("storage.dataDir", Type.STRING, "./data");
+        // empty: only the postgres backend needs it
+        add("storage.databaseUrl", Type.STRING, "");
+        // 0: the same as session.sessionTimeoutMs
+        add("storage.retentionMs", Type.LONG, 0, 100L * 365 * 86_400_000, 0L);
     }
 
     private ConfigKeys() {

@@ -23,16 +23,20 @@ public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("config", "production.json");
 
     /** Environment variables and the key each one sets, as the seed deployment guide documents them. */
-    static final Map<String, String> ENV_KEYS = Map.of(
-            "MCP_LOG_LEVEL", "logging.level",
-            "MCP_MAX_MEMORY_MB", "health.maxMemoryMB",
-            "MCP_SESSION_TIMEOUT_MS", "session.sessionTimeoutMs",
-            "MCP_MAX_EVENTS_PER_SESSION", "session.maxEventsPerSession",
-            "MCP_HEALTH_CHECK_INTERVAL_MS", "health.healthCheckInterval",
-            "MCP_HOST", "server.host",
-            "MCP_PORT", "server.port",
-            "MCP_AUTH_TOKEN", "server.authTokens",
-            "MCP_ALLOWED_ORIGINS", "server.allowedOrigins");
+    static final Map<String, String> ENV_KEYS = Map.ofEntries(
+            Map.entry("MCP_STORE", "storage.backend"),
+            Map.entry("MCP_DATA_DIR", "storage.dataDir"),
+            Map.entry("MCP_DATABASE_URL", "storage.databaseUrl"),
+            Map.entry("MCP_RETENTION_MS", "storage.retentionMs"),
+            Map.entry("MCP_LOG_LEVEL", "logging.level"),
+            Map.entry("MCP_MAX_MEMORY_MB", "health.maxMemoryMB"),
+            Map.entry("MCP_SESSION_TIMEOUT_MS", "session.sessionTimeoutMs"),
+            Map.entry("MCP_MAX_EVENTS_PER_SESSION", "session.maxEventsPerSession"),
+            Map.entry("MCP_HEALTH_CHECK_INTERVAL_MS", "health.healthCheckInterval"),
+            Map.entry("MCP_HOST", "server.host"),
+            Map.entry("MCP_PORT", "server.port"),
+            Map.entry("MCP_AUTH_TOKEN", "server.authTokens"),
+            Map.entry("MCP_ALLOWED_ORIGINS", "server.allowedOrigins"));
 
     private record Setting(Object raw, String source) {
     }
@@ -55,7 +59,24 @@ public final class ConfigLoader {
             }
             settings.put(key, new Setting(value, "command line"));
         });
-        return new LoadedConfig(bind(settings), file == null ? "built-in defaults" : file.toString(), warnings);
+        return new LoadedConfig(withDataDirUnderHome(bind(settings), overrides.environment()),
+                file == null ? "built-in defaults" : file.toString(), warnings);
+    }
+
+    /**
+     * A relative data dir is taken from MOS_HOME when the launcher sets it, so that every process started through
+     * ./mos (serve here, stdio from Claude Code in another directory) uses the same SQLite file.
+     */
+    private static MosConfig withDataDirUnderHome(MosConfig config, Map<String, String> env) {
+        String home = env.get("MOS_HOME");
+        Path dataDir = Path.of(config.storage().dataDir());
+        if (home == null || home.isBlank() || dataDir.isAbsolute()) {
+            return config;
+        }
+        MosConfig.Storage s = config.storage();
+        return new MosConfig(config.server(), config.health(), config.session(), config.streaming(),
+                config.logging(), config.circuitBreaker(), new MosConfig.Storage(s.backend(),
+                        Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs()));
     }
 
     private static Path chooseFile(ConfigOverrides overrides) {
@@ -157,7 +178,9 @@ public final class ConfigLoader {
                 new MosConfig.CircuitBreaker((float) num(s, "circuitBreaker.failureRateThreshold"),
                         (int) num(s, "circuitBreaker.minimumCalls"),
                         (int) num(s, "circuitBreaker.slidingWindowSize"),
-                        (long) num(s, "circuitBreaker.waitInOpenMs")));
+                        (long) num(s, "circuitBreaker.waitInOpenMs")),
+                new MosConfig.Storage(str(s, "storage.backend"), str(s, "storage.dataDir"),
+                        optionalStr(s, "storage.databaseUrl"), (long) num(s, "storage.retentionMs")));
     }
 
     private static ConfigException invalid(Key key, Setting setting) {
@@ -186,6 +209,17 @@ public final class ConfigLoader {
             throw new ConfigException(path + " (from " + setting.source() + ") must not be empty");
         }
         return value;
+    }
+
+    /** A string that may be left empty; empty reads as null. */
+    private static String optionalStr(Map<String, Setting> s, String path) {
+        Setting setting = s.get(path);
+        String value = switch (setting.raw()) {
+            case String text -> text.trim();
+            case JsonNode node when node.isString() -> node.stringValue().trim();
+            default -> throw new ConfigException(path + " (from " + setting.source() + ") must be a string");
+        };
+        return value.isEmpty() ? null : value;
     }
 
     private static double num(Map<String, Setting> s, String path) {

@@ -9,7 +9,8 @@ public record MosConfig(
         Session session,
         Streaming streaming,
         Logging logging,
-        CircuitBreaker circuitBreaker) {
+        CircuitBreaker circuitBreaker,
+        Storage storage) {
 
     public record Server(
             String name,
@@ -45,6 +46,22 @@ public record MosConfig(
 
         public boolean json() {
             return "json".equals(format);
+        }
+    }
+
+    /**
+     * Where sessions live. {@code databaseUrl} may hold a password: never log it, use
+     * {@code DatabaseUrl.redacted()}. {@code retentionMs} is how long an inactive session stays in a durable store.
+     */
+    public record Storage(String backend, String dataDir, String databaseUrl, long retentionMs) {
+
+        public boolean durable() {
+            return !"memory".equals(backend);
+        }
+
+        @Override
+        public String toString() {
+            return "Storage[backend=" + backend + ", dataDir=" + dataDir + ", retentionMs=" + retentionMs + "]";
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -93,6 +94,13 @@ public final class HealthMonitor {
             status = status.worst(HealthStatus.WARNING);
         }
 
+        Optional<String> storeProblem = store.problem();
+        if (storeProblem.isPresent()) {
+            alerts.add(new Alert(now, "store_unavailable", "critical", "storage (" + store.backend()
+                    + ") is unavailable: " + storeProblem.get(), 1, 0));
+            status = status.worst(HealthStatus.CRITICAL);
+        }
+
         long open = breakers.openCount();
         if (open > 0) {
             alerts.add(new Alert(now, "circuit_breaker_open", "warning", open + " tool circuit breaker(s) open",
@@ -100,6 +108,11 @@ public final class HealthMonitor {
             status = status.worst(HealthStatus.WARNING);
         }
         return new Verdict(status, alerts);
+    }
+
+    /** Why the store cannot serve (readiness fails while it cannot), or empty. */
+    public Optional<String> storeProblem() {
+        return store.problem();
     }
 
     /** Runs a check and remembers what it raised; called by the periodic health check. */
@@ -171,7 +184,8 @@ public final class HealthMonitor {
             out.put("alerts_raised_recently", recentAlerts());
             Map<String, Object> components = new LinkedHashMap<>();
             Map<String, Object> storeComponent = new LinkedHashMap<>();
-            storeComponent.put("backend", "memory");
+            storeComponent.put("backend", store.backend());
+            storeComponent.put("location", store.description());
             storeComponent.put("sessions", storeStats.sessions());
             storeComponent.put("retained_events", storeStats.retainedEvents());
             components.put("store", storeComponent);

@@ -32,9 +32,14 @@ final class HealthServlet extends HttpServlet {
             case "/health/live" -> json.write(response, 200, Map.of("status", "alive",
                     "lifecycle", lifecycle.state().name().toLowerCase(java.util.Locale.ROOT)));
             case "/health/ready" -> {
-                boolean ready = lifecycle.isServing();
-                json.write(response, ready ? 200 : 503, Map.of("status", ready ? "ready" : "not_ready",
-                        "lifecycle", lifecycle.state().name().toLowerCase(java.util.Locale.ROOT)));
+                // A replica whose store is down must leave the load balancer: it could not store anything.
+                java.util.Optional<String> storeProblem = health.storeProblem();
+                boolean ready = lifecycle.isServing() && storeProblem.isEmpty();
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("status", ready ? "ready" : "not_ready");
+                body.put("lifecycle", lifecycle.state().name().toLowerCase(java.util.Locale.ROOT));
+                storeProblem.ifPresent(p -> body.put("reason", "storage unavailable: " + p));
+                json.write(response, ready ? 200 : 503, body);
             }
             case "/health" -> {
                 boolean detailed = "true".equalsIgnoreCase(request.getParameter("detailed"));

@@ -72,6 +72,8 @@ public final class HttpServer {
         context.addServlet(new ServletHolder("otlp", new OtlpServlet(otlp, json, config.maxRequestBytes())),
                 "/v1/*");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+        FilterHolder sessionDelete = new FilterHolder(new SessionDeleteFilter(invoker, json));
+        context.addFilter(sessionDelete, "/api/v1/sessions/*", requests);
         ServletHolder apiServlet = new ServletHolder("api", api.create(json));
         context.addServlet(apiServlet, "/api/v1/*");
         context.addServlet(new ServletHolder("dashboard", new DashboardServlet(json)), "/ui/*");

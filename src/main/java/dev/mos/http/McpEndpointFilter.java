@@ -114,7 +114,10 @@ final class McpEndpointFilter extends HttpFilter {
         String tool = method.stringValue();
         boolean known = invoker.tools().stream().anyMatch(t -> t.name().equals(tool));
         ToolResult result = invoker.invoke(tool, arguments, ProgressSink.NONE);
-        if (result.isError()) {
+        if (result.retryable()) {
+            response.setHeader("Retry-After", "5");
+            json.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, result.text());
+        } else if (result.isError()) {
             json.error(response, known ? HttpServletResponse.SC_BAD_REQUEST : HttpServletResponse.SC_NOT_FOUND,
                     result.text());
         } else {

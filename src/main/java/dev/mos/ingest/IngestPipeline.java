@@ -42,19 +42,32 @@ public final class IngestPipeline {
         return new IngestResult(0, accept(decoded.event(), transport), decoded.truncations(), null, null);
     }
 
-    /** Each event on its own: a bad one is refused without affecting its neighbours. */
+    /**
+     * Each event judged on its own: a bad one is refused without affecting its neighbours. The valid ones are
+     * stored together (one commit in a durable store); if the store fails, none is acknowledged and the
+     * {@code StoreUnavailableException} reaches the caller, so resending the batch cannot duplicate.
+     */
     public List<IngestResult> acceptBatch(List<?> raws, String transport) {
-        List<IngestResult> results = new ArrayList<>(raws.size());
+        IngestResult[] results = new IngestResult[raws.size()];
+        List<DecodedEvent> valid = new ArrayList<>(raws.size());
+        List<Integer> positions = new ArrayList<>(raws.size());
         for (int i = 0; i < raws.size(); i++) {
             try {
-                DecodedEvent decoded = decoder.decode(raws.get(i));
-                results.add(new IngestResult(i, accept(decoded.event(), transport), decoded.truncations(), null,
-                        null));
+                valid.add(decoder.decode(raws.get(i)));
+                positions.add(i);
             } catch (EventRejectedException e) {
                 metrics.rejected(transport);
-                results.add(new IngestResult(i, null, List.of(), e.getMessage(), e.field()));
+                results[i] = new IngestResult(i, null, List.of(), e.getMessage(), e.field());
             }
         }
-        return results;
+        List<Event> stored = store.appendAll(valid.stream().map(DecodedEvent::event).toList());
+        for (int k = 0; k < stored.size(); k++) {
+            Event event = stored.get(k);
+            metrics.accepted(event.type(), transport);
+            live.publish(event);
+            int i = positions.get(k);
+            results[i] = new IngestResult(i, event, valid.get(k).truncations(), null, null);
+        }
+        return List.of(results);
     }
 }

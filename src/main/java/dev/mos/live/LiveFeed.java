@@ -33,6 +33,20 @@ public final class LiveFeed {
         return streams;
     }
 
+    /**
+     * Wakes the long-poll readers of a session without an event in hand (another replica stored it); they read
+     * what is new from the store. Push streams are not involved.
+     */
+    public void wake(String sessionId) {
+        if (waiting.get() == 0) {
+            return;
+        }
+        CompletableFuture<Event> signal = nextEvent.remove(sessionId);
+        if (signal != null) {
+            signal.complete(null);
+        }
+    }
+
     public void publish(Event event) {
         streams.publish(event);
         if (waiting.get() == 0) {

@@ -77,7 +77,8 @@ public final class McpServerFactory {
                 .description(tool.description())
                 .inputSchema(mapper, tool.inputSchema())
                 .outputSchema(mapper, tool.outputSchema())
-                .annotations(new McpSchema.ToolAnnotations(tool.name(), tool.readOnly(), false, tool.readOnly(),
+                .annotations(new McpSchema.ToolAnnotations(tool.name(), tool.readOnly(), tool.destructive(),
+                        tool.readOnly() || tool.destructive(),
                         false, null))
                 .build();
         return AsyncToolSpecification.builder().tool(definition).callHandler((exchange, request) -> {

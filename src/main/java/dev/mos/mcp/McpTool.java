@@ -20,6 +20,11 @@ public interface McpTool {
 
     boolean readOnly();
 
+    /** True for tools that remove data (delete_session); shown to clients as destructiveHint. */
+    default boolean destructive() {
+        return false;
+    }
+
     ToolResult call(ToolArguments args, ProgressSink progress);
 
     /** True for tools that may wait (long polls): they run on a thread that may block. */

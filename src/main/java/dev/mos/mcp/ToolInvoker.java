@@ -4,6 +4,7 @@ import dev.mos.health.RequestStats;
 import dev.mos.health.ToolCircuitBreakers;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.query.UnknownSessionException;
+import dev.mos.store.StoreUnavailableException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.Collection;
@@ -60,6 +61,10 @@ public final class ToolInvoker {
                     return tool.call(new ToolArguments(name, arguments, tool.parameters()), progress);
                 } catch (InvalidArgumentException | EventRejectedException | UnknownSessionException e) {
                     return ToolResult.error(name + ": " + e.getMessage());
+                } catch (StoreUnavailableException e) {
+                    // The store's own breaker counts this; the tool itself is fine, so its breaker must not open.
+                    return ToolResult.unavailable(name + ": storage unavailable, nothing was stored or read;"
+                            + " retry later (" + e.getMessage() + ")");
                 }
             });
         } catch (CallNotPermittedException e) {

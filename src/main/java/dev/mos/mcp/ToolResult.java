@@ -12,4 +12,13 @@ public record ToolResult(String text, Map<String, Object> structured, boolean is
     public static ToolResult error(String message) {
         return new ToolResult(message, Map.of("error", message), true);
     }
+
+    /** A failure the caller may retry unchanged (storage unavailable); HTTP answers it with 503. */
+    public static ToolResult unavailable(String message) {
+        return new ToolResult(message, Map.of("error", message, "retryable", true), true);
+    }
+
+    public boolean retryable() {
+        return structured != null && Boolean.TRUE.equals(structured.get("retryable"));
+    }
 }

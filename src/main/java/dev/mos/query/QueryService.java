@@ -143,6 +143,13 @@ public final class QueryService {
         return settings;
     }
 
+    /** Deletes a session and its events; an unknown id is an {@link UnknownSessionException}. */
+    public void delete(String sessionId) {
+        if (!store.delete(sessionId)) {
+            throw new UnknownSessionException("session '" + sessionId + "' not found" + knownSessionsHint());
+        }
+    }
+
     public RenderOptions renderOptions(SessionInfo info, boolean includeCompleted, Integer maxDepth) {
         return RenderOptions.of(info.displaySettings(), slowThresholdMs, includeCompleted, maxDepth, nowMs());
     }

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Where sessions and their events live. Every backend passes {@code SessionStoreContract}. Implementations are
- * thread-safe and hand out immutable values only.
+ * thread-safe and hand out immutable values only. Durable backends throw {@link StoreUnavailableException} when
+ * the database fails; an append that throws was not stored.
  */
 public interface SessionStore extends AutoCloseable {
 
@@ -17,6 +18,18 @@ public interface SessionStore extends AutoCloseable {
      * (one more than the session's previous one).
      */
     Event append(NewEvent event);
+
+    /**
+     * Stores several events, in order. Durable backends commit them in one transaction: all are stored or, with a
+     * {@link StoreUnavailableException}, none.
+     */
+    default List<Event> appendAll(List<NewEvent> events) {
+        List<Event> stored = new java.util.ArrayList<>(events.size());
+        for (NewEvent event : events) {
+            stored.add(append(event));
+        }
+        return stored;
+    }
 
     Optional<SessionInfo> session(String sessionId);
 
@@ -44,6 +57,28 @@ public interface SessionStore extends AutoCloseable {
     boolean delete(String sessionId);
 
     StoreStats stats();
+
+    /** The backend's name as configured: memory, sqlite or postgres. */
+    default String backend() {
+        return "memory";
+    }
+
+    /** Where the data lives, safe to log (no secrets). */
+    default String description() {
+        return backend();
+    }
+
+    /**
+     * Asks to be told (with the session id) when another process sharing the store commits events, so that live
+     * readers here wake up. Backends that cannot push such news ignore it.
+     */
+    default void onRemoteAppend(java.util.function.Consumer<String> sessionIds) {
+    }
+
+    /** Why the store cannot currently serve, or empty when it can. Health readiness follows this. */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

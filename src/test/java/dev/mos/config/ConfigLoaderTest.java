@@ -326,4 +326,35 @@ class ConfigLoaderTest {
     void blankEnvironmentValuesAreIgnored() throws IOException {
         assertThat(config(Map.of("MCP_PORT", " ")).server().port()).isEqualTo(3000);
     }
+
+    @Test
+    void storageDefaultsToSqliteUnderDataAndFollowsTheEnvironment() throws IOException {
+        MosConfig.Storage defaults = config(Map.of()).storage();
+        assertThat(defaults.backend()).isEqualTo("sqlite");
+        assertThat(defaults.dataDir()).isEqualTo("./data");
+        assertThat(defaults.databaseUrl()).isNull();
+        assertThat(defaults.retentionMs()).isZero();
+
+        MosConfig.Storage pg = config(Map.of("MCP_STORE", "postgres",
+                "MCP_DATABASE_URL", "postgres://mos:s3cret@db:5432/mos", "MCP_RETENTION_MS", "60000")).storage();
+        assertThat(pg.backend()).isEqualTo("postgres");
+        assertThat(pg.databaseUrl()).isEqualTo("postgres://mos:s3cret@db:5432/mos");
+        assertThat(pg.retentionMs()).isEqualTo(60_000);
+        assertThat(pg.toString()).doesNotContain("s3cret");
+
+        assertThat(config(Map.of("MCP_DATA_DIR", "/var/lib/mos")).storage().dataDir()).isEqualTo("/var/lib/mos");
+    }
+
+    @Test
+    void aRelativeDataDirIsResolvedAgainstMosHome() throws IOException {
+        assertThat(config(Map.of("MOS_HOME", "/opt/mos")).storage().dataDir()).isEqualTo("/opt/mos/data");
+        assertThat(config(Map.of("MOS_HOME", "/opt/mos", "MCP_DATA_DIR", "/srv/mos")).storage().dataDir())
+                .isEqualTo("/srv/mos");
+    }
+
+    @Test
+    void anUnknownStoreIsRefusedWithTheChoices() {
+        assertThatThrownBy(() -> config(Map.of("MCP_STORE", "mongo")))
+                .hasMessageContaining("storage.backend (from MCP_STORE) must be one of memory, sqlite, postgres");
+    }
 }

@@ -76,11 +76,14 @@ class McpHttpIT {
         List<McpSchema.Tool> tools = client.listTools().tools();
         assertThat(tools.stream().map(McpSchema.Tool::name).collect(Collectors.toSet())).isEqualTo(Set.of(
                 "log_event", "get_activity_tree", "configure_display", "export_session", "stream_activity",
-                "get_health_status", "list_sessions", "get_tool_analytics"));
+                "get_health_status", "list_sessions", "get_tool_analytics", "delete_session"));
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.outputSchema()).as(tool.name()).isNotNull();
-            boolean writes = tool.name().equals("log_event") || tool.name().equals("configure_display");
+            boolean writes = tool.name().equals("log_event") || tool.name().equals("configure_display")
+                    || tool.name().equals("delete_session");
             assertThat(tool.annotations().readOnlyHint()).as(tool.name()).isEqualTo(!writes);
+            assertThat(tool.annotations().destructiveHint()).as(tool.name())
+                    .isEqualTo(tool.name().equals("delete_session"));
             assertThat(tool.annotations().openWorldHint()).as(tool.name()).isFalse();
         }
     }

@@ -28,7 +28,9 @@ class McpStdioIT {
     void sdkClientOverStdio() {
         List<String> cmd = MosProcess.command("stdio");
         ServerParameters params = ServerParameters.builder(cmd.getFirst()).args(cmd.subList(1, cmd.size()))
-                .addEnvVar("MCP_LOG_LEVEL", "debug").build();
+                .addEnvVar("MCP_LOG_LEVEL", "debug")
+                .addEnvVar("MCP_DATA_DIR", System.getProperty("java.io.tmpdir") + "/mos-stdio-it-" + ProcessHandle.current().pid())
+                .build();
         StdioClientTransport transport = new StdioClientTransport(params,
                 new JacksonMcpJsonMapper(Http.JSON));
         List<String> stderr = new ArrayList<>();
@@ -38,7 +40,7 @@ class McpStdioIT {
         try {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.serverInfo().name()).isEqualTo("mcp-observability-server");
-            assertThat(client.listTools().tools()).hasSize(8);
+            assertThat(client.listTools().tools()).hasSize(9);
             McpSchema.CallToolResult logged = client.callTool(new McpSchema.CallToolRequest("log_event", Map.of(
                     "event", Map.of("session_id", "stdio-1", "event_type", "subagent_spawn",
                             "correlation_id", "agent-1", "details", Map.of("name", "explorer")))));
@@ -60,6 +62,7 @@ class McpStdioIT {
         ProcessBuilder pb = new ProcessBuilder(MosProcess.command("stdio"));
         pb.environment().put("MCP_LOG_LEVEL", "debug");
         pb.environment().put("DEBUG", "mcp:*");
+        pb.environment().put("MCP_DATA_DIR", System.getProperty("java.io.tmpdir") + "/mos-stdio-it-" + ProcessHandle.current().pid());
         Process p = pb.start();
         StringBuilder err = new StringBuilder();
         Thread errReader = new Thread(() -> {

@@ -73,7 +73,13 @@ final class MosProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("serve", "--port", "0"));
         args.addAll(List.of(extraArgs));
         MosProcess mos = start(env, args.toArray(String[]::new));
-        mos.awaitPort(Duration.ofSeconds(60));
+        try {
+            // generous: on a shared 2-core machine under heavy load a JVM start has taken over a minute
+            mos.awaitPort(Duration.ofSeconds(120));
+        } catch (AssertionError | InterruptedException e) {
+            mos.close(); // nobody else holds it: do not leave the server running
+            throw e;
+        }
         return mos;
     }
 

@@ -1,0 +1,152 @@
+package dev.mos.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mos.store.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A migrated connection pool for one of the two dialects. Flyway runs the versioned migrations at start; it
+ * takes a lock (an advisory lock on PostgreSQL, the file's write lock on SQLite), so replicas starting together
+ * migrate once.
+ */
+public final class Database implements AutoCloseable {
+
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final String description;
+
+    private Database(Dialect dialect, HikariDataSource pool, String description) {
+        this.dialect = dialect;
+        this.pool = pool;
+        this.description = description;
+    }
+
+    /** The SQLite file {@code mos.db} under {@code dataDir}, created if needed. */
+    public static Database sqlite(Path dataDir) {
+        Path file = dataDir.toAbsolutePath().normalize().resolve("mos.db");
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("storage.dataDir (MCP_DATA_DIR) " + dataDir
+                    + " cannot be created: " + e.getMessage());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("mos-sqlite");
+        config.setJdbcUrl("jdbc:sqlite:" + file);
+        // WAL: readers never wait for the writer, and other processes on the same file see commits at once.
+        config.addDataSourceProperty("journal_mode", "WAL");
+        // FULL: a commit is on disk before we acknowledge it (group commit keeps this cheap).
+        config.addDataSourceProperty("synchronous", System.getProperty("mos.sqlite.synchronous", "FULL"));
+        // Several processes may share the file: wait for the write lock instead of failing at once.
+        config.addDataSourceProperty("busy_timeout", "10000");
+        // Take the write lock at BEGIN so a transaction never has to upgrade a read lock (which cannot wait).
+        config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(10_000);
+        return open(Dialect.SQLITE, config, "sqlite " + file);
+    }
+
+    public static Database postgres(DatabaseUrl url) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("mos-postgres");
+        config.setJdbcUrl(url.jdbcUrl());
+        if (url.user() != null) {
+            config.setUsername(url.user());
+        }
+        if (url.password() != null) {
+            config.setPassword(url.password());
+        }
+        config.setMaximumPoolSize(8);
+        // Fail fast when the database is down so callers get a retryable error instead of hanging.
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(30_000);
+        return open(Dialect.POSTGRES, config, "postgres " + url.redacted());
+    }
+
+    /**
+     * The newest migration shipped (checked against the migration files by DatabaseTest). When the schema is
+     * already there, Flyway is skipped: its start-up costs more than the whole rest of a stdio server's start.
+     */
+    static final String LATEST_SCHEMA_VERSION = "1";
+
+    private static boolean schemaIsCurrent(HikariDataSource pool) {
+        try (Connection c = pool.getConnection();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT version FROM mos_schema_history WHERE success"
+                        + " AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+            return rs.next() && LATEST_SCHEMA_VERSION.equals(rs.getString(1));
+        } catch (SQLException e) {
+            return false; // no history table yet: a fresh database
+        }
+    }
+
+    private static Database open(Dialect dialect, HikariConfig config, String description) {
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot open storage (" + description + "): "
+                    + JdbcErrors.describe(e), e);
+        }
+        try {
+            if (schemaIsCurrent(pool)) {
+                return new Database(dialect, pool, description);
+            }
+            Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations(dialect.migrations())
+                    .table("mos_schema_history")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreUnavailableException("cannot migrate storage (" + description + "): "
+                    + JdbcErrors.describe(e), e);
+        }
+        return new Database(dialect, pool, description);
+    }
+
+    /** A connection outside the pool, for a LISTEN that holds it for the process's life. */
+    Connection directConnection() throws SQLException {
+        return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    }
+
+    /** SQLite online backup: a consistent copy while other connections keep reading and writing. */
+    public void backupTo(Path file) {
+        if (dialect != Dialect.SQLITE) {
+            throw new IllegalStateException("online backup is for SQLite; use pg_dump for PostgreSQL");
+        }
+        try (Connection c = pool.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+            ps.setString(1, file.toString());
+            ps.execute();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("backup to " + file + " failed: " + JdbcErrors.describe(e), e);
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Where the data lives, without secrets. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

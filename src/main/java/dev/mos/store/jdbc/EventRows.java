@@ -1,0 +1,108 @@
+package dev.mos.store.jdbc;
+
+import dev.mos.model.DisplayInfo;
+import dev.mos.model.DisplaySettings;
+import dev.mos.model.Event;
+import dev.mos.model.EventStatus;
+import dev.mos.model.EventType;
+import dev.mos.model.NewEvent;
+import dev.mos.store.SessionInfo;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** Rows to values and back: the one place that knows the column layout of the migrations. */
+final class EventRows {
+
+    static final String EVENT_COLUMNS = "id, session_id, sequence, type, status, ts, duration_ms, parent_id,"
+            + " correlation_id, name, description, details_json, di_name, di_description, di_icon, di_color";
+
+    static final String INSERT_EVENT = "INSERT INTO events (session_id, sequence, type, status, ts, duration_ms,"
+            + " parent_id, correlation_id, name, description, details_json, di_name, di_description, di_icon,"
+            + " di_color, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    static final String SESSION_COLUMNS = "session_id, created_ms, last_activity_ms, retained, dropped,"
+            + " first_sequence, last_sequence, show_timings, collapse_fast_ops, threshold_slow_ms, max_tree_depth,"
+            + " highlight_errors";
+
+    private EventRows() {
+    }
+
+    static void bindInsert(PreparedStatement ps, NewEvent e, long sequence, int bytes) throws SQLException {
+        ps.setString(1, e.sessionId());
+        ps.setLong(2, sequence);
+        ps.setString(3, e.type().wireName());
+        ps.setString(4, e.status().wireName());
+        ps.setLong(5, e.timestamp());
+        setLong(ps, 6, e.durationMs());
+        ps.setString(7, e.parentId());
+        ps.setString(8, e.correlationId());
+        ps.setString(9, e.name());
+        ps.setString(10, e.description());
+        ps.setString(11, e.detailsJson());
+        DisplayInfo di = e.displayInfo();
+        ps.setString(12, di == null ? null : di.name());
+        ps.setString(13, di == null ? null : di.description());
+        ps.setString(14, di == null ? null : di.icon());
+        ps.setString(15, di == null ? null : di.color());
+        ps.setInt(16, bytes);
+    }
+
+    static Event event(ResultSet rs) throws SQLException {
+        String diName = rs.getString(13);
+        String diDescription = rs.getString(14);
+        String diIcon = rs.getString(15);
+        String diColor = rs.getString(16);
+        DisplayInfo di = diName == null && diDescription == null && diIcon == null && diColor == null ? null
+                : new DisplayInfo(diName, diDescription, diIcon, diColor);
+        return new Event(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                EventType.fromWire(rs.getString(4)).orElseThrow(
+                        () -> new SQLException("unknown event type in store: " + safe(rs, 4))),
+                EventStatus.fromWire(rs.getString(5)).orElseThrow(
+                        () -> new SQLException("unknown event status in store: " + safe(rs, 5))),
+                rs.getLong(6), getLong(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getString(11), rs.getString(12), di);
+    }
+
+    static SessionInfo session(ResultSet rs) throws SQLException {
+        int depth = rs.getInt(11);
+        DisplaySettings display = rs.wasNull() ? DisplaySettings.DEFAULTS
+                : new DisplaySettings(rs.getBoolean(8), rs.getBoolean(9), getLong(rs, 10), depth, rs.getBoolean(12));
+        return new SessionInfo(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7), display);
+    }
+
+    /** A rough size of what the event costs in the store, for the store_estimated_mb figure. */
+    static int bytes(NewEvent e) {
+        DisplayInfo di = e.displayInfo();
+        return 64 + len(e.sessionId()) + len(e.parentId()) + len(e.correlationId()) + len(e.name())
+                + len(e.description()) + len(e.detailsJson())
+                + (di == null ? 0 : len(di.name()) + len(di.description()) + len(di.icon()) + len(di.color()));
+    }
+
+    private static int len(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    private static String safe(ResultSet rs, int column) {
+        try {
+            return rs.getString(column);
+        } catch (SQLException e) {
+            return "?";
+        }
+    }
+
+    static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    static Long getLong(ResultSet rs, int index) throws SQLException {
+        long value = rs.getLong(index);
+        return rs.wasNull() ? null : value;
+    }
+}

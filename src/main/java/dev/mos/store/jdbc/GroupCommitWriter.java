@@ -1,0 +1,142 @@
+package dev.mos.store.jdbc;
+
+import dev.mos.store.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+
+/**
+ * Group commit: callers queue their writes and wait; one thread takes everything queued so far, writes it in one
+ * transaction and completes every caller only after the commit. Under load one fsync covers many events; alone, a
+ * caller waits for just its own commit.
+ */
+final class GroupCommitWriter<T, R> implements AutoCloseable {
+
+    /** Writes one batch inside an open transaction and returns one result per item, in order. */
+    interface BatchWork<T, R> {
+        List<R> write(Connection connection, List<T> batch) throws SQLException;
+    }
+
+    private record Pending<T, R>(T item, CompletableFuture<R> result) {
+    }
+
+    private final DataSource dataSource;
+    private final BatchWork<T, R> work;
+    private final int maxBatch;
+    private final long waitMs;
+    private final BlockingQueue<Pending<T, R>> queue;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    GroupCommitWriter(String name, DataSource dataSource, BatchWork<T, R> work, int maxBatch, long waitMs) {
+        this.dataSource = dataSource;
+        this.work = work;
+        this.maxBatch = maxBatch;
+        this.waitMs = waitMs;
+        // Bounded: when the database cannot keep up, callers block here (back-pressure) instead of piling up.
+        this.queue = new ArrayBlockingQueue<>(maxBatch * 4);
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues the item and waits for its commit; throws {@link StoreUnavailableException} if it did not happen. */
+    R submit(T item) {
+        if (closed) {
+            throw new StoreUnavailableException("the store is closed");
+        }
+        CompletableFuture<R> result = new CompletableFuture<>();
+        try {
+            if (!queue.offer(new Pending<>(item, result), waitMs, TimeUnit.MILLISECONDS)) {
+                throw new StoreUnavailableException("the store is not keeping up: write queue full for " + waitMs
+                        + " ms");
+            }
+            return result.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for the store");
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("the store did not commit within " + waitMs + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new StoreUnavailableException("write failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void run() {
+        List<Pending<T, R>> batch = new ArrayList<>(maxBatch);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<T, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    break;
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+        Pending<T, R> left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(new StoreUnavailableException("the store is closed"));
+        }
+    }
+
+    private void writeBatch(List<Pending<T, R>> batch) {
+        List<T> items = new ArrayList<>(batch.size());
+        batch.forEach(p -> items.add(p.item()));
+        List<R> results;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                results = work.write(c, items);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            StoreUnavailableException failure = new StoreUnavailableException(
+                    "the database refused the write: " + JdbcErrors.describe(e), e);
+            batch.forEach(p -> p.result().completeExceptionally(failure));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(results.get(i));
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,485 @@
+package dev.mos.store.jdbc;
+
+import dev.mos.model.DisplaySettings;
+import dev.mos.model.Event;
+import dev.mos.model.NewEvent;
+import dev.mos.store.EventPage;
+import dev.mos.store.SessionInfo;
+import dev.mos.store.SessionStore;
+import dev.mos.store.StoreLimits;
+import dev.mos.store.StoreStats;
+import dev.mos.store.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sessions and events in SQLite or PostgreSQL. Every append is committed before it returns (through the group
+ * commit writer); reads go to the database, so several processes on one database see each other's writes as
+ * soon as they commit. Nothing is evicted for memory: the byte budget bounds only the in-memory backend.
+ */
+public final class JdbcSessionStore implements SessionStore {
+
+    private static final String UPSERT_SESSION = "INSERT INTO sessions (session_id, created_ms, last_activity_ms,"
+            + " first_sequence, last_sequence, retained, dropped, bytes) VALUES (?, ?, ?, 1, ?, ?, 0, ?)"
+            + " ON CONFLICT (session_id) DO UPDATE SET"
+            + " last_sequence = sessions.last_sequence + excluded.last_sequence,"
+            + " last_activity_ms = excluded.last_activity_ms, retained = sessions.retained + excluded.retained,"
+            + " bytes = sessions.bytes + excluded.bytes RETURNING last_sequence, retained";
+
+    private final Database database;
+    private final StoreLimits limits;
+    private final Clock clock;
+    private final GroupCommitWriter<List<NewEvent>, List<Event>> writer;
+    private final AtomicLong expired = new AtomicLong();
+    private volatile StoreStats lastStats;
+    /** Tells other replicas' listeners apart from our own commits. */
+    private final String instanceId = java.util.UUID.randomUUID().toString();
+    private volatile PgEventListener listener;
+
+    public JdbcSessionStore(Database database, StoreLimits limits, Clock clock) {
+        this.database = database;
+        this.limits = limits;
+        this.clock = clock;
+        this.lastStats = new StoreStats(0, 0, 0, limits.maxBytes(), 0, 0, 0);
+        this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(), this::writeBatch, 256,
+                15_000);
+    }
+
+    @Override
+    public String backend() {
+        return database.dialect().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public Event append(NewEvent event) {
+        return writer.submit(List.of(event)).getFirst();
+    }
+
+    /** All or nothing: the events are committed in one transaction, so a failed batch can be resent whole. */
+    @Override
+    public List<Event> appendAll(List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        return writer.submit(List.copyOf(events));
+    }
+
+    private List<List<Event>> writeBatch(Connection c, List<List<NewEvent>> requests) throws SQLException {
+        List<NewEvent> all = new ArrayList<>();
+        requests.forEach(all::addAll);
+        List<Event> stored = appendAll(c, all);
+        List<List<Event>> results = new ArrayList<>(requests.size());
+        int from = 0;
+        for (List<NewEvent> request : requests) {
+            results.add(stored.subList(from, from + request.size()));
+            from += request.size();
+        }
+        return results;
+    }
+
+    /**
+     * One transaction for a whole batch, with a few statements per session rather than per event: reserve the
+     * session's next sequences in one upsert (which also locks the session row on PostgreSQL), insert all events
+     * in one JDBC batch, read their ids back, trim the oldest beyond maxEventsPerSession.
+     */
+    private List<Event> appendAll(Connection c, List<NewEvent> batch) throws SQLException {
+        Map<String, List<Integer>> bySession = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            bySession.computeIfAbsent(batch.get(i).sessionId(), k -> new ArrayList<>()).add(i);
+        }
+        long[] sequences = new long[batch.size()];
+        int[] bytes = new int[batch.size()];
+        Map<String, long[]> range = new HashMap<>(); // session -> {first, last, retained}
+        long now = clock.millis();
+        try (PreparedStatement upsert = c.prepareStatement(UPSERT_SESSION)) {
+            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
+                List<Integer> indexes = entry.getValue();
+                long sessionBytes = 0;
+                for (int i : indexes) {
+                    bytes[i] = EventRows.bytes(batch.get(i));
+                    sessionBytes += bytes[i];
+                }
+                upsert.setString(1, entry.getKey());
+                upsert.setLong(2, now);
+                upsert.setLong(3, now);
+                upsert.setLong(4, indexes.size());
+                upsert.setLong(5, indexes.size());
+                upsert.setLong(6, sessionBytes);
+                long last;
+                long retained;
+                try (ResultSet rs = upsert.executeQuery()) {
+                    rs.next();
+                    last = rs.getLong(1);
+                    retained = rs.getLong(2);
+                }
+                long first = last - indexes.size() + 1;
+                for (int k = 0; k < indexes.size(); k++) {
+                    sequences[indexes.get(k)] = first + k;
+                }
+                range.put(entry.getKey(), new long[] {first, last, retained});
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement(EventRows.INSERT_EVENT)) {
+            for (int i = 0; i < batch.size(); i++) {
+                EventRows.bindInsert(insert, batch.get(i), sequences[i], bytes[i]);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        long[] ids = new long[batch.size()];
+        Map<String, Long> lastIdBySession = new HashMap<>();
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT id, sequence FROM events WHERE session_id = ? AND sequence >= ? ORDER BY sequence")) {
+            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
+                long[] r = range.get(entry.getKey());
+                select.setString(1, entry.getKey());
+                select.setLong(2, r[0]);
+                List<Integer> indexes = entry.getValue();
+                int k = 0;
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next() && k < indexes.size()) {
+                        ids[indexes.get(k++)] = rs.getLong(1);
+                    }
+                }
+                if (k != indexes.size()) {
+                    throw new SQLException("inserted events of session " + entry.getKey() + " not found");
+                }
+                lastIdBySession.put(entry.getKey(), ids[indexes.getLast()]);
+                if (r[2] > limits.maxEventsPerSession()) {
+                    dropOldest(c, entry.getKey(), r[1] - limits.maxEventsPerSession() + 1);
+                }
+            }
+        }
+        List<Event> stored = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            stored.add(batch.get(i).stored(ids[i], sequences[i]));
+        }
+        if (database.dialect() == Dialect.POSTGRES) {
+            // Delivered to other replicas' LISTEN only when this transaction commits.
+            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                for (String sessionId : lastIdBySession.keySet()) {
+                    notify.setString(1, PgEventListener.CHANNEL);
+                    notify.setString(2, PgEventListener.payload(instanceId, sessionId));
+                    notify.executeQuery().close();
+                }
+            }
+        }
+        // Tie-break for "latest session" when two sessions were active in the same millisecond.
+        try (PreparedStatement touch = c.prepareStatement(
+                "UPDATE sessions SET last_event_id = ? WHERE session_id = ?")) {
+            for (Map.Entry<String, Long> entry : lastIdBySession.entrySet()) {
+                touch.setLong(1, entry.getValue());
+                touch.setString(2, entry.getKey());
+                touch.addBatch();
+            }
+            touch.executeBatch();
+        }
+        return stored;
+    }
+
+    private static void dropOldest(Connection c, String sessionId, long firstKept) throws SQLException {
+        int count = 0;
+        long bytes = 0;
+        try (PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM events WHERE session_id = ? AND sequence < ? RETURNING bytes")) {
+            delete.setString(1, sessionId);
+            delete.setLong(2, firstKept);
+            try (ResultSet rs = delete.executeQuery()) {
+                while (rs.next()) {
+                    count++;
+                    bytes += rs.getLong(1);
+                }
+            }
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE sessions SET first_sequence = ?,"
+                + " retained = retained - ?, dropped = dropped + ?, bytes = bytes - ? WHERE session_id = ?")) {
+            update.setLong(1, firstKept);
+            update.setInt(2, count);
+            update.setInt(3, count);
+            update.setLong(4, bytes);
+            update.setString(5, sessionId);
+            update.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<SessionInfo> session(String sessionId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + EventRows.SESSION_COLUMNS + " FROM sessions WHERE session_id = ?")) {
+                ps.setString(1, sessionId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(EventRows.session(rs)) : Optional.<SessionInfo>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<SessionInfo> sessions() {
+        return read(c -> {
+            List<SessionInfo> infos = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.SESSION_COLUMNS
+                    + " FROM sessions ORDER BY last_activity_ms DESC, session_id");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    infos.add(EventRows.session(rs));
+                }
+            }
+            return infos;
+        });
+    }
+
+    @Override
+    public Optional<String> latestSessionId() {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT session_id FROM sessions"
+                    + " ORDER BY last_activity_ms DESC, last_event_id DESC LIMIT 1");
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
+    @Override
+    public List<Event> events(String sessionId) {
+        return read(c -> queryEvents(c, "SELECT " + EventRows.EVENT_COLUMNS
+                + " FROM events WHERE session_id = ? ORDER BY sequence", sessionId));
+    }
+
+    @Override
+    public EventPage eventsAfter(String sessionId, long afterSequence, int limit) {
+        return read(c -> {
+            Optional<SessionInfo> info = sessionIn(c, sessionId);
+            if (info.isEmpty()) {
+                return new EventPage(List.of(), 0, false, 0);
+            }
+            long last = info.get().lastSequence();
+            List<Event> page;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
+                    + " FROM events WHERE session_id = ? AND sequence > ? AND sequence <= ?"
+                    + " ORDER BY sequence LIMIT ?")) {
+                ps.setString(1, sessionId);
+                ps.setLong(2, afterSequence);
+                ps.setLong(3, last);
+                ps.setInt(4, Math.max(0, limit) + 1);
+                page = collect(ps);
+            }
+            boolean more = page.size() > Math.max(0, limit);
+            if (more) {
+                page = page.subList(0, Math.max(0, limit));
+            }
+            long firstReturned = page.isEmpty() ? last + 1 : page.getFirst().sequence();
+            long missed = Math.max(0, firstReturned - Math.max(afterSequence, 0) - 1);
+            return new EventPage(page, missed, more, last);
+        });
+    }
+
+    @Override
+    public List<Event> recentEvents(String sessionId, int count) {
+        if (count <= 0) {
+            return List.of();
+        }
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
+                    + " FROM events WHERE session_id = ? ORDER BY sequence DESC LIMIT ?")) {
+                ps.setString(1, sessionId);
+                ps.setInt(2, count);
+                List<Event> newestFirst = collect(ps);
+                return newestFirst.reversed();
+            }
+        });
+    }
+
+    @Override
+    public boolean configureDisplay(String sessionId, DisplaySettings s) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET show_timings = ?,"
+                    + " collapse_fast_ops = ?, threshold_slow_ms = ?, max_tree_depth = ?, highlight_errors = ?"
+                    + " WHERE session_id = ?")) {
+                ps.setBoolean(1, s.showTimings());
+                ps.setBoolean(2, s.collapseFastOps());
+                EventRows.setLong(ps, 3, s.thresholdSlowMs());
+                ps.setInt(4, s.maxTreeDepth());
+                ps.setBoolean(5, s.highlightErrors());
+                ps.setString(6, sessionId);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public int expireInactiveBefore(long cutoffMs) {
+        int removed = write(c -> {
+            List<String> stale = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT session_id FROM sessions WHERE last_activity_ms < ?")) {
+                ps.setLong(1, cutoffMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stale.add(rs.getString(1));
+                    }
+                }
+            }
+            int count = 0;
+            for (String id : stale) {
+                if (deleteIn(c, id)) {
+                    count++;
+                }
+            }
+            return count;
+        });
+        expired.addAndGet(removed);
+        return removed;
+    }
+
+    @Override
+    public boolean delete(String sessionId) {
+        return write(c -> deleteIn(c, sessionId));
+    }
+
+    private static boolean deleteIn(Connection c, String sessionId) throws SQLException {
+        try (PreparedStatement events = c.prepareStatement("DELETE FROM events WHERE session_id = ?");
+                PreparedStatement session = c.prepareStatement("DELETE FROM sessions WHERE session_id = ?")) {
+            events.setString(1, sessionId);
+            events.executeUpdate();
+            session.setString(1, sessionId);
+            return session.executeUpdate() > 0;
+        }
+    }
+
+    /** Never throws: health and metrics read this while the database may be down; they get the last good figures. */
+    @Override
+    public StoreStats stats() {
+        try {
+            lastStats = read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(retained), 0),"
+                        + " COALESCE(SUM(bytes), 0), COALESCE(SUM(dropped), 0) FROM sessions");
+                        ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new StoreStats(rs.getInt(1), rs.getLong(2), rs.getLong(3), limits.maxBytes(),
+                            rs.getLong(4), 0, expired.get());
+                }
+            });
+        } catch (StoreUnavailableException e) {
+            // keep the last figures; problem() reports the failure
+        }
+        return lastStats;
+    }
+
+    @Override
+    public Optional<String> problem() {
+        try {
+            read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            });
+            return Optional.empty();
+        } catch (StoreUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    @Override
+    public String description() {
+        return database.description();
+    }
+
+    /**
+     * Calls {@code onRemoteAppend} with the session id whenever another process commits events to the same
+     * PostgreSQL database (LISTEN/NOTIFY). SQLite has no such channel: other processes' writes are read, not pushed.
+     */
+    @Override
+    public void onRemoteAppend(java.util.function.Consumer<String> onRemoteAppend) {
+        if (database.dialect() == Dialect.POSTGRES && listener == null) {
+            listener = new PgEventListener(database, instanceId, onRemoteAppend);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close();
+        }
+        writer.close();
+        database.close();
+    }
+
+    private Optional<SessionInfo> sessionIn(Connection c, String sessionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + EventRows.SESSION_COLUMNS + " FROM sessions WHERE session_id = ?")) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(EventRows.session(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static List<Event> queryEvents(Connection c, String sql, String sessionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sessionId);
+            return collect(ps);
+        }
+    }
+
+    private static List<Event> collect(PreparedStatement ps) throws SQLException {
+        List<Event> events = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                events.add(EventRows.event(rs));
+            }
+        }
+        return events;
+    }
+
+    private interface SqlWork<R> {
+        R run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Reads run in auto-commit: a SQLite transaction here would take the write lock (the pool begins IMMEDIATE).
+     * Where two statements must agree (a page and its session row) the second is bounded by the first.
+     */
+    private <R> R read(SqlWork<R> work) {
+        try (Connection c = database.dataSource().getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the database failed a read: " + JdbcErrors.describe(e), e);
+        }
+    }
+
+    private <R> R write(SqlWork<R> work) {
+        return inTransaction(work, "write");
+    }
+
+    private <R> R inTransaction(SqlWork<R> work, String what) {
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                R result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // broken connection: the pool discards it
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the database failed a " + what + ": " + JdbcErrors.describe(e), e);
+        }
+    }
+
+}
