@@ -53,7 +53,7 @@ public final class IngestCounters implements IngestMetrics {
     }
 
     public long rejectedTotal() {
-        return (long) rejected.values().stream().mapToDouble(Counter::count).sum();
+        return rejected.values().stream().mapToLong(counter -> (long) counter.count()).sum();
     }
 
     public Map<String, Long> byType() {
