@@ -30,7 +30,6 @@ final class BackupCommand implements Callable<Integer> {
             return 1;
         }
         MosConfig config = loaded.config();
-        Logging.apply(config.logging());
         if (!"sqlite".equals(config.storage().backend())) {
             System.err.println("mos backup: storage.backend is " + config.storage().backend()
                     + "; only sqlite is backed up by mos (PostgreSQL: pg_dump -Fc, see README)");

@@ -7,6 +7,7 @@ import dev.mos.config.LoadedConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** Options every server command shares, and loading the configuration with them. */
@@ -19,14 +20,20 @@ final class ConfigOptions {
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error")
     String logLevel;
 
-    /** Loads and validates; on a bad configuration prints one line and returns null. */
+    /**
+     * Loads and validates the configuration, then applies its logging section and logs its warnings; on a bad
+     * configuration prints one line and returns null.
+     */
     LoadedConfig load(Map<String, String> extraFlags) {
         Map<String, String> flags = new HashMap<>(extraFlags);
         if (logLevel != null) {
             flags.put("logging.level", logLevel);
         }
         try {
-            return new ConfigLoader().load(new ConfigOverrides(configFile, flags, System.getenv()));
+            LoadedConfig loaded = new ConfigLoader().load(new ConfigOverrides(configFile, flags, System.getenv()));
+            Logging.apply(loaded.config().logging());
+            loaded.warnings().forEach(w -> LoggerFactory.getLogger("mos.config").warn(w));
+            return loaded;
         } catch (ConfigException e) {
             System.err.println("mos: configuration error: " + e.getMessage());
             return null;

@@ -30,7 +30,6 @@ final class PruneCommand implements Callable<Integer> {
             return 1;
         }
         MosConfig config = loaded.config();
-        Logging.apply(config.logging());
         if (olderThanMs != null && olderThanMs < 0) {
             System.err.println("mos prune: --older-than-ms must not be negative, got " + olderThanMs);
             return 2;

@@ -56,8 +56,6 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         MosConfig config = loaded.config();
-        Logging.apply(config.logging());
-        loaded.warnings().forEach(w -> LoggerFactory.getLogger("mos.config").warn(w));
         String refusal = remoteRefusal(config.server());
         if (refusal != null) {
             System.err.println("mos: " + refusal);

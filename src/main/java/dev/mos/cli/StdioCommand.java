@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -33,8 +32,6 @@ final class StdioCommand implements Callable<Integer> {
         if (loaded == null) {
             return 1;
         }
-        Logging.apply(loaded.config().logging());
-        loaded.warnings().forEach(w -> LoggerFactory.getLogger("mos.config").warn(w));
 
         ServerAssembly assembly = new ServerAssembly(loaded.config(), Clock.systemUTC(), "stdio");
         StdioTraffic traffic = new StdioTraffic(loaded.config().server().shutdownTimeoutMs());
