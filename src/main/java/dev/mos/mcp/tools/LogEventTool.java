@@ -23,11 +23,18 @@ public final class LogEventTool implements McpTool {
     private final IngestPipeline ingest;
     private final HookReceiver hooks;
     private final String transport;
+    private final boolean waitsForCommit;
 
-    public LogEventTool(IngestPipeline ingest, HookReceiver hooks, String transport) {
+    /**
+     * @param waitsForCommit true when the store acknowledges only after a commit: calls then wait on their own
+     *                       threads, so that concurrent calls share one group commit instead of queueing behind
+     *                       each other on the transport's thread
+     */
+    public LogEventTool(IngestPipeline ingest, HookReceiver hooks, String transport, boolean waitsForCommit) {
         this.ingest = ingest;
         this.hooks = hooks;
         this.transport = transport;
+        this.waitsForCommit = waitsForCommit;
     }
 
     @Override
@@ -90,6 +97,11 @@ public final class LogEventTool implements McpTool {
     @Override
     public boolean readOnly() {
         return false;
+    }
+
+    @Override
+    public boolean mayBlock() {
+        return waitsForCommit;
     }
 
     @Override
