@@ -41,15 +41,4 @@ public record Event(
             return -1;
         }
     }
-
-    /** A rough count of the heap bytes this event holds, used to keep the store under its memory budget. */
-    public int estimatedBytes() {
-        return 96 + chars(parentId) + chars(correlationId) + chars(name) + chars(description) + chars(detailsJson)
-                + (displayInfo == null ? 0 : 48 + chars(displayInfo.name()) + chars(displayInfo.description())
-                        + chars(displayInfo.icon()) + chars(displayInfo.color()));
-    }
-
-    private static int chars(String s) {
-        return s == null ? 0 : 48 + s.length();
-    }
 }
