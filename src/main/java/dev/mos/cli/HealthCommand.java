@@ -18,7 +18,7 @@ final class HealthCommand implements Callable<Integer> {
 
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([a-z_]+)\"");
 
-    @Option(names = "--url", description = "Server base URL (default http://127.0.0.1:$MCP_PORT, port 3000)")
+    @Option(names = "--url", description = ServerUrl.DESCRIPTION)
     String url;
 
     @Option(names = "--timeout-ms", defaultValue = "5000", description = "Give up after this long (default 5000)")
@@ -26,10 +26,10 @@ final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String base = url != null ? url : "http://127.0.0.1:" + System.getenv().getOrDefault("MCP_PORT", "3000");
+        String base = ServerUrl.resolve(url);
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/health"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/health"))
                     .timeout(Duration.ofMillis(timeoutMs)).GET().build();
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             System.out.println(response.body());

@@ -23,7 +23,7 @@ final class HookCommand implements Callable<Integer> {
 
     static final int MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
-    @Option(names = "--url", description = "Server base URL (default $MOS_URL, else http://127.0.0.1:3000)")
+    @Option(names = "--url", description = ServerUrl.DESCRIPTION)
     String url;
 
     @Option(names = "--timeout-ms", defaultValue = "2000", description = "Give up after this long (default 2000)")
@@ -31,11 +31,11 @@ final class HookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String base = url != null ? url : System.getenv().getOrDefault("MOS_URL", "http://127.0.0.1:3000");
+        String base = ServerUrl.resolve(url);
         try {
             byte[] payload = readStdin(System.in);
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/hooks"))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/hooks"))
                     .timeout(Duration.ofMillis(timeoutMs)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
             String token = token();

@@ -42,7 +42,7 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
     static final int COMMAND_HOOK_TIMEOUT_SECONDS = 30;
     private static final String OUR_COMMAND_MARK = " hook --url ";
 
-    @Option(names = "--url", description = "This server's base URL (default $MOS_URL, else http://127.0.0.1:3000)")
+    @Option(names = "--url", description = ServerUrl.DESCRIPTION)
     String url;
 
     @Option(names = "--write", description = "Merge into the settings file (backup first) instead of printing")
@@ -62,8 +62,7 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String base = (url != null ? url : System.getenv().getOrDefault("MOS_URL", "http://127.0.0.1:3000"))
-                .replaceAll("/+$", "");
+        String base = ServerUrl.resolve(url);
         String command = (hookCommand != null ? hookCommand : defaultHookCommand()) + OUR_COMMAND_MARK + base;
         Map<String, Object> hooks = hooksBlock(base + "/hooks", command);
         if (!write) {

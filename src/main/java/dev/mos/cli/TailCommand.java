@@ -30,7 +30,7 @@ final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", defaultValue = "latest", description = "Session id (default latest)")
     String session;
 
-    @Option(names = "--url", description = "Server base URL (default http://127.0.0.1:$MCP_PORT, port 3000)")
+    @Option(names = "--url", description = ServerUrl.DESCRIPTION)
     String url;
 
     @Option(names = "--token", description = "Bearer token (default: the first of $MCP_AUTH_TOKEN)")
@@ -51,8 +51,7 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String base = (url != null ? url : "http://127.0.0.1:" + System.getenv().getOrDefault("MCP_PORT", "3000"))
-                .replaceAll("/+$", "");
+        String base = ServerUrl.resolve(url);
         if (token == null && System.getenv("MCP_AUTH_TOKEN") != null) {
             token = System.getenv("MCP_AUTH_TOKEN").split(",")[0].trim();
         }
