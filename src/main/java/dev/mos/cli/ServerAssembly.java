@@ -130,7 +130,7 @@ final class ServerAssembly implements AutoCloseable {
         Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),
-                nanos -> treeBuild.record(nanos, TimeUnit.NANOSECONDS));
+                nanos -> treeBuild.record(nanos, TimeUnit.NANOSECONDS), json);
         Gauge.builder("mos.sessions.active", store, s -> s.stats().sessions()).register(metrics);
         Gauge.builder("mos.events.retained", store, s -> s.stats().retainedEvents()).register(metrics);
         Gauge.builder("mos.events.dropped", store, s -> s.stats().droppedEvents()).register(metrics);

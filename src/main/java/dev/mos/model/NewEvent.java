@@ -1,5 +1,10 @@
 package dev.mos.model;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
+
 /**
  * A validated event before storage has given it an id and a sequence number. {@code detailsJson} holds the
  * free-form details as compact JSON text: it is the cheapest faithful form to keep a million of in memory.
@@ -16,6 +21,44 @@ public record NewEvent(
         String description,
         String detailsJson,
         DisplayInfo displayInfo) {
+
+    /** Immutable and thread-safe: a parser factory, not state. */
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * The project this event names: top-level {@code details.project}, else {@code details.cwd} (Claude Code's
+     * working directory), else null. Cheap for the common event that names neither: the text is searched before
+     * anything is parsed.
+     */
+    public String project() {
+        String d = detailsJson;
+        if (d == null || (!d.contains("\"project\"") && !d.contains("\"cwd\""))) {
+            return null;
+        }
+        String cwd = null;
+        try (JsonParser p = JSON.createParser(d)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String key = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_STRING && !p.getString().isBlank()) {
+                    if (key.equals("project")) {
+                        return p.getString().strip();
+                    }
+                    if (key.equals("cwd") && cwd == null) {
+                        cwd = p.getString().strip();
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (JacksonException e) {
+            return cwd;
+        }
+        return cwd;
+    }
 
     public Event stored(long id, long sequence) {
         return stored(sessionId, id, sequence);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Reads sessions, trees, events and analytics for every front end (MCP tools, HTTP, later the UI). */
 public final class QueryService {
@@ -25,8 +26,16 @@ public final class QueryService {
     private final long slowThresholdMs;
     private final QueryMetrics metrics;
     private final TreeCache cache = new TreeCache(64);
+    private final EventJson details;
 
     public QueryService(SessionStore store, Clock clock, long slowThresholdMs, QueryMetrics metrics) {
+        this(store, clock, slowThresholdMs, metrics, JsonMapper.builder().build());
+    }
+
+    /** {@code json} reads event details (model, tokens and cost of LLM operations). */
+    public QueryService(SessionStore store, Clock clock, long slowThresholdMs, QueryMetrics metrics,
+            JsonMapper json) {
+        this.details = new EventJson(json);
         this.store = store;
         this.clock = clock;
         this.slowThresholdMs = slowThresholdMs;
@@ -63,7 +72,11 @@ public final class QueryService {
     }
 
     public ActivityTree tree(SessionInfo info) {
-        ActivityTree cached = cache.get(info.sessionId(), info.createdMs(), info.lastSequence(),
+        return entry(info).tree;
+    }
+
+    private TreeCache.Entry entry(SessionInfo info) {
+        TreeCache.Entry cached = cache.get(info.sessionId(), info.createdMs(), info.lastSequence(),
                 info.droppedEvents());
         if (cached != null) {
             return cached;
@@ -74,13 +87,18 @@ public final class QueryService {
         long dropped = Math.max(info.droppedEvents(), events.isEmpty() ? 0 : events.getFirst().sequence() - 1);
         ActivityTree tree = TreeBuilder.build(info.sessionId(), events, dropped);
         metrics.treeBuilt(System.nanoTime() - started);
-        cache.put(info.sessionId(), info.createdMs(), lastSequence, dropped, tree);
-        return tree;
+        return cache.put(info.sessionId(), new TreeCache.Entry(info.createdMs(), lastSequence, dropped, tree));
     }
 
     public SessionView view(SessionInfo info) {
-        ActivityTree tree = tree(info);
-        return new SessionView(info, tree, SessionStatus.of(tree), SessionMetrics.of(tree, nowMs()));
+        TreeCache.Entry entry = entry(info);
+        ActivityTree tree = entry.tree;
+        return new SessionView(info, tree, SessionStatus.of(tree), SessionMetrics.of(tree, nowMs()),
+                () -> entry.usage(this::usage));
+    }
+
+    private SessionUsage usage(ActivityTree tree) {
+        return UsageRollup.of(tree, details::extra);
     }
 
     public SessionView view(String sessionId) {
@@ -89,10 +107,21 @@ public final class QueryService {
 
     /** Sessions, most recently active first, optionally only those in one status. */
     public List<SessionView> list(Optional<SessionStatus> status, int limit) {
+        return list(status, null, limit);
+    }
+
+    /**
+     * Sessions, most recently active first, optionally only those in one status and of one project (exact match;
+     * checked before any tree is built).
+     */
+    public List<SessionView> list(Optional<SessionStatus> status, String project, int limit) {
         List<SessionView> views = new ArrayList<>();
         for (SessionInfo info : store.sessions()) {
             if (views.size() >= limit) {
                 break;
+            }
+            if (project != null && !project.equals(info.project())) {
+                continue;
             }
             SessionView view = view(info);
             if (status.isEmpty() || view.status() == status.get()) {

@@ -101,6 +101,9 @@ public final class SessionExport {
     private static void header(StringBuilder out, SessionView view) {
         out.append("Session ").append(view.info().sessionId()).append(" (").append(view.status().wireName())
                 .append(")\n");
+        if (view.project() != null) {
+            out.append("Project ").append(view.project()).append('\n');
+        }
         out.append("Started ").append(Durations.iso(view.info().createdMs())).append(", last activity ")
                 .append(Durations.iso(view.info().lastActivityMs())).append('\n');
         var m = view.metrics();
@@ -108,6 +111,7 @@ public final class SessionExport {
                 .append(m.distinctTools()).append(" tools), ").append(m.mcpCalls()).append(" MCP calls, ")
                 .append(m.subagents()).append(" subagents, ").append(m.errors()).append(" errors, ")
                 .append(Durations.format(m.totalDurationMs())).append(" total\n");
+        out.append("Usage ").append(SessionJson.usageLine(view.usage())).append('\n');
         if (view.info().droppedEvents() > 0) {
             out.append(view.info().droppedEvents()).append(" older events were dropped\n");
         }

@@ -18,12 +18,14 @@ public final class SessionJson {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("session_id", view.info().sessionId());
         out.put("status", view.status().wireName());
+        out.put("project", view.project());
         out.put("created", Durations.iso(view.info().createdMs()));
         out.put("last_activity", Durations.iso(view.info().lastActivityMs()));
         out.put("event_count", view.info().retainedEvents());
         out.put("dropped_events", view.info().droppedEvents());
         out.put("last_sequence", view.info().lastSequence());
         out.put("metrics", metrics(view.metrics()));
+        out.put("usage", usage(view.usage()));
         List<Map<String, Object>> active = new ArrayList<>();
         view.tree().forEach(node -> {
             if (node.running() && active.size() < 50) {
@@ -46,6 +48,61 @@ public final class SessionJson {
         out.put("running", m.running());
         out.put("total_duration_ms", m.totalDurationMs());
         return out;
+    }
+
+    /**
+     * {@code {input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, source, llm_calls,
+     * by_model: {model: {...}}, by_subagent: {agent id: {name, ...}}}}, or null when the session reported none.
+     */
+    public static Map<String, Object> usage(SessionUsage usage) {
+        if (usage == null) {
+            return null;
+        }
+        Map<String, Object> out = tokens(usage.total());
+        out.put("source", usage.source());
+        out.put("llm_calls", usage.llmCalls());
+        Map<String, Object> byModel = new LinkedHashMap<>();
+        usage.byModel().forEach((model, u) -> byModel.put(model, tokens(u)));
+        out.put("by_model", byModel);
+        Map<String, Object> byAgent = new LinkedHashMap<>();
+        usage.bySubagent().forEach((agent, a) -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", a.name());
+            item.putAll(tokens(a.usage()));
+            byAgent.put(agent, item);
+        });
+        out.put("by_subagent", byAgent);
+        return out;
+    }
+
+    private static Map<String, Object> tokens(TokenUsage u) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("input_tokens", u.inputTokens());
+        out.put("output_tokens", u.outputTokens());
+        out.put("cache_read_tokens", u.cacheReadTokens());
+        out.put("cache_creation_tokens", u.cacheCreationTokens());
+        // micro-dollars: sums of many small doubles otherwise print as 0.30000000000000004
+        out.put("cost_usd", Math.round(u.costUsd() * 1_000_000d) / 1_000_000d);
+        return out;
+    }
+
+    /** One line for text output: "12,345 tokens (in 1,000 · out 2,000 · cache read … · cache write …) · $0.1234". */
+    public static String usageLine(SessionUsage usage) {
+        if (usage == null) {
+            return "tokens and cost: not reported";
+        }
+        TokenUsage t = usage.total();
+        StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "%,d tokens (in %,d · out %,d · cache read %,d · cache write %,d) · $%.4f", t.totalTokens(),
+                t.inputTokens(), t.outputTokens(), t.cacheReadTokens(), t.cacheCreationTokens(), t.costUsd()));
+        if (!usage.byModel().isEmpty()) {
+            out.append(" · ");
+            StringBuilder models = new StringBuilder();
+            usage.byModel().forEach((model, u) -> models.append(models.isEmpty() ? "" : ", ").append(model)
+                    .append(String.format(java.util.Locale.ROOT, " $%.4f", u.costUsd())));
+            out.append(models);
+        }
+        return out.toString();
     }
 
     private static Map<String, Object> activeOperation(OperationNode node, long nowMs) {

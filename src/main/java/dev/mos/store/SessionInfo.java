@@ -5,7 +5,8 @@ import dev.mos.model.DisplaySettings;
 /**
  * What the store knows of a session without reading its events. Sequences of retained events run from
  * {@code firstSequence} to {@code lastSequence}; {@code droppedEvents} older ones were dropped to respect
- * maxEventsPerSession.
+ * maxEventsPerSession. {@code project} is the first project any of its events named ({@link
+ * dev.mos.model.NewEvent#project()}), null while none has.
  */
 public record SessionInfo(
         String sessionId,
@@ -15,5 +16,6 @@ public record SessionInfo(
         long droppedEvents,
         long firstSequence,
         long lastSequence,
-        DisplaySettings displaySettings) {
+        DisplaySettings displaySettings,
+        String project) {
 }

@@ -33,7 +33,7 @@ final class QueryFixture implements AutoCloseable {
     QueryFixture(int maxEventsPerSession) {
         store = new MemorySessionStore(new StoreLimits(maxEventsPerSession, 64L << 20), clock);
         pipeline = new IngestPipeline(new EventDecoder(json, clock), store, new LiveFeed(), IngestMetrics.NOOP);
-        query = new QueryService(store, clock, SERVER_SLOW_MS, QueryMetrics.NOOP);
+        query = new QueryService(store, clock, SERVER_SLOW_MS, QueryMetrics.NOOP, json);
     }
 
     /** One event; {@code ts} is relative to T0, null fields are left out. */

@@ -352,6 +352,42 @@ public abstract class SessionStoreContract {
         assertThat(Set.of(a1.id(), a2.id(), b1.id(), a3.id())).hasSize(4);
     }
 
+    private static NewEvent withDetails(String sessionId, String detailsJson) {
+        return new NewEvent(sessionId, EventType.TASK_PROGRESS, EventStatus.SUCCESS, T0, null, null, null, "hook",
+                null, detailsJson, null);
+    }
+
+    @Test
+    void theProjectIsTheFirstOneAnEventNamesAndSurvivesARestart() {
+        SessionStore first = createStore(ROOMY, clock);
+        first.append(event("a", "Read"));
+        assertThat(first.session("a").orElseThrow().project()).as("no event named one yet").isNull();
+        first.append(withDetails("a", "{\"tool\":{\"cwd\":\"/nested/not/this\"},\"cwd\":\"/home/u/app\"}"));
+        first.append(withDetails("a", "{\"cwd\":\"/somewhere/else\"}"));
+        first.appendAll(List.of(withDetails("b", "{\"x\":1}"),
+                withDetails("b", "{\"cwd\":\"/tmp/b\",\"project\":\"billing\"}"),
+                withDetails("c", "{\"project\":\"   \"}")));
+
+        assertThat(first.session("a").orElseThrow().project()).isEqualTo("/home/u/app");
+        assertThat(first.session("b").orElseThrow().project()).as("details.project wins over cwd")
+                .isEqualTo("billing");
+        assertThat(first.session("c").orElseThrow().project()).as("a blank project is none").isNull();
+        assertThat(first.sessions()).extracting(SessionInfo::project).containsExactlyInAnyOrder("/home/u/app",
+                "billing", null);
+        first.close();
+
+        SessionStore second = reopenStore(ROOMY, clock);
+        org.junit.jupiter.api.Assumptions.assumeTrue(second != null, "backend keeps nothing across restarts");
+        opened.add(second);
+        assertThat(second.session("a").orElseThrow().project()).isEqualTo("/home/u/app");
+        assertThat(second.session("b").orElseThrow().project()).isEqualTo("billing");
+        second.append(withDetails("c", "{\"cwd\":\"/srv/c\"}"));
+        assertThat(second.session("c").orElseThrow().project()).isEqualTo("/srv/c");
+        second.append(withDetails("a", "{\"project\":\"renamed\"}"));
+        assertThat(second.session("a").orElseThrow().project()).as("the first project named stays")
+                .isEqualTo("/home/u/app");
+    }
+
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void concurrentAppendsToOneSessionGiveContiguousSequencesWithoutLoss() throws Exception {

@@ -17,6 +17,7 @@ import dev.mos.query.TreeJson;
 import dev.mos.query.TreeText;
 import dev.mos.query.UnknownSessionException;
 import dev.mos.store.EventPage;
+import dev.mos.store.SessionInfo;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -118,19 +119,23 @@ public final class ApiServlet extends HttpServlet {
 
     private Map<String, Object> sessions(QueryParams q) {
         String statusText = q.choice("status", null, List.of("active", "completed", "failed"));
-        SessionFilter filter = new SessionFilter(statusText == null ? null : SessionStatus.fromWire(statusText)
-                .orElseThrow(), q.time("since"), q.time("until"), q.string("q"));
+        SessionFilter filter = new SessionFilter(q.string("project"), statusText == null ? null
+                : SessionStatus.fromWire(statusText).orElseThrow(), q.time("since"), q.time("until"), q.string("q"));
         int limit = (int) q.integer("limit", 50, 1, MAX_PAGE);
         int offset = (int) q.integer("offset", 0, 0, Integer.MAX_VALUE);
         long now = query.nowMs();
         List<Map<String, Object>> page = new ArrayList<>();
         int matched = 0;
-        for (SessionView view : query.list(java.util.Optional.empty(), Integer.MAX_VALUE)) {
+        for (SessionInfo info : query.sessionsSnapshot()) {
+            if (!filter.matchesInfo(info)) {
+                continue; // no tree built for sessions the store's row already rules out
+            }
+            SessionView view = query.view(info);
             if (!filter.matches(view)) {
                 continue;
             }
             if (matched >= offset && page.size() < limit) {
-                page.add(SessionJson.summary(view, now));
+                page.add(SessionJson.summary(view, now)); // usage is computed here: for this page only
             }
             matched++;
         }

@@ -33,8 +33,8 @@ public final class ExportSessionTool implements McpTool {
 
     @Override
     public String description() {
-        return "Export a whole session: json (summary, tree and every retained event), text, or claude_code_log "
-                + "(each operation as Claude Code prints a call and its result).";
+        return "Export a whole session: json (summary with project, tokens and cost, tree and every retained event), "
+                + "text, or claude_code_log (each operation as Claude Code prints a call and its result).";
     }
 
     @Override
@@ -51,8 +51,10 @@ public final class ExportSessionTool implements McpTool {
         return """
                 {"type": "object", "required": ["session_id", "format"], "properties": {
                   "session_id": {"type": "string"}, "format": {"type": "string"},
-                  "export": {"type": "object"}, "content": {"type": "string"}}}
-                """;
+                  "export": {"type": "object", "properties": {"session": %s, "tree": {"type": "array"},
+                    "events": {"type": "array"}}},
+                  "content": {"type": "string"}}}
+                """.formatted(Schemas.SESSION_SUMMARY);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.mos.mcp.ToolArguments;
 import dev.mos.mcp.ToolResult;
 import dev.mos.query.QueryService;
 import dev.mos.query.RenderOptions;
+import dev.mos.query.SessionJson;
 import dev.mos.query.SessionView;
 import dev.mos.query.TextStyle;
 import dev.mos.query.TreeJson;
@@ -41,8 +42,8 @@ public final class GetActivityTreeTool implements McpTool {
 
     @Override
     public String description() {
-        return "Show a session's activity as a tree of operations (tasks, tool calls, MCP calls, subagents) with "
-                + "status, timings, slow operations and errors. format: claude_code_style (default), plain or json.";
+        return "Show a session's activity as a tree of operations (tasks, tool calls, MCP calls, subagents, LLM "
+                + "calls) with status, timings, slow operations and errors, and the session's project, tokens and cost. format: claude_code_style (default), plain or json.";
     }
 
     @Override
@@ -61,11 +62,12 @@ public final class GetActivityTreeTool implements McpTool {
         return """
                 {"type": "object", "required": ["session_id", "format", "operation_count"], "properties": {
                   "session_id": {"type": "string"}, "status": {"type": "string"}, "format": {"type": "string"},
+                  "project": {"type": ["string", "null"]}, "usage": %s,
                   "operation_count": {"type": "integer"}, "running_count": {"type": "integer"},
                   "dropped_events": {"type": "integer"}, "last_sequence": {"type": "integer"},
                   "slow_threshold_ms": {"type": "integer"},
                   "text": {"type": "string"}, "tree": {"type": "array", "items": {"type": "object"}}}}
-                """;
+                """.formatted(Schemas.USAGE);
     }
 
     @Override
@@ -90,6 +92,8 @@ public final class GetActivityTreeTool implements McpTool {
         out.put("session_id", view.info().sessionId());
         out.put("status", view.status().wireName());
         out.put("format", format);
+        out.put("project", view.project());
+        out.put("usage", SessionJson.usage(view.usage()));
         out.put("operation_count", view.tree().operationCount());
         out.put("running_count", view.tree().runningCount());
         out.put("dropped_events", view.tree().droppedEvents());
@@ -105,6 +109,8 @@ public final class GetActivityTreeTool implements McpTool {
             String body = text.render(view.tree(), options, style);
             rendered = "Session " + view.info().sessionId() + " · " + view.status().wireName() + " · "
                     + view.tree().operationCount() + " operations, " + view.tree().runningCount() + " running\n"
+                    + (view.project() == null ? "" : "Project " + view.project() + "\n")
+                    + (view.usage() == null ? "" : "Usage " + SessionJson.usageLine(view.usage()) + "\n")
                     + body;
             out.put("text", rendered);
         }

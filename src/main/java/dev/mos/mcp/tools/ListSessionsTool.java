@@ -9,10 +9,12 @@ import dev.mos.model.SessionStatus;
 import dev.mos.query.Durations;
 import dev.mos.query.QueryService;
 import dev.mos.query.SessionJson;
+import dev.mos.query.SessionUsage;
 import dev.mos.query.SessionView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,8 +35,8 @@ public final class ListSessionsTool implements McpTool {
 
     @Override
     public String description() {
-        return "List sessions, most recently active first, with status, event counts and metrics. "
-                + "Filter by status (active, completed, failed).";
+        return "List sessions, most recently active first, with status, project, event counts, metrics and usage "
+                + "(tokens and cost). Filter by status (active, completed, failed) and project (exact match).";
     }
 
     @Override
@@ -42,6 +44,7 @@ public final class ListSessionsTool implements McpTool {
         return """
                 {"type": "object", "properties": {
                   "status": {"type": "string", "enum": ["active", "completed", "failed"]},
+                  "project": {"type": "string", "description": "Only sessions of this project (exact match: the working directory Claude Code reports, or details.project)"},
                   "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}}}
                 """;
     }
@@ -56,7 +59,7 @@ public final class ListSessionsTool implements McpTool {
 
     @Override
     public Set<String> parameters() {
-        return Set.of("status", "limit");
+        return Set.of("status", "project", "limit");
     }
 
     @Override
@@ -74,14 +77,23 @@ public final class ListSessionsTool implements McpTool {
                             + statusText + "\"")));
         }
         int limit = (int) args.integer("limit", 20, 1, 1000);
-        List<SessionView> views = query.list(status, limit);
+        String project = args.string("project", null);
+        List<SessionView> views = query.list(status, project, limit);
         long now = query.nowMs();
         List<Map<String, Object>> sessions = new ArrayList<>();
         StringBuilder text = new StringBuilder(views.size() + " of " + query.sessionCount() + " sessions\n");
         for (SessionView v : views) {
             sessions.add(SessionJson.summary(v, now));
-            text.append("- ").append(v.info().sessionId()).append(" · ").append(v.status().wireName()).append(" · ")
-                    .append(v.info().retainedEvents()).append(" events · ").append(v.metrics().toolCalls())
+            text.append("- ").append(v.info().sessionId()).append(" · ").append(v.status().wireName()).append(" · ");
+            if (v.project() != null) {
+                text.append("project ").append(v.project()).append(" · ");
+            }
+            SessionUsage usage = v.usage();
+            if (usage != null) {
+                text.append(String.format(Locale.ROOT, "$%.4f, %,d tokens · ", usage.total().costUsd(),
+                        usage.total().totalTokens()));
+            }
+            text.append(v.info().retainedEvents()).append(" events · ").append(v.metrics().toolCalls())
                     .append(" tool calls · ").append(v.metrics().errors()).append(" errors · last activity ")
                     .append(Durations.iso(v.info().lastActivityMs())).append('\n');
         }

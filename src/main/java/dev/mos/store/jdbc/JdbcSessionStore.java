@@ -29,11 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JdbcSessionStore implements SessionStore {
 
     private static final String UPSERT_SESSION = "INSERT INTO sessions (session_id, created_ms, last_activity_ms,"
-            + " first_sequence, last_sequence, retained, dropped, bytes) VALUES (?, ?, ?, 1, ?, ?, 0, ?)"
+            + " first_sequence, last_sequence, retained, dropped, bytes, project) VALUES (?, ?, ?, 1, ?, ?, 0, ?, ?)"
             + " ON CONFLICT (session_id) DO UPDATE SET"
             + " last_sequence = sessions.last_sequence + excluded.last_sequence,"
             + " last_activity_ms = excluded.last_activity_ms, retained = sessions.retained + excluded.retained,"
-            + " bytes = sessions.bytes + excluded.bytes RETURNING last_sequence, retained";
+            + " bytes = sessions.bytes + excluded.bytes, project = COALESCE(sessions.project, excluded.project)"
+            + " RETURNING last_sequence, retained";
 
     private final Database database;
     private final StoreLimits limits;
@@ -104,9 +105,13 @@ public final class JdbcSessionStore implements SessionStore {
             for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
                 List<Integer> indexes = entry.getValue();
                 long sessionBytes = 0;
+                String project = null;
                 for (int i : indexes) {
                     bytes[i] = EventRows.bytes(batch.get(i));
                     sessionBytes += bytes[i];
+                    if (project == null) {
+                        project = batch.get(i).project();
+                    }
                 }
                 upsert.setString(1, entry.getKey());
                 upsert.setLong(2, now);
@@ -114,6 +119,7 @@ public final class JdbcSessionStore implements SessionStore {
                 upsert.setLong(4, indexes.size());
                 upsert.setLong(5, indexes.size());
                 upsert.setLong(6, sessionBytes);
+                upsert.setString(7, project); // kept only while the session has none (COALESCE above)
                 long last;
                 long retained;
                 try (ResultSet rs = upsert.executeQuery()) {

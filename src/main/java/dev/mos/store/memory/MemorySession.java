@@ -15,6 +15,7 @@ final class MemorySession {
     long bytes;
     DisplaySettings displaySettings = DisplaySettings.DEFAULTS;
     boolean removed;
+    String project;
 
     MemorySession(String sessionId, long nowMs, int capacity) {
         this.sessionId = sessionId;
@@ -25,7 +26,7 @@ final class MemorySession {
 
     SessionInfo info() {
         return new SessionInfo(sessionId, createdMs, lastActivityMs, ring.size(), droppedEvents,
-                ring.firstSequence(), lastSequence, displaySettings);
+                ring.firstSequence(), lastSequence, displaySettings, project);
     }
 
     /** Index in the ring of the first event with a sequence greater than {@code afterSequence}. */

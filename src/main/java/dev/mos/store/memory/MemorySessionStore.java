@@ -58,6 +58,9 @@ public final class MemorySessionStore implements SessionStore {
                 }
                 stored = event.stored(session.sessionId, ids.incrementAndGet(), session.lastSequence + 1);
                 session.lastSequence = stored.sequence();
+                if (session.project == null) {
+                    session.project = event.project();
+                }
                 session.lastActivityMs = clock.millis();
                 long added = estimatedBytes(stored);
                 Event dropped = session.ring.add(stored);
