@@ -165,7 +165,9 @@ public final class ApiServlet extends HttpServlet {
         out.put("operation_count", view.tree().operationCount());
         out.put("running_count", view.tree().runningCount());
         out.put("last_sequence", view.tree().lastSequence());
-        out.put("tree", treeJson.roots(view.tree(), options));
+        boolean compact = "true".equals(q.choice("compact", "false", List.of("true", "false")));
+        out.put("compact", compact);
+        out.put("tree", compact ? treeJson.compactRoots(view.tree(), options) : treeJson.roots(view.tree(), options));
         json.write(response, 200, out);
     }
 
