@@ -46,6 +46,22 @@ public final class Subscription implements AutoCloseable {
         return e == END ? null : e;
     }
 
+    /**
+     * For readers that take the events from the store and only need to know that something arrived: waits up to
+     * {@code timeoutMs} for news, then empties the buffer and forgets an overflow. True when anything arrived.
+     */
+    public boolean awaitNews(long timeoutMs) throws InterruptedException {
+        boolean news = overflowed || !buffer.isEmpty();
+        if (!news && !ended) {
+            Delivery d = buffer.poll(timeoutMs, TimeUnit.MILLISECONDS);
+            news = d != null && d != END;
+        }
+        // The caller reads the store next, so whatever is dropped here is read there.
+        overflowed = false;
+        buffer.removeIf(d -> d != END);
+        return news;
+    }
+
     /** True once the buffer overflowed; later events are not buffered any more. */
     public boolean overflowed() {
         return overflowed && buffer.isEmpty();

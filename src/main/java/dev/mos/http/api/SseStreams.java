@@ -18,11 +18,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -118,7 +117,9 @@ public final class SseStreams {
         }
         try (Subscription sub = hub.subscribe(null, options.buffer())) {
             OutputStream out = start(response);
-            Set<Long> replayed = new HashSet<>();
+            // Each session's events reach this stream in sequence order (the live feed guarantees it); what the
+            // replay already sent is recognised per session by its sequence.
+            Map<String, Long> sentUpTo = new HashMap<>();
             long[] maxSent = {cursor == null ? 0 : cursor};
             if (cursor != null) {
                 List<Event> missing = new ArrayList<>();
@@ -137,7 +138,7 @@ public final class SseStreams {
                 }
                 for (Event e : missing) {
                     sendEvent(out, e, e.externalId());
-                    replayed.add(e.id());
+                    sentUpTo.merge(e.sessionId(), e.sequence(), Math::max);
                     maxSent[0] = Math.max(maxSent[0], e.id());
                 }
             }
@@ -146,11 +147,13 @@ public final class SseStreams {
             ready.put("cursor", maxSent[0] == 0 ? null : Event.formatId(maxSent[0]));
             write(out, "ready", null, ready);
             out.flush();
-            // Across sessions ids may be published slightly out of order, so duplicates are recognised by the set
-            // of replayed ids rather than by comparing with the highest one.
             follow(sub, out, options, e -> {
-                if (replayed.remove(e.id())) {
-                    return null;
+                Long upTo = sentUpTo.get(e.sessionId());
+                if (upTo != null) {
+                    if (e.sequence() <= upTo) {
+                        return null;
+                    }
+                    sentUpTo.remove(e.sessionId()); // past the replay: the feed sends nothing twice
                 }
                 maxSent[0] = Math.max(maxSent[0], e.id());
                 return e.externalId();
@@ -235,14 +238,27 @@ public final class SseStreams {
         send(out, id, frames(e));
     }
 
+    private byte[] frames(Event e) {
+        return framesText(e).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Live events are rendered once (JSON and alerts) and shared by every stream that sends them. */
     private void sendEvent(OutputStream out, Delivery d, String id) throws IOException {
         send(out, id, d.wire(this::frames));
     }
 
-    private static void send(OutputStream out, String id, String frames) throws IOException {
-        out.write(("id: " + id + "\n").getBytes(StandardCharsets.UTF_8));
-        out.write(frames.getBytes(StandardCharsets.UTF_8));
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+
+    private static void send(OutputStream out, String id, byte[] frames) throws IOException {
+        out.write(ID);
+        // ids are ASCII (digits or evt_ and digits)
+        byte[] idBytes = new byte[id.length() + 1];
+        for (int i = 0; i < id.length(); i++) {
+            idBytes[i] = (byte) id.charAt(i);
+        }
+        idBytes[id.length()] = '\n';
+        out.write(idBytes);
+        out.write(frames);
     }
 
     /**
@@ -250,7 +266,7 @@ public final class SseStreams {
      * an operation slower than its session's threshold. The alerts carry no id, so a resume never repeats them
      * without their event.
      */
-    private String frames(Event e) {
+    private String framesText(Event e) {
         StringBuilder sb = new StringBuilder(512);
         frame(sb, "activity", mapper.writeValueAsString(eventJson.event(e)));
         if (e.type() == null || !e.type().closes()) {
