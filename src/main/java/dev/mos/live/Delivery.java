@@ -11,6 +11,7 @@ public final class Delivery {
 
     private final Event event;
     private volatile byte[] wire;
+    private volatile byte[] wireAll;
 
     Delivery(Event event) {
         this.event = event;
@@ -29,6 +30,16 @@ public final class Delivery {
         if (w == null) {
             w = render.apply(event);
             wire = w;
+        }
+        return w;
+    }
+
+    /** A second shared form, for streams that frame the event differently (the all-sessions stream's ids). */
+    public byte[] wireAll(Function<Event, byte[]> render) {
+        byte[] w = wireAll;
+        if (w == null) {
+            w = render.apply(event);
+            wireAll = w;
         }
         return w;
     }

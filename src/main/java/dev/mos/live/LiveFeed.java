@@ -51,6 +51,8 @@ public final class LiveFeed implements AutoCloseable {
     private final Map<String, Cursor> cursors = new HashMap<>();
     private final Map<String, Long> startingPoints = new HashMap<>();
     private final Set<String> toRead = new LinkedHashSet<>();
+    /** What this round publishes, handed to the hub in one batch. */
+    private final List<Event> out = new ArrayList<>(256);
     private long retryAt;
 
     /** A feed without a store to read from (tests, benches): gaps are skipped after the hold. */
@@ -146,6 +148,10 @@ public final class LiveFeed implements AutoCloseable {
                 }
                 local.clear();
                 readDue();
+                if (!out.isEmpty()) {
+                    streams.publish(List.copyOf(out));
+                    out.clear();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -218,7 +224,7 @@ public final class LiveFeed implements AutoCloseable {
     private void emit(Cursor c, Event e) {
         c.last = e.sequence();
         c.lastId = Math.max(c.lastId, e.id());
-        streams.publish(e);
+        out.add(e);
     }
 
     /** Reads sessions changed elsewhere, and fills gaps held for longer than the hold time. */

@@ -94,12 +94,12 @@ public final class SseStreams {
             write(out, "ready", null, Map.of("session_id", sessionId, "cursor", lastSent));
             out.flush();
             final long[] last = {lastSent};
-            follow(sub, out, options, e -> {
+            follow(sub, out, options, false, e -> {
                 if (e.sequence() <= last[0]) {
-                    return null;
+                    return false;
                 }
                 last[0] = e.sequence();
-                return String.valueOf(e.sequence());
+                return true;
             }, () -> Map.of("session_id", sessionId, "resync_cursor", last[0]));
         } catch (IOException e) {
             // the client went away: nothing to do, the subscription is closed by try-with-resources
@@ -147,16 +147,16 @@ public final class SseStreams {
             ready.put("cursor", maxSent[0] == 0 ? null : Event.formatId(maxSent[0]));
             write(out, "ready", null, ready);
             out.flush();
-            follow(sub, out, options, e -> {
+            follow(sub, out, options, true, e -> {
                 Long upTo = sentUpTo.get(e.sessionId());
                 if (upTo != null) {
                     if (e.sequence() <= upTo) {
-                        return null;
+                        return false;
                     }
                     sentUpTo.remove(e.sessionId()); // past the replay: the feed sends nothing twice
                 }
                 maxSent[0] = Math.max(maxSent[0], e.id());
-                return e.externalId();
+                return true;
             }, () -> Map.of("resync_cursor", Event.formatId(maxSent[0])));
         } catch (IOException e) {
             // client gone
@@ -165,17 +165,18 @@ public final class SseStreams {
         }
     }
 
-    /** Decides the SSE id of a live event, or null to skip it (already sent by the replay). */
-    private interface IdOf {
-        String of(Event e);
+    /** Decides whether a live event is sent (false: the replay already sent it). */
+    private interface Fresh {
+        boolean test(Event e);
     }
 
     private interface Resync {
         Map<String, Object> body();
     }
 
-    private void follow(Subscription sub, OutputStream out, Options options, IdOf idOf, Resync resync)
-            throws IOException {
+    private void follow(Subscription sub, OutputStream out, Options options, boolean allSessions, Fresh fresh,
+            Resync resync) throws IOException {
+        List<Delivery> batch = new ArrayList<>(256);
         while (true) {
             Delivery d;
             try {
@@ -192,19 +193,22 @@ public final class SseStreams {
                     lag(out, resync);
                     return;
                 }
-                out.write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+                out.write(HEARTBEAT);
                 out.flush();
                 continue;
             }
-            // Drain what is already buffered before one flush: fewer syscalls under load.
-            int batch = 0;
-            do {
-                String id = idOf.of(d.event());
-                if (id != null) {
-                    sendEvent(out, d, id);
+            // Everything already buffered goes out with one flush: fewer syscalls under load.
+            batch.add(d);
+            sub.drainTo(batch, 255);
+            for (Delivery next : batch) {
+                Event e = next.event();
+                if (fresh.test(e)) {
+                    // The whole block (id line and frames) is rendered once and shared by every stream.
+                    out.write(allSessions ? next.wireAll(ev -> block(ev, ev.externalId()))
+                            : next.wire(ev -> block(ev, String.valueOf(ev.sequence()))));
                 }
-                batch++;
-            } while (batch < 256 && (d = nextNow(sub)) != null);
+            }
+            batch.clear();
             if (sub.overflowed()) {
                 lag(out, resync);
                 out.flush();
@@ -217,14 +221,7 @@ public final class SseStreams {
         }
     }
 
-    private Delivery nextNow(Subscription sub) {
-        try {
-            return sub.poll(0);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
     private void lag(OutputStream out, Resync resync) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>(resync.body());
@@ -235,30 +232,11 @@ public final class SseStreams {
     }
 
     private void sendEvent(OutputStream out, Event e, String id) throws IOException {
-        send(out, id, frames(e));
+        out.write(block(e, id));
     }
 
-    private byte[] frames(Event e) {
-        return framesText(e).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Live events are rendered once (JSON and alerts) and shared by every stream that sends them. */
-    private void sendEvent(OutputStream out, Delivery d, String id) throws IOException {
-        send(out, id, d.wire(this::frames));
-    }
-
-    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
-
-    private static void send(OutputStream out, String id, byte[] frames) throws IOException {
-        out.write(ID);
-        // ids are ASCII (digits or evt_ and digits)
-        byte[] idBytes = new byte[id.length() + 1];
-        for (int i = 0; i < id.length(); i++) {
-            idBytes[i] = (byte) id.charAt(i);
-        }
-        idBytes[id.length()] = '\n';
-        out.write(idBytes);
-        out.write(frames);
+    private byte[] block(Event e, String id) {
+        return ("id: " + id + "\n" + framesText(e)).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
