@@ -191,6 +191,11 @@ public final class LiveFeed implements AutoCloseable {
                 // The session was deleted and started again: its sequences restart.
                 c.reset();
             } else {
+                if (c.lastId == 0) {
+                    // Nothing published here yet, so not a duplicate of ours: the session may have been deleted and
+                    // started again since this process started. The store tells.
+                    toRead.add(e.sessionId());
+                }
                 return; // already published (a store read got there first)
             }
         }
@@ -263,10 +268,11 @@ public final class LiveFeed implements AutoCloseable {
         Cursor c = cursor(sessionId);
         while (true) {
             EventPage page = store.eventsAfter(sessionId, c.last, PAGE);
-            if (page.events().isEmpty() && page.lastSequence() < c.last && c.held.isEmpty()) {
-                // The store's session ends before what we published: it was deleted (and maybe started again).
+            if (page.events().isEmpty() && page.lastSequence() < c.last) {
+                // The store's session ends before what we published: it was deleted (and maybe started again,
+                // then its new events are read from the start).
                 c.reset();
-                c.last = page.lastSequence();
+                continue;
             }
             for (Event e : page.events()) {
                 if (e.sequence() > c.last) {

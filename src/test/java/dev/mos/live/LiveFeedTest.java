@@ -138,6 +138,23 @@ class LiveFeedTest {
     }
 
     @Test
+    void aSessionDeletedAndStartedAgainIsFollowedFromItsNewStart() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            store.append(event("again", "old"));
+        }
+        LiveFeed feed = feed();
+        try (Subscription sub = feed.streams().subscribe("again", 100)) {
+            store.delete("again");
+            Event one = store.append(event("again", "new"));
+            Event two = store.append(event("again", "new"));
+            feed.publish(one);
+            feed.publish(two);
+            assertThat(sequences(sub, 2)).containsExactly(1L, 2L);
+            assertThat(sub.poll(200)).isNull();
+        }
+    }
+
+    @Test
     void subscriptionsEndWhenTheFeedCloses() throws Exception {
         LiveFeed feed = feed();
         Subscription sub = feed.streams().subscribe("s", 10);
