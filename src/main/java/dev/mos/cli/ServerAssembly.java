@@ -21,6 +21,7 @@ import dev.mos.ingest.otlp.OtlpProtoDecoder;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.ingest.privacy.Redactor;
 import dev.mos.live.LiveFeed;
+import dev.mos.live.StreamHub;
 import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
 import dev.mos.mcp.resources.ResourceNotifier;
@@ -85,7 +86,7 @@ final class ServerAssembly implements AutoCloseable {
     final JacksonMcpJsonMapper mcpJson = new JacksonMcpJsonMapper(json);
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final SessionStore store;
-    final LiveFeed live = new LiveFeed();
+    final LiveFeed live;
     final IngestPipeline ingest;
     final HookReceiver hooks;
     final OtlpReceiver otlp;
@@ -115,6 +116,7 @@ final class ServerAssembly implements AutoCloseable {
         breakers = new ToolCircuitBreakers(config.circuitBreaker(), metrics);
         store = openStore(config, clock, breakers);
         log.info("storage: {}", store.description());
+        live = new LiveFeed(new StreamHub(), store);
         IngestCounters ingestCounters = new IngestCounters(metrics);
         ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
         Redactor redactor = Redactor.defaults();
@@ -122,11 +124,9 @@ final class ServerAssembly implements AutoCloseable {
         hooks = new HookReceiver(new HookEventMapper(json, redactor, HookCapture.DEFAULT, agentLinks), ingest);
         otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(redactor, agentLinks), ingest);
-        // Another replica committed events: wake this replica's long polls, which then read them from the store.
-        // (Push streams are not fed from here: they would need every remote event in order, not a wake-up.)
-        store.onRemoteAppend(sessionId -> {
-            live.wake(sessionId);
-        });
+        // Another replica (PostgreSQL NOTIFY) or process (SQLite change check) committed events: the live feed
+        // reads them from the store and publishes them to this process's streams, in order, once.
+        store.onRemoteAppend(live::remoteAppend);
         Timer treeBuild = Timer.builder("mos.tree.build").description("Activity tree build time")
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),

@@ -10,7 +10,8 @@ import java.util.function.Function;
 public final class Delivery {
 
     private final Event event;
-    private volatile String wire;
+    private volatile byte[] wire;
+    private volatile byte[] wireAll;
 
     Delivery(Event event) {
         this.event = event;
@@ -20,12 +21,25 @@ public final class Delivery {
         return event;
     }
 
-    /** The wire form, computed at most a few times under a race and then shared (the result is the same). */
-    public String wire(Function<Event, String> render) {
-        String w = wire;
+    /**
+     * The wire form, computed at most a few times under a race and then shared (the result is the same). Callers
+     * must not modify the array.
+     */
+    public byte[] wire(Function<Event, byte[]> render) {
+        byte[] w = wire;
         if (w == null) {
             w = render.apply(event);
             wire = w;
+        }
+        return w;
+    }
+
+    /** A second shared form, for streams that frame the event differently (the all-sessions stream's ids). */
+    public byte[] wireAll(Function<Event, byte[]> render) {
+        byte[] w = wireAll;
+        if (w == null) {
+            w = render.apply(event);
+            wireAll = w;
         }
         return w;
     }

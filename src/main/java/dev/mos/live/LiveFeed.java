@@ -1,112 +1,311 @@
 package dev.mos.live;
 
 import dev.mos.model.Event;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import dev.mos.store.EventPage;
+import dev.mos.store.SessionInfo;
+import dev.mos.store.SessionStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Lets readers wait for the next event of a session without polling. Publishing costs one counter read when
- * nobody waits, so ingestion never pays for idle streams; a waiter holds a future, never a buffer, so a slow
- * reader cannot slow the writer.
+ * The one publisher of the live streams ({@link StreamHub}): every stream, MCP resource notification and
+ * {@code stream_activity} long poll in this process sees each session's events exactly once and in sequence order,
+ * whether they were ingested here or committed by another process or replica.
+ *
+ * <p>Ingest threads only enqueue what they committed ({@link #publish}) and never wait for subscribers. One relay
+ * thread keeps, per session, the last sequence it published: the next one is published at once, a later one is held
+ * until the gap fills (another ingest thread is a moment late) or, after {@link #HOLD_MS}, read from the store. When
+ * another process commits ({@link #remoteAppend}: PostgreSQL NOTIFY, SQLite change check) the relay reads the new
+ * events from the store after that last sequence. Local events that a store read already published are dropped.
  */
-public final class LiveFeed {
+public final class LiveFeed implements AutoCloseable {
 
-    private final ConcurrentHashMap<String, CompletableFuture<Event>> nextEvent = new ConcurrentHashMap<>();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final CompletableFuture<Event> closed = new CompletableFuture<>();
+    /** How long a later event waits for a missing earlier one from this process before the store is asked. */
+    static final long HOLD_MS = 5;
+    private static final int PAGE = 1000;
+    private static final long RETRY_MS = 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+
+    private record Remote(String sessionId) {
+    }
+
     private final StreamHub streams;
+    private final SessionStore store;
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
 
+    // Owned by the relay thread.
+    private final Map<String, Cursor> cursors = new HashMap<>();
+    private final Map<String, Long> startingPoints = new HashMap<>();
+    private final Set<String> toRead = new LinkedHashSet<>();
+    /** What this round publishes, handed to the hub in one batch. */
+    private final List<Event> out = new ArrayList<>(256);
+    private long retryAt;
+
+    /** A feed without a store to read from (tests, benches): gaps are skipped after the hold. */
     public LiveFeed() {
-        this(new StreamHub());
+        this(new StreamHub(), null);
     }
 
-    public LiveFeed(StreamHub streams) {
+    public LiveFeed(StreamHub streams, SessionStore store) {
         this.streams = streams;
+        this.store = store;
+        if (store != null) {
+            // Sessions that exist now start from their current end; any created later starts from 0.
+            try {
+                for (SessionInfo info : store.sessions()) {
+                    startingPoints.put(info.sessionId(), info.lastSequence());
+                }
+            } catch (RuntimeException e) {
+                log.warn("live feed: could not read the sessions at start ({}); streams start from new events",
+                        e.toString());
+            }
+        }
+        this.thread = new Thread(this::run, "mos-live-relay");
+        this.thread.setDaemon(true);
+        this.thread.start();
     }
 
-    /** The bounded-buffer fan-out used by push streams (SSE, resource notifications). */
+    /** The bounded-buffer fan-out used by SSE, resource notifications and stream_activity. */
     public StreamHub streams() {
         return streams;
     }
 
-    /**
-     * Wakes the long-poll readers of a session without an event in hand (another replica stored it); they read
-     * what is new from the store. Push streams are not involved.
-     */
-    public void wake(String sessionId) {
-        if (waiting.get() == 0) {
-            return;
-        }
-        CompletableFuture<Event> signal = nextEvent.remove(sessionId);
-        if (signal != null) {
-            signal.complete(null);
-        }
-    }
-
+    /** Committed events from this process; never blocks. */
     public void publish(Event event) {
-        streams.publish(event);
-        if (waiting.get() == 0) {
-            return;
-        }
-        CompletableFuture<Event> signal = nextEvent.remove(event.sessionId());
-        if (signal != null) {
-            signal.complete(event);
+        if (!closed) {
+            inbox.add(event);
         }
     }
 
-    /**
-     * Registers interest in the next event of a session. Take the waiter <em>before</em> reading the store, then
-     * {@link Waiter#await} only if the store had nothing new: an event stored in between still wakes it.
-     */
-    public Waiter waiter(String sessionId) {
-        waiting.incrementAndGet();
-        return new Waiter(nextEvent.computeIfAbsent(sessionId, id -> new CompletableFuture<>()));
+    /** Several committed events from this process, in their commit order; never blocks. */
+    public void publishAll(List<Event> events) {
+        if (!closed && !events.isEmpty()) {
+            inbox.addAll(events);
+        }
     }
 
-    /** Readers registered right now. */
+    /** Another process committed events of this session: read them from the store and publish them. */
+    public void remoteAppend(String sessionId) {
+        if (!closed) {
+            inbox.add(new Remote(sessionId));
+        }
+    }
+
+    /** Readers following the live streams right now (SSE, resource notifiers, long polls). */
     public int waitingReaders() {
-        return waiting.get();
+        return streams.subscribers();
     }
 
-    /** Wakes every waiter for good; used on shutdown so that long polls end promptly. */
+    /** Ends the relay and every stream; used on shutdown so that long polls and SSE streams end promptly. */
+    @Override
     public void close() {
-        closed.complete(null);
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         streams.close();
     }
 
-    /** One reader's interest in the next event of one session. */
-    public final class Waiter implements AutoCloseable {
-
-        private final CompletableFuture<Event> signal;
-        private boolean released;
-
-        private Waiter(CompletableFuture<Event> signal) {
-            this.signal = signal;
-        }
-
-        /** @return true when an event arrived, false on timeout or shutdown */
-        public boolean await(long timeoutMs) throws InterruptedException {
-            if (timeoutMs <= 0 || closed.isDone()) {
-                return signal.isDone();
-            }
+    private void run() {
+        List<Object> batch = new ArrayList<>(256);
+        List<Event> local = new ArrayList<>(256);
+        while (!closed) {
             try {
-                CompletableFuture.anyOf(signal, closed).get(timeoutMs, TimeUnit.MILLISECONDS);
-                return signal.isDone();
-            } catch (TimeoutException | ExecutionException e) {
-                return false;
+                Object first = inbox.poll(nextWakeMs(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    inbox.drainTo(batch, 4096);
+                }
+                for (Object item : batch) {
+                    if (item instanceof Event e) {
+                        local.add(e);
+                    } else if (item instanceof Remote r) {
+                        toRead.add(r.sessionId());
+                    }
+                }
+                batch.clear();
+                // Threads hand over in any order; sorting what arrived together restores commit order mostly.
+                local.sort(Comparator.comparingLong(Event::id));
+                for (Event e : local) {
+                    accept(e);
+                }
+                local.clear();
+                readDue();
+                if (!out.isEmpty()) {
+                    streams.publish(List.copyOf(out));
+                    out.clear();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("live feed: {}", e.toString());
             }
         }
+    }
 
-        @Override
-        public void close() {
-            if (!released) {
-                released = true;
-                waiting.decrementAndGet();
+    private long nextWakeMs() {
+        long now = System.currentTimeMillis();
+        long wake = Long.MAX_VALUE;
+        if (!toRead.isEmpty()) {
+            wake = Math.max(0, retryAt - now);
+        }
+        for (Cursor c : cursors.values()) {
+            if (c.heldSince > 0) {
+                wake = Math.min(wake, Math.max(0, c.heldSince + HOLD_MS - now));
             }
+        }
+        return wake == Long.MAX_VALUE ? 1000 : Math.max(1, wake);
+    }
+
+    private Cursor cursor(String sessionId) {
+        Cursor c = cursors.get(sessionId);
+        if (c == null) {
+            Long start = startingPoints.remove(sessionId);
+            c = new Cursor(start == null ? 0 : start);
+            cursors.put(sessionId, c);
+        }
+        return c;
+    }
+
+    private void accept(Event e) {
+        Cursor c = cursor(e.sessionId());
+        if (e.sequence() <= c.last) {
+            if (c.lastId > 0 && e.id() > c.lastId && e.sequence() == 1) {
+                // The session was deleted and started again: its sequences restart.
+                c.reset();
+            } else {
+                if (c.lastId == 0) {
+                    // Nothing published here yet, so not a duplicate of ours: the session may have been deleted and
+                    // started again since this process started. The store tells.
+                    toRead.add(e.sessionId());
+                }
+                return; // already published (a store read got there first)
+            }
+        }
+        if (e.sequence() == c.last + 1) {
+            emit(c, e);
+            drainHeld(c);
+        } else {
+            c.held.put(e.sequence(), e);
+            if (c.heldSince == 0) {
+                c.heldSince = System.currentTimeMillis();
+            }
+        }
+    }
+
+    private void drainHeld(Cursor c) {
+        Iterator<Map.Entry<Long, Event>> it = c.held.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Event> next = it.next();
+            if (next.getKey() <= c.last) {
+                it.remove();
+            } else if (next.getKey() == c.last + 1) {
+                emit(c, next.getValue());
+                it.remove();
+            } else {
+                break;
+            }
+        }
+        c.heldSince = c.held.isEmpty() ? 0 : System.currentTimeMillis();
+    }
+
+    private void emit(Cursor c, Event e) {
+        c.last = e.sequence();
+        c.lastId = Math.max(c.lastId, e.id());
+        out.add(e);
+    }
+
+    /** Reads sessions changed elsewhere, and fills gaps held for longer than the hold time. */
+    private void readDue() {
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, Cursor> entry : cursors.entrySet()) {
+            Cursor c = entry.getValue();
+            if (c.heldSince > 0 && now - c.heldSince >= HOLD_MS) {
+                if (store == null) {
+                    // Nothing to read the gap from: go on with what is here.
+                    c.last = c.held.firstKey() - 1;
+                    drainHeld(c);
+                } else {
+                    toRead.add(entry.getKey());
+                }
+            }
+        }
+        if (toRead.isEmpty() || store == null || now < retryAt) {
+            return;
+        }
+        Iterator<String> it = toRead.iterator();
+        while (it.hasNext()) {
+            String sessionId = it.next();
+            try {
+                readFromStore(sessionId);
+                it.remove();
+            } catch (RuntimeException e) {
+                log.debug("live feed: reading session {} failed ({}); retrying", sessionId, e.toString());
+                retryAt = now + RETRY_MS;
+                return;
+            }
+        }
+    }
+
+    private void readFromStore(String sessionId) {
+        Cursor c = cursor(sessionId);
+        while (true) {
+            EventPage page = store.eventsAfter(sessionId, c.last, PAGE);
+            if (page.events().isEmpty() && page.lastSequence() < c.last) {
+                // The store's session ends before what we published: it was deleted (and maybe started again,
+                // then its new events are read from the start).
+                c.reset();
+                continue;
+            }
+            for (Event e : page.events()) {
+                if (e.sequence() > c.last) {
+                    emit(c, e);
+                }
+            }
+            if (!page.more()) {
+                break;
+            }
+        }
+        if (!c.held.isEmpty() && c.held.firstKey() > c.last + 1) {
+            // Held events the store does not have before them (trimmed): continue from them.
+            c.last = c.held.firstKey() - 1;
+        }
+        drainHeld(c);
+    }
+
+    /** The relay's position in one session. */
+    private static final class Cursor {
+        long last;
+        long lastId;
+        long heldSince;
+        final TreeMap<Long, Event> held = new TreeMap<>();
+
+        Cursor(long last) {
+            this.last = last;
+        }
+
+        void reset() {
+            last = 0;
+            lastId = 0;
+            held.clear();
+            heldSince = 0;
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.mos.live;
 
 import dev.mos.model.Event;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -24,12 +26,20 @@ public final class StreamHub {
     }
 
     public void publish(Event event) {
-        if (subscribers.isEmpty()) {
+        publish(List.of(event));
+    }
+
+    /** Several events, in order: each subscriber takes the batch at once and its reader is woken once. */
+    public void publish(List<Event> events) {
+        if (subscribers.isEmpty() || events.isEmpty()) {
             return;
         }
-        Delivery delivery = new Delivery(event);
+        List<Delivery> deliveries = new ArrayList<>(events.size());
+        for (Event e : events) {
+            deliveries.add(new Delivery(e));
+        }
         for (Subscription s : subscribers) {
-            s.offer(delivery);
+            s.offer(deliveries);
         }
     }
 

@@ -107,11 +107,12 @@ class IngestPipelineTest {
     }
 
     @Test
-    void storedEventsWakeLiveReaders() throws InterruptedException {
-        try (LiveFeed.Waiter waiter = live.waiter("s")) {
-            assertThat(waiter.await(0)).isFalse();
-            pipeline.acceptRaw(raw("s", "task_started", "T"), "http");
-            assertThat(waiter.await(1_000)).isTrue();
+    void storedEventsReachLiveReaders() throws InterruptedException {
+        try (dev.mos.live.Subscription sub = live.streams().subscribe("s", 10)) {
+            assertThat(sub.poll(0)).isNull();
+            var stored = pipeline.acceptRaw(raw("s", "task_started", "T"), "http").event();
+            assertThat(sub.poll(2_000).event()).isEqualTo(stored);
+            assertThat(live.waitingReaders()).isOne();
         }
         assertThat(live.waitingReaders()).isZero();
     }

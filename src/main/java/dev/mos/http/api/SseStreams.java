@@ -18,11 +18,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -95,12 +94,12 @@ public final class SseStreams {
             write(out, "ready", null, Map.of("session_id", sessionId, "cursor", lastSent));
             out.flush();
             final long[] last = {lastSent};
-            follow(sub, out, options, e -> {
+            follow(sub, out, options, false, e -> {
                 if (e.sequence() <= last[0]) {
-                    return null;
+                    return false;
                 }
                 last[0] = e.sequence();
-                return String.valueOf(e.sequence());
+                return true;
             }, () -> Map.of("session_id", sessionId, "resync_cursor", last[0]));
         } catch (IOException e) {
             // the client went away: nothing to do, the subscription is closed by try-with-resources
@@ -118,7 +117,9 @@ public final class SseStreams {
         }
         try (Subscription sub = hub.subscribe(null, options.buffer())) {
             OutputStream out = start(response);
-            Set<Long> replayed = new HashSet<>();
+            // Each session's events reach this stream in sequence order (the live feed guarantees it); what the
+            // replay already sent is recognised per session by its sequence.
+            Map<String, Long> sentUpTo = new HashMap<>();
             long[] maxSent = {cursor == null ? 0 : cursor};
             if (cursor != null) {
                 List<Event> missing = new ArrayList<>();
@@ -137,7 +138,7 @@ public final class SseStreams {
                 }
                 for (Event e : missing) {
                     sendEvent(out, e, e.externalId());
-                    replayed.add(e.id());
+                    sentUpTo.merge(e.sessionId(), e.sequence(), Math::max);
                     maxSent[0] = Math.max(maxSent[0], e.id());
                 }
             }
@@ -146,14 +147,16 @@ public final class SseStreams {
             ready.put("cursor", maxSent[0] == 0 ? null : Event.formatId(maxSent[0]));
             write(out, "ready", null, ready);
             out.flush();
-            // Across sessions ids may be published slightly out of order, so duplicates are recognised by the set
-            // of replayed ids rather than by comparing with the highest one.
-            follow(sub, out, options, e -> {
-                if (replayed.remove(e.id())) {
-                    return null;
+            follow(sub, out, options, true, e -> {
+                Long upTo = sentUpTo.get(e.sessionId());
+                if (upTo != null) {
+                    if (e.sequence() <= upTo) {
+                        return false;
+                    }
+                    sentUpTo.remove(e.sessionId()); // past the replay: the feed sends nothing twice
                 }
                 maxSent[0] = Math.max(maxSent[0], e.id());
-                return e.externalId();
+                return true;
             }, () -> Map.of("resync_cursor", Event.formatId(maxSent[0])));
         } catch (IOException e) {
             // client gone
@@ -162,17 +165,18 @@ public final class SseStreams {
         }
     }
 
-    /** Decides the SSE id of a live event, or null to skip it (already sent by the replay). */
-    private interface IdOf {
-        String of(Event e);
+    /** Decides whether a live event is sent (false: the replay already sent it). */
+    private interface Fresh {
+        boolean test(Event e);
     }
 
     private interface Resync {
         Map<String, Object> body();
     }
 
-    private void follow(Subscription sub, OutputStream out, Options options, IdOf idOf, Resync resync)
-            throws IOException {
+    private void follow(Subscription sub, OutputStream out, Options options, boolean allSessions, Fresh fresh,
+            Resync resync) throws IOException {
+        List<Delivery> batch = new ArrayList<>(256);
         while (true) {
             Delivery d;
             try {
@@ -189,19 +193,22 @@ public final class SseStreams {
                     lag(out, resync);
                     return;
                 }
-                out.write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+                out.write(HEARTBEAT);
                 out.flush();
                 continue;
             }
-            // Drain what is already buffered before one flush: fewer syscalls under load.
-            int batch = 0;
-            do {
-                String id = idOf.of(d.event());
-                if (id != null) {
-                    sendEvent(out, d, id);
+            // Everything already buffered goes out with one flush: fewer syscalls under load.
+            batch.add(d);
+            sub.drainTo(batch, 255);
+            for (Delivery next : batch) {
+                Event e = next.event();
+                if (fresh.test(e)) {
+                    // The whole block (id line and frames) is rendered once and shared by every stream.
+                    out.write(allSessions ? next.wireAll(ev -> block(ev, ev.externalId()))
+                            : next.wire(ev -> block(ev, String.valueOf(ev.sequence()))));
                 }
-                batch++;
-            } while (batch < 256 && (d = nextNow(sub)) != null);
+            }
+            batch.clear();
             if (sub.overflowed()) {
                 lag(out, resync);
                 out.flush();
@@ -214,14 +221,7 @@ public final class SseStreams {
         }
     }
 
-    private Delivery nextNow(Subscription sub) {
-        try {
-            return sub.poll(0);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
     private void lag(OutputStream out, Resync resync) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>(resync.body());
@@ -232,17 +232,11 @@ public final class SseStreams {
     }
 
     private void sendEvent(OutputStream out, Event e, String id) throws IOException {
-        send(out, id, frames(e));
+        out.write(block(e, id));
     }
 
-    /** Live events are rendered once (JSON and alerts) and shared by every stream that sends them. */
-    private void sendEvent(OutputStream out, Delivery d, String id) throws IOException {
-        send(out, id, d.wire(this::frames));
-    }
-
-    private static void send(OutputStream out, String id, String frames) throws IOException {
-        out.write(("id: " + id + "\n").getBytes(StandardCharsets.UTF_8));
-        out.write(frames.getBytes(StandardCharsets.UTF_8));
+    private byte[] block(Event e, String id) {
+        return ("id: " + id + "\n" + framesText(e)).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -250,7 +244,7 @@ public final class SseStreams {
      * an operation slower than its session's threshold. The alerts carry no id, so a resume never repeats them
      * without their event.
      */
-    private String frames(Event e) {
+    private String framesText(Event e) {
         StringBuilder sb = new StringBuilder(512);
         frame(sb, "activity", mapper.writeValueAsString(eventJson.event(e)));
         if (e.type() == null || !e.type().closes()) {

@@ -1,6 +1,7 @@
 package dev.mos.mcp.tools;
 
 import dev.mos.live.LiveFeed;
+import dev.mos.live.Subscription;
 import dev.mos.mcp.McpTool;
 import dev.mos.mcp.ProgressSink;
 import dev.mos.mcp.ToolArguments;
@@ -31,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class StreamActivityTool implements McpTool {
 
     public static final long MAX_WAIT_MS = 60_000;
+    /** Only a wake-up signal: the events themselves are read from the store. */
+    private static final int NEWS_BUFFER = 16;
 
     private final QueryService query;
     private final LiveFeed live;
@@ -121,8 +124,9 @@ public final class StreamActivityTool implements McpTool {
         } else {
             next = cursor;
             long deadline = System.currentTimeMillis() + waitMs;
-            while (true) {
-                try (LiveFeed.Waiter waiter = live.waiter(sessionId)) {
+            // Subscribed before each store read: an event committed after the read is then always noticed.
+            try (Subscription news = live.streams().subscribe(sessionId, NEWS_BUFFER)) {
+                while (true) {
                     EventPage page = query.eventsAfter(sessionId, next, maxEvents - collected.size());
                     missed += page.missed();
                     more = page.more();
@@ -139,11 +143,12 @@ public final class StreamActivityTool implements McpTool {
                             || !collected.isEmpty() && !sink.active()) {
                         break;
                     }
-                    waiter.await(remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+                    if (!news.awaitNews(remaining) && news.ended()) {
+                        break; // shutting down
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         return result(query.resolve(sessionId), collected, next, missed, more, format, collapseCompleted);

@@ -44,7 +44,7 @@ public final class JdbcSessionStore implements SessionStore {
     private volatile StoreStats lastStats;
     /** Tells other replicas' listeners apart from our own commits. */
     private final String instanceId = java.util.UUID.randomUUID().toString();
-    private volatile PgEventListener listener;
+    private volatile AutoCloseable listener;
 
     public JdbcSessionStore(Database database, StoreLimits limits, Clock clock) {
         this.database = database;
@@ -403,19 +403,26 @@ public final class JdbcSessionStore implements SessionStore {
 
     /**
      * Calls {@code onRemoteAppend} with the session id whenever another process commits events to the same
-     * PostgreSQL database (LISTEN/NOTIFY). SQLite has no such channel: other processes' writes are read, not pushed.
+     * database: pushed by PostgreSQL (LISTEN/NOTIFY); for SQLite, which has no such channel, found by a cheap
+     * change check a few times a second (which also reports this process's own commits).
      */
     @Override
-    public void onRemoteAppend(java.util.function.Consumer<String> onRemoteAppend) {
-        if (database.dialect() == Dialect.POSTGRES && listener == null) {
-            listener = new PgEventListener(database, instanceId, onRemoteAppend);
+    public synchronized void onRemoteAppend(java.util.function.Consumer<String> onRemoteAppend) {
+        if (listener == null) {
+            listener = database.dialect() == Dialect.POSTGRES
+                    ? new PgEventListener(database, instanceId, onRemoteAppend)
+                    : new SqliteChangeWatcher(database, onRemoteAppend);
         }
     }
 
     @Override
     public void close() {
         if (listener != null) {
-            listener.close();
+            try {
+                listener.close();
+            } catch (Exception e) {
+                // closing anyway
+            }
         }
         writer.close();
         database.close();
