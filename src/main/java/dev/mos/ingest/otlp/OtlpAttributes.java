@@ -23,6 +23,19 @@ public final class OtlpAttributes {
             "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens",
             "gen_ai.usage.cache_write.input_tokens", "gen_ai.tool.name", "gen_ai.operation.name",
             "gen_ai.response.finish_reasons");
+    /**
+     * NOISE minus what the mappers read (session, prompt, event name, sequence and time, span type): the decoders
+     * do not even decode these values.
+     */
+    static final Set<String> UNREAD;
+
+    static {
+        java.util.HashSet<String> unread = new java.util.HashSet<>(NOISE);
+        unread.removeAll(Set.of("session.id", "prompt.id", "event.name", "event.sequence", "event.timestamp",
+                "span.type"));
+        UNREAD = Set.copyOf(unread);
+    }
+
     /** Values Claude Code fills with ids, names, enumerations or flags: never free text, so never redacted. */
     private static final Set<String> STRUCTURED = Set.of("model", "tool_name", "tool_name_safe", "tool_use_id",
             "request_id", "decision", "source", "tool_source", "query_source", "query_source_safe", "speed",
@@ -37,10 +50,34 @@ public final class OtlpAttributes {
     static final int MAX_DETAIL_KEYS = 60;
     private static final int TEXT_EXCERPT_CHARS = 200;
 
+    /**
+     * Recent redactions. Claude Code repeats the same free text across events of one tool call (tool_decision and
+     * tool_result both carry {@code tool_parameters}; tool spans again), so each is scanned once. Bounded: cleared
+     * when full; only short texts are cached.
+     */
+    private static final int CACHE_ENTRIES = 4_096;
+    private static final int CACHE_MAX_CHARS = 2_048;
+    private final Map<String, String> redacted = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Redactor redactor;
 
     public OtlpAttributes(Redactor redactor) {
         this.redactor = redactor;
+    }
+
+    private String redact(String s) {
+        if (s.length() > CACHE_MAX_CHARS) {
+            return redactor.redact(s);
+        }
+        String r = redacted.get(s);
+        if (r == null) {
+            r = redactor.redact(s);
+            if (redacted.size() >= CACHE_ENTRIES) {
+                redacted.clear();
+            }
+            redacted.put(s, r);
+        }
+        return r;
     }
 
     /** Details for an event: {@code name} and {@code source} first, then the kept attributes. */
@@ -84,7 +121,7 @@ public final class OtlpAttributes {
         if (n != null) {
             return n;
         }
-        String r = redactor.redact(s);
+        String r = redact(s);
         return OtlpEvents.cut(r, TEXT_KEYS.contains(key) ? TEXT_EXCERPT_CHARS : MAX_VALUE_CHARS);
     }
 

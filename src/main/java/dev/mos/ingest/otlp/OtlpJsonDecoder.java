@@ -282,8 +282,10 @@ public final class OtlpJsonDecoder {
         });
     }
 
+    /** Resource attributes under each item's own; those no mapper keeps (service.name, os.type, ...) are skipped. */
     private static <T> void mergeResource(Map<String, Object> resource, List<T> items,
             java.util.function.Function<T, Map<String, Object>> attributes) {
+        resource.keySet().removeAll(OtlpAttributes.NOISE);
         if (resource.isEmpty()) {
             return;
         }
@@ -301,11 +303,17 @@ public final class OtlpJsonDecoder {
             forEachField(p, f -> {
                 switch (f) {
                     case "key" -> key[0] = p.getString();
-                    case "value" -> value[0] = anyValue(p);
+                    case "value" -> {
+                        if (key[0] != null && OtlpAttributes.UNREAD.contains(key[0])) {
+                            p.skipChildren();
+                        } else {
+                            value[0] = anyValue(p);
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             });
-            if (key[0] != null && value[0] != null) {
+            if (key[0] != null && value[0] != null && !OtlpAttributes.UNREAD.contains(key[0])) {
                 into.put(key[0], value[0]);
             }
         });

@@ -139,13 +139,24 @@ public final class OtlpProtoDecoder {
 
     private static Map<String, Object> withResource(List<KeyValue> resource, List<KeyValue> own) {
         Map<String, Object> out = new HashMap<>((resource.size() + own.size()) * 2);
-        attributes(resource, out);
+        for (KeyValue kv : resource) {
+            // resource attributes no mapper keeps (service.name, os.type, ...) are not copied into every record
+            if (!OtlpAttributes.NOISE.contains(kv.getKey())) {
+                Object v = value(kv.getValue());
+                if (v != null) {
+                    out.put(kv.getKey(), v);
+                }
+            }
+        }
         attributes(own, out);
         return out;
     }
 
     private static void attributes(List<KeyValue> list, Map<String, Object> out) {
         for (KeyValue kv : list) {
+            if (OtlpAttributes.UNREAD.contains(kv.getKey())) {
+                continue;
+            }
             Object v = value(kv.getValue());
             if (v != null) {
                 out.put(kv.getKey(), v);
