@@ -26,14 +26,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * events shaped like 2.1.332's (user_prompt, api_request, tool_decision, tool_result with tool input and
  * parameters, assistant_response; resource attributes; 16 sessions), sent as OTLP protobuf or OTLP JSON (made with
  * the protobuf library's JSON printer rules: int64 as strings, hex ids), with a fixed number of requests in flight.
- * Prints log records accepted per second for each measured run and their median.
+ * Prints log records accepted per second for each measured run and their median. With {@code write} it only writes
+ * one batch of each encoding to {@code bench/otlp-logs-1000.pb|json} for {@code bench/otlp_logs.lua} (wrk), which
+ * is what PERFORMANCE.md reports: this JDK-HttpClient driver itself was slow with protobuf bodies on the loaded
+ * machine (about 1 request/s where curl and wrk saw 50/s), so its own figures are not used.
  *
- * <pre>java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.mos.bench.OtlpLoadDriver \
- *     http://127.0.0.1:3933 protobuf|json [runs=5] [secondsPerRun=5] [inFlight=4] [batch=1000]</pre>
+ * <pre>java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.mos.bench.OtlpLoadDriver write
+ * java -cp ... dev.mos.bench.OtlpLoadDriver http://127.0.0.1:3933 protobuf|json [runs=5] [secondsPerRun=5]
+ *     [inFlight=4] [batch=1000]</pre>
  */
 public final class OtlpLoadDriver {
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("write")) {
+            // bodies for wrk (bench/otlp_logs.lua): the first batch of each encoding
+            java.nio.file.Files.write(java.nio.file.Path.of("bench/otlp-logs-1000.pb"), bodies(true, 1000)[0]);
+            java.nio.file.Files.write(java.nio.file.Path.of("bench/otlp-logs-1000.json"), bodies(false, 1000)[0]);
+            System.out.println("wrote bench/otlp-logs-1000.pb and bench/otlp-logs-1000.json");
+            return;
+        }
         String base = args.length > 0 ? args[0] : "http://127.0.0.1:3000";
         boolean protobuf = args.length <= 1 || args[1].startsWith("proto");
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
