@@ -15,7 +15,12 @@ import dev.mos.ingest.hooks.AgentLinks;
 import dev.mos.ingest.hooks.HookCapture;
 import dev.mos.ingest.hooks.HookEventMapper;
 import dev.mos.ingest.hooks.HookReceiver;
+import dev.mos.ingest.otlp.ClaudeCodeMetricMapper;
 import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
+import dev.mos.ingest.otlp.ClaudeCodeSpanMapper;
+import dev.mos.ingest.otlp.OtlpAttributes;
+import dev.mos.ingest.otlp.OtlpEvents;
+import dev.mos.ingest.otlp.OtlpJoins;
 import dev.mos.ingest.otlp.OtlpJsonDecoder;
 import dev.mos.ingest.otlp.OtlpProtoDecoder;
 import dev.mos.ingest.otlp.OtlpReceiver;
@@ -122,8 +127,13 @@ final class ServerAssembly implements AutoCloseable {
         Redactor redactor = Redactor.defaults();
         AgentLinks agentLinks = new AgentLinks();
         hooks = new HookReceiver(new HookEventMapper(json, redactor, HookCapture.DEFAULT, agentLinks), ingest);
+        OtlpAttributes otlpAttributes = new OtlpAttributes(redactor);
+        OtlpEvents otlpEvents = new OtlpEvents(json);
+        OtlpJoins otlpJoins = new OtlpJoins();
         otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
-                new ClaudeCodeOtelMapper(redactor, agentLinks), ingest);
+                new ClaudeCodeOtelMapper(otlpAttributes, otlpEvents, agentLinks, otlpJoins),
+                new ClaudeCodeMetricMapper(otlpAttributes, otlpEvents, otlpJoins),
+                new ClaudeCodeSpanMapper(otlpAttributes, otlpEvents, agentLinks, otlpJoins), ingest, clock);
         // Another replica (PostgreSQL NOTIFY) or process (SQLite change check) committed events: the live feed
         // reads them from the store and publishes them to this process's streams, in order, once.
         store.onRemoteAppend(live::remoteAppend);

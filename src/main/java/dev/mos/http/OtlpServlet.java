@@ -4,7 +4,9 @@ import dev.mos.ingest.otlp.OtlpFormatException;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * OTLP/HTTP receiver: POST /v1/logs, /v1/metrics, /v1/traces with {@code application/x-protobuf} or
  * {@code application/json} bodies, optionally gzip-compressed. Answers in the request's encoding; rejected log
- * records are reported as OTLP partial success (200), a body that is no export request at all as 400.
+ * records, data points or spans are reported as OTLP partial success (200), a body that is no export request at
+ * all as 400.
  */
 final class OtlpServlet extends HttpServlet {
 
@@ -88,8 +91,22 @@ final class OtlpServlet extends HttpServlet {
                     }
                     yield b.build().toByteArray();
                 }
-                case "metrics" -> ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
-                default -> ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+                case "metrics" -> {
+                    ExportMetricsServiceResponse.Builder b = ExportMetricsServiceResponse.newBuilder();
+                    if (outcome.rejected() > 0) {
+                        b.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
+                                .setRejectedDataPoints(outcome.rejected()).setErrorMessage(outcome.errorMessage()));
+                    }
+                    yield b.build().toByteArray();
+                }
+                default -> {
+                    ExportTraceServiceResponse.Builder b = ExportTraceServiceResponse.newBuilder();
+                    if (outcome.rejected() > 0) {
+                        b.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                                .setRejectedSpans(outcome.rejected()).setErrorMessage(outcome.errorMessage()));
+                    }
+                    yield b.build().toByteArray();
+                }
             };
             response.setStatus(200);
             response.setContentType("application/x-protobuf");
@@ -99,7 +116,12 @@ final class OtlpServlet extends HttpServlet {
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         if (outcome.rejected() > 0) {
-            answer.put("partialSuccess", Map.of("rejectedLogRecords", String.valueOf(outcome.rejected()),
+            String counted = switch (signal) {
+                case "logs" -> "rejectedLogRecords";
+                case "metrics" -> "rejectedDataPoints";
+                default -> "rejectedSpans";
+            };
+            answer.put("partialSuccess", Map.of(counted, String.valueOf(outcome.rejected()),
                     "errorMessage", outcome.errorMessage()));
         }
         json.write(response, 200, answer);

@@ -30,6 +30,22 @@ public final class IngestPipeline {
         return stored;
     }
 
+    /**
+     * Stores events a mapper built within the event limits itself (OTLP), together (one commit in a durable store),
+     * skipping the generic decode and validation of raw maps.
+     */
+    public List<Event> acceptValid(List<NewEvent> events, String transport) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<Event> stored = store.appendAll(events);
+        for (Event event : stored) {
+            metrics.accepted(event.type(), transport);
+            live.publish(event);
+        }
+        return stored;
+    }
+
     /** Decodes and stores one raw event; throws {@link EventRejectedException} when it breaks a rule. */
     public IngestResult acceptRaw(Object raw, String transport) {
         DecodedEvent decoded;

@@ -152,6 +152,10 @@ public final class TreeBuilder {
                 case START -> {
                     if (start == null) {
                         start = event;
+                    } else {
+                        // a second report of the same start (a hook's PreToolUse and OTLP's tool_decision)
+                        // enriches the operation, like a second end
+                        addProgress(event);
                     }
                 }
                 case END, FAIL -> {

@@ -1,22 +1,17 @@
 package dev.mos.ingest.otlp;
 
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
  * One OTLP log record, independent of the wire format it came in: its attributes (the resource's, overridden by
- * the record's own) as plain Java values, its time in epoch milliseconds (0 when absent) and its body as text.
+ * the record's own) as plain Java values without nulls, its time in epoch milliseconds (0 when absent), its body as
+ * text, and the trace and span it was logged in (lower-case hex, null when absent). The decoders hand over a map
+ * they built for this record alone, so it is not copied again.
  */
-public record OtlpLogRecord(Map<String, Object> attributes, long timeMs, String body) {
+public record OtlpLogRecord(Map<String, Object> attributes, long timeMs, String body, String traceId,
+        String spanId) {
 
-    public OtlpLogRecord {
-        Map<String, Object> copy = new HashMap<>();
-        attributes.forEach((k, v) -> {
-            if (k != null && v != null) {
-                copy.put(k, v);
-            }
-        });
-        attributes = Collections.unmodifiableMap(copy);
+    public OtlpLogRecord(Map<String, Object> attributes, long timeMs, String body) {
+        this(attributes, timeMs, body, null, null);
     }
 }

@@ -2,10 +2,10 @@ package dev.mos.ingest.otlp;
 
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.IngestPipeline;
-import dev.mos.ingest.IngestResult;
+import dev.mos.model.NewEvent;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** OTLP export requests in, Claude Code events through the one ingest pipeline out. */
 public final class OtlpReceiver {
@@ -16,47 +16,75 @@ public final class OtlpReceiver {
 
     private final OtlpJsonDecoder json;
     private final OtlpProtoDecoder proto;
-    private final ClaudeCodeOtelMapper mapper;
+    private final ClaudeCodeOtelMapper logs;
+    private final ClaudeCodeMetricMapper metrics;
+    private final ClaudeCodeSpanMapper spans;
     private final IngestPipeline ingest;
+    private final Clock clock;
 
-    public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper mapper,
-            IngestPipeline ingest) {
+    public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper logs,
+            ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, IngestPipeline ingest, Clock clock) {
         this.json = json;
         this.proto = proto;
-        this.mapper = mapper;
+        this.logs = logs;
+        this.metrics = metrics;
+        this.spans = spans;
         this.ingest = ingest;
+        this.clock = clock;
     }
 
-    /** Throws {@link OtlpFormatException} when the body is not an export request at all. */
+    /**
+     * Maps and stores the log records of one request; a record that breaks a rule is counted as rejected, the
+     * others are stored together. Throws {@link OtlpFormatException} when the body is not an export request.
+     */
     public Outcome logs(byte[] body, boolean protobuf) {
         List<OtlpLogRecord> records = protobuf ? proto.logs(body) : json.logs(body);
         int rejected = 0;
         String firstError = null;
-        List<Map<String, Object>> events = new ArrayList<>(records.size() * 2);
+        List<NewEvent> events = new ArrayList<>(records.size() + 8);
         for (OtlpLogRecord record : records) {
             try {
-                events.addAll(mapper.map(record));
+                events.addAll(logs.map(record));
             } catch (EventRejectedException e) {
                 rejected++;
                 firstError = firstError == null ? e.getMessage() : firstError;
             }
         }
-        for (IngestResult result : ingest.acceptBatch(events, "otlp")) {
-            if (!result.accepted()) {
+        ingest.acceptValid(events, "otlp");
+        return new Outcome(records.size() - rejected, rejected, firstError);
+    }
+
+    /** Records every metric point of a Claude Code session as a timeline event (see ClaudeCodeMetricMapper). */
+    public Outcome metrics(byte[] body, boolean protobuf) {
+        List<OtlpMetricPoint> points = protobuf ? proto.metrics(body) : json.metrics(body);
+        int rejected = 0;
+        String firstError = null;
+        List<NewEvent> events = new ArrayList<>(points.size());
+        for (OtlpMetricPoint point : points) {
+            try {
+                NewEvent e = metrics.map(point);
+                if (e != null) {
+                    events.add(e);
+                }
+            } catch (EventRejectedException e) {
                 rejected++;
-                firstError = firstError == null ? result.error() : firstError;
+                firstError = firstError == null ? e.getMessage() : firstError;
             }
         }
-        return new Outcome(Math.max(0, records.size() - rejected), rejected, firstError);
+        ingest.acceptValid(events, "otlp");
+        return new Outcome(points.size() - rejected, rejected, firstError);
     }
 
-    /** Metric points are acknowledged and counted, not yet stored. */
-    public Outcome metrics(byte[] body, boolean protobuf) {
-        return new Outcome(protobuf ? proto.metricPoints(body) : json.metricPoints(body), 0, null);
-    }
-
-    /** Spans are acknowledged and counted, not yet mapped. */
+    /** Maps spans onto the session's operations once their trace is complete (see ClaudeCodeSpanMapper). */
     public Outcome traces(byte[] body, boolean protobuf) {
-        return new Outcome(protobuf ? proto.spans(body) : json.spans(body), 0, null);
+        List<OtlpSpan> decoded = protobuf ? proto.spans(body) : json.spans(body);
+        List<NewEvent> events;
+        try {
+            events = spans.map(decoded, clock.millis());
+        } catch (EventRejectedException e) {
+            return new Outcome(0, decoded.size(), e.getMessage());
+        }
+        ingest.acceptValid(events, "otlp");
+        return new Outcome(decoded.size(), 0, null);
     }
 }

@@ -1,0 +1,257 @@
+package dev.mos.it;
+
+import static dev.mos.it.ClaudeCodeHooksIT.awaitTree;
+import static dev.mos.it.ClaudeCodeHooksIT.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mos.it.ClaudeCode.Proc;
+import dev.mos.it.MessagesApiStandIn.Step;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Real Claude Code ({@link ClaudeCode#VERSION}) exporting its OpenTelemetry logs, metrics and beta traces to MOS,
+ * over OTLP JSON and protobuf, alone or with the hooks: each combination must give one tree with the prompt's task
+ * closed, the subagent's tools and model calls nested under it, the failing tool failed, and nothing twice; metric
+ * points land in the session's timeline.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ClaudeCodeOtlpIT {
+
+    private static final Duration CLAUDE_TIMEOUT = Duration.ofSeconds(120);
+    private static Path claude;
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeAll
+    static void install() {
+        claude = ClaudeCode.executable();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    private MessagesApiStandIn script() throws Exception {
+        MessagesApiStandIn api = new MessagesApiStandIn()
+                .script("otlp", "All done.",
+                        Step.of("Bash", Map.of("command", "echo hello", "description", "Say hello")),
+                        Step.of("Bash", Map.of("command", "exit 3", "description", "Fail on purpose")),
+                        Step.of("Agent", Map.of("description", "Inspect", "prompt", "[[sc:otlpsub]] Look around.",
+                                "subagent_type", "general-purpose", "run_in_background", false)))
+                .script("otlpsub", "Subagent finished.",
+                        Step.of("Bash", Map.of("command", "sleep 0.3; echo sub", "description", "Slow step")));
+        closeables.add(api);
+        return api;
+    }
+
+    /** Logs, metrics and (when asked) the beta traces, exported quickly so the test stays short. */
+    private static Map<String, String> otel(MosProcess mos, String protocol, boolean logs, boolean traces) {
+        Map<String, String> env = new HashMap<>(Map.of("CLAUDE_CODE_ENABLE_TELEMETRY", "1",
+                "OTEL_METRICS_EXPORTER", "otlp", "OTEL_LOGS_EXPORTER", logs ? "otlp" : "none",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", protocol, "OTEL_EXPORTER_OTLP_ENDPOINT", mos.baseUrl(),
+                "OTEL_LOGS_EXPORT_INTERVAL", "300", "OTEL_METRIC_EXPORT_INTERVAL", "1000"));
+        if (traces) {
+            env.put("CLAUDE_CODE_ENHANCED_TELEMETRY_BETA", "1");
+            env.put("OTEL_TRACES_EXPORTER", "otlp");
+        }
+        return env;
+    }
+
+    @Test
+    void otlpJsonLogsMetricsAndTracesAloneGiveOneClosedNestedTree() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = script();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Proc.Result run = claude(home, api, otel(mos, "http/json", true, true));
+        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> complete(t, 6));
+        assertOneTree(tree, 6);
+        assertMetricsRecorded(mos, tree.path("session_id").asString());
+    }
+
+    @Test
+    void hooksLogsAndTracesOverProtobufTogetherGiveOneTree() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = script();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
+                mos.baseUrl(), "--write", "--settings", home.resolve(".claude/settings.json").toString())));
+        assertThat(setup.exitCode()).isZero();
+        Proc.Result run = claude(home, api, otel(mos, "http/protobuf", true, true));
+        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> complete(t, 6) && allToolsEnriched(findTask(t)));
+        assertOneTree(tree, 6);
+    }
+
+    @Test
+    void tracesAloneGiveTheNestedTree() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = script();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Proc.Result run = claude(home, api, otel(mos, "http/protobuf", false, true));
+        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> complete(t, 6));
+        assertOneTree(tree, 6);
+        assertThat(findTask(tree).path("id").asString()).startsWith("trace:");
+    }
+
+    /** The prompt's task: {@code prompt:<id>}, or {@code trace:<id>} when only traces name it. */
+    private static JsonNode findTask(JsonNode tree) {
+        for (JsonNode root : tree.path("tree")) {
+            String id = root.path("id").asString();
+            if (id.startsWith("prompt:") || id.startsWith("trace:")) {
+                return root;
+            }
+        }
+        return null;
+    }
+
+    /** A finished task with its three tools and all model calls (main loop and subagent). */
+    private static boolean complete(JsonNode tree, int llmCalls) {
+        JsonNode task = findTask(tree);
+        if (task == null || !"success".equals(task.path("status").asString())) {
+            return false;
+        }
+        List<JsonNode> nodes = new ArrayList<>();
+        collect(task, nodes);
+        return nodes.stream().filter(n -> n.path("kind").asString().equals("llm")).count() >= llmCalls
+                && nodes.stream().filter(n -> Set.of("tool", "subagent").contains(n.path("kind").asString()))
+                        .count() >= 4;
+    }
+
+    private static boolean allToolsEnriched(JsonNode task) {
+        List<JsonNode> nodes = new ArrayList<>();
+        collect(task, nodes);
+        return nodes.stream().filter(n -> n.path("kind").asString().equals("tool"))
+                .allMatch(n -> n.path("progress").size() >= 2);
+    }
+
+    private static void collect(JsonNode node, List<JsonNode> out) {
+        out.add(node);
+        node.path("children").forEach(c -> collect(c, out));
+    }
+
+    private static void assertOneTree(JsonNode tree, int llmCalls) {
+        List<JsonNode> tasks = list(tree.path("tree")).stream().filter(n -> n.path("kind").asString().equals("task")
+                && !n.path("id").asString().equals("otel_metrics") && !n.path("name").asString()
+                        .startsWith("Session")).toList();
+        assertThat(tasks).as("one task: %s", tree).hasSize(1);
+        JsonNode task = findTask(tree);
+        assertThat(task.path("status").asString()).isEqualTo("success");
+        assertThat(list(task.path("children")).stream().filter(n -> !n.path("kind").asString().equals("llm"))
+                .map(n -> n.path("kind").asString() + ":" + n.path("name").asString() + ":"
+                        + n.path("status").asString()).toList())
+                .as("task children: %s", task)
+                .containsExactly("tool:Bash:success", "tool:Bash:error", "subagent:Agent:success");
+        assertThat(list(task.path("children")).stream().filter(n -> n.path("kind").asString().equals("llm"))
+                .toList()).hasSize(llmCalls - 2).allSatisfy(n -> {
+                    assertThat(n.path("status").asString()).isEqualTo("success");
+                    assertThat(n.path("attributes").path("input_tokens").asLong()).isEqualTo(120L);
+                });
+        JsonNode agent = list(task.path("children")).stream()
+                .filter(n -> n.path("kind").asString().equals("subagent")).findFirst().orElseThrow();
+        List<JsonNode> inAgent = list(agent.path("children"));
+        assertThat(inAgent.stream().filter(n -> n.path("kind").asString().equals("tool"))
+                .map(n -> n.path("name").asString() + ":" + n.path("status").asString()).toList())
+                .containsExactly("Bash:success");
+        assertThat(inAgent.stream().filter(n -> n.path("kind").asString().equals("llm")).count()).isEqualTo(2);
+        JsonNode slow = inAgent.stream().filter(n -> n.path("kind").asString().equals("tool")).findFirst()
+                .orElseThrow();
+        assertThat(slow.path("duration_ms").asLong()).isBetween(300L, 30_000L);
+        List<JsonNode> all = new ArrayList<>();
+        list(tree.path("tree")).forEach(n -> collect(n, all));
+        Set<String> ids = new HashSet<>();
+        for (JsonNode n : all) {
+            assertThat(ids.add(n.path("id").asString())).as("duplicate node %s", n.path("id")).isTrue();
+        }
+        assertThat(tree.path("running_count").asInt()).isZero();
+    }
+
+    private static void assertMetricsRecorded(MosProcess mos, String sessionId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        double cost = 0;
+        double llmCost = 0;
+        while (System.nanoTime() < deadline) {
+            Http.Response r = Http.get(mos.baseUrl() + "/api/v1/sessions/" + sessionId + "/events?limit=1000");
+            assertThat(r.status()).isEqualTo(200);
+            cost = 0;
+            llmCost = 0;
+            for (JsonNode e : r.json().path("events")) {
+                JsonNode d = e.path("details");
+                if ("otel_metric".equals(d.path("source").asString())
+                        && "claude_code.cost.usage".equals(d.path("metric").asString())) {
+                    assertThat(e.path("event_type").asString()).isEqualTo("task_progress");
+                    assertThat(e.path("status").asString()).isEqualTo("success");
+                    cost += d.path("value").asDouble();
+                }
+                if (e.path("event_type").asString().equals("llm_response")
+                        && "otel".equals(d.path("source").asString())) {
+                    llmCost += d.path("cost_usd").asDouble();
+                }
+            }
+            if (cost > 0 && Math.abs(cost - llmCost) < 1e-9) {
+                break;
+            }
+            Thread.sleep(300);
+        }
+        // the cost metric adds up to what the logged model calls cost
+        assertThat(cost).isPositive();
+        assertThat(cost).isCloseTo(llmCost, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    private Proc.Result claude(Path home, MessagesApiStandIn api, Map<String, String> env) throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        ProcessBuilder pb = new ProcessBuilder(claude.toString(), "-p", "[[sc:otlp]] go", "--permission-mode",
+                "bypassPermissions");
+        ClaudeCode.isolate(pb.environment(), home);
+        pb.environment().putAll(env);
+        pb.environment().put("ANTHROPIC_BASE_URL", api.baseUrl());
+        pb.environment().put("ANTHROPIC_API_KEY", "sk-ant-test-not-a-real-key");
+        pb.directory(work.toFile());
+        return run(pb);
+    }
+
+    private Proc.Result run(ProcessBuilder pb) throws Exception {
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        if (pb.directory() == null) {
+            pb.directory(tmp.toFile());
+        }
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Proc.Result r = Proc.run(pb, CLAUDE_TIMEOUT);
+        System.err.printf("[ClaudeCodeOtlpIT] %s -> exit %d in %d ms%n--- stdout ---%n%s--- stderr ---%n%s%n",
+                String.join(" ", pb.command()), r.exitCode(), r.elapsed().toMillis(),
+                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return r;
+    }
+}
