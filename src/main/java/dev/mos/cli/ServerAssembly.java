@@ -12,14 +12,13 @@ import dev.mos.http.api.SseStreams;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
-import dev.mos.ingest.hooks.HookCapture;
 import dev.mos.ingest.hooks.HookEventMapper;
 import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
 import dev.mos.ingest.otlp.OtlpJsonDecoder;
 import dev.mos.ingest.otlp.OtlpProtoDecoder;
 import dev.mos.ingest.otlp.OtlpReceiver;
-import dev.mos.ingest.privacy.Redactor;
+import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.live.LiveFeed;
 import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
@@ -116,12 +115,12 @@ final class ServerAssembly implements AutoCloseable {
         store = openStore(config, clock, breakers);
         log.info("storage: {}", store.description());
         IngestCounters ingestCounters = new IngestCounters(metrics);
-        ingest = new IngestPipeline(new EventDecoder(json, clock), store, live, ingestCounters);
-        Redactor redactor = Redactor.defaults();
+        CapturePolicy capture = new CapturePolicy(config.privacy());
+        ingest = new IngestPipeline(new EventDecoder(json, clock, capture.redactor()), store, live, ingestCounters);
         AgentLinks agentLinks = new AgentLinks();
-        hooks = new HookReceiver(new HookEventMapper(json, redactor, HookCapture.DEFAULT, agentLinks), ingest);
+        hooks = new HookReceiver(new HookEventMapper(json, capture, agentLinks), ingest);
         otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
-                new ClaudeCodeOtelMapper(redactor, agentLinks), ingest);
+                new ClaudeCodeOtelMapper(capture.redactor(), agentLinks), ingest);
         // Another replica committed events: wake this replica's long polls, which then read them from the store.
         // (Push streams are not fed from here: they would need every remote event in order, not a wake-up.)
         store.onRemoteAppend(sessionId -> {
