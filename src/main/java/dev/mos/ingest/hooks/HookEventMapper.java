@@ -81,12 +81,18 @@ public final class HookEventMapper {
             case "PreToolUse" -> {
                 ToolKind kind = ToolKind.of(toolName);
                 kind.describe(toolName, details);
+                Object input = payload.get("tool_input");
+                String inputJson = input == null || input instanceof String ? (String) input
+                        : json.writeValueAsString(input);
                 if (kind == ToolKind.AGENT && toolUseId != null) {
-                    links.agentCallStarted(sessionId, toolUseId, subagentType(payload.get("tool_input")));
+                    links.agentCallStarted(sessionId, toolUseId, subagentType(input));
                 } else if (toolUseId != null) {
-                    links.toolCallStarted(sessionId, toolUseId, toolName, toolInputKey(payload.get("tool_input")));
+                    links.toolCallStarted(sessionId, toolUseId, toolName, inputKey(inputJson));
                 }
-                putToolIo(details, "tool_input", payload.get("tool_input"));
+                String kept = inputJson == null ? null : capture.toolIo(inputJson);
+                if (kept != null) {
+                    details.put("tool_input", kept);
+                }
                 out.add(event(sessionId, kind.startType, toolUseId, workParent, toolName,
                         inputDescription(payload.get("tool_input")), details));
             }
@@ -115,8 +121,10 @@ public final class HookEventMapper {
             }
             case "PermissionRequest" -> {
                 // no tool_use_id in this hook: the open call of the same tool (and input) in this session
-                String call = toolName == null ? null
-                        : links.openToolCall(sessionId, toolName, toolInputKey(payload.get("tool_input")));
+                Object input = payload.get("tool_input");
+                String call = toolName == null ? null : links.openToolCall(sessionId, toolName,
+                        inputKey(input == null || input instanceof String ? (String) input
+                                : json.writeValueAsString(input)));
                 putToolIo(details, "tool_input", payload.get("tool_input"));
                 if (call != null) {
                     out.add(event(sessionId, "task_progress", call, null, hook, null, details));
@@ -196,8 +204,8 @@ public final class HookEventMapper {
     }
 
     /** What identifies a call's input across hooks: PreToolUse and PermissionRequest carry the same tool_input. */
-    private String toolInputKey(Object toolInput) {
-        return toolInput == null ? "" : Integer.toHexString(json.writeValueAsString(toolInput).hashCode());
+    private static String inputKey(String toolInputJson) {
+        return toolInputJson == null ? "" : Integer.toHexString(toolInputJson.hashCode());
     }
 
     /**
