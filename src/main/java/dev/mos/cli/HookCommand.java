@@ -57,7 +57,7 @@ final class HookCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String token() {
+    static String token() {
         for (String name : new String[] {"MOS_TOKEN", "MCP_AUTH_TOKEN"}) {
             String value = System.getenv(name);
             if (value != null && !value.isBlank()) {

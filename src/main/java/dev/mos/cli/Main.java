@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mos", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "MOS, the MCP Observability Server: see what AI coding agents do.",
         subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, TailCommand.class,
-                HookCommand.class, SetupCommand.class, PruneCommand.class, BackupCommand.class, VersionCommand.class,
+                HookCommand.class, ImportCommand.class, SetupCommand.class, PruneCommand.class, BackupCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,7 +1,7 @@
 package dev.mos.cli;
 
 /**
- * Where the client commands (health, tail, hook, setup) find a running server: the --url flag, else $MOS_URL,
+ * Where the client commands (health, tail, hook, import, setup) find a running server: the --url flag, else $MOS_URL,
  * else http://127.0.0.1:$MCP_PORT (port 3000 by default). One rule, so that every command agrees.
  */
 final class ServerUrl {

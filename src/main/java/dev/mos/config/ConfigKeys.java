@@ -7,7 +7,7 @@ import java.util.Map;
 /** Every configuration key with its type, allowed range and default. */
 final class ConfigKeys {
 
-    enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN, STRING_LIST, CHOICE }
+    enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN, STRING_LIST, REGEX_LIST, CHOICE }
 
     record Key(String path, Type type, double min, double max, List<String> choices, Object defaultValue) {
 
@@ -15,6 +15,7 @@ final class ConfigKeys {
             return switch (type) {
                 case STRING -> "a string";
                 case STRING_LIST -> "a list of strings (or one comma-separated string)";
+                case REGEX_LIST -> "a list of Java regular expressions (a JSON array, or one expression)";
                 case BOOLEAN -> "true or false";
                 case CHOICE -> "one of " + String.join(", ", choices);
                 case INT, LONG -> "an integer between " + (long) min + " and " + (long) max;
@@ -56,6 +57,13 @@ final class ConfigKeys {
         add("storage.databaseUrl", Type.STRING, "");
         // 0: the same as session.sessionTimeoutMs
         add("storage.retentionMs", Type.LONG, 0, 100L * 365 * 86_400_000, 0L);
+        add("privacy.redact", Type.BOOLEAN, true);
+        add("privacy.redactPatterns", Type.REGEX_LIST, List.of());
+        choice("privacy.promptCapture", List.of("none", "excerpt", "full"), "excerpt");
+        choice("privacy.toolIoCapture", List.of("none", "excerpt", "full"), "excerpt");
+        // bounded by EventLimits.MAX_STRING_LENGTH: a longer value would be cut by the decoder anyway
+        add("privacy.excerptChars", Type.INT, 1, 10_000, 200);
+        add("privacy.maxToolIoChars", Type.INT, 16, 10_000, 2_000);
     }
 
     private ConfigKeys() {

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,10 +38,18 @@ public final class ConfigLoader {
             Map.entry("MCP_HOST", "server.host"),
             Map.entry("MCP_PORT", "server.port"),
             Map.entry("MCP_AUTH_TOKEN", "server.authTokens"),
-            Map.entry("MCP_ALLOWED_ORIGINS", "server.allowedOrigins"));
+            Map.entry("MCP_ALLOWED_ORIGINS", "server.allowedOrigins"),
+            Map.entry("MCP_REDACT", "privacy.redact"),
+            Map.entry("MCP_REDACT_PATTERNS", "privacy.redactPatterns"),
+            Map.entry("MCP_CAPTURE_PROMPTS", "privacy.promptCapture"),
+            Map.entry("MCP_CAPTURE_TOOL_IO", "privacy.toolIoCapture"),
+            Map.entry("MCP_EXCERPT_CHARS", "privacy.excerptChars"),
+            Map.entry("MCP_MAX_TOOL_IO_CHARS", "privacy.maxToolIoChars"));
 
     private record Setting(Object raw, String source) {
     }
+
+    private static final JsonMapper ENV_JSON = JsonMapper.builder().build();
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -76,7 +86,8 @@ public final class ConfigLoader {
         MosConfig.Storage s = config.storage();
         return new MosConfig(config.server(), config.health(), config.session(), config.streaming(),
                 config.logging(), config.circuitBreaker(), new MosConfig.Storage(s.backend(),
-                        Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs()));
+                        Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs()),
+                config.privacy());
     }
 
     private static Path chooseFile(ConfigOverrides overrides) {
@@ -180,7 +191,54 @@ public final class ConfigLoader {
                         (int) num(s, "circuitBreaker.slidingWindowSize"),
                         (long) num(s, "circuitBreaker.waitInOpenMs")),
                 new MosConfig.Storage(str(s, "storage.backend"), str(s, "storage.dataDir"),
-                        optionalStr(s, "storage.databaseUrl"), (long) num(s, "storage.retentionMs")));
+                        optionalStr(s, "storage.databaseUrl"), (long) num(s, "storage.retentionMs")),
+                new MosConfig.Privacy(bool(s, "privacy.redact"), regexes(s, "privacy.redactPatterns"),
+                        str(s, "privacy.promptCapture"), str(s, "privacy.toolIoCapture"),
+                        (int) num(s, "privacy.excerptChars"), (int) num(s, "privacy.maxToolIoChars")));
+    }
+
+    /**
+     * Regexes contain commas, so unlike other lists a string is not split: it is one expression, or, when it starts
+     * with {@code [}, a JSON array of them (the form for an environment variable holding several).
+     */
+    private static List<String> regexes(Map<String, Setting> s, String path) {
+        Key key = ConfigKeys.ALL.get(path);
+        Setting setting = s.get(path);
+        Object raw = setting.raw();
+        if (raw instanceof String text && text.trim().startsWith("[")) {
+            try {
+                raw = ENV_JSON.readTree(text);
+            } catch (JacksonException e) {
+                throw new ConfigException(path + " (from " + setting.source() + ") starts with '[' but is not a "
+                        + "JSON array of strings: " + e.getOriginalMessage());
+            }
+        }
+        List<String> values = new ArrayList<>();
+        switch (raw) {
+            case List<?> defaults -> defaults.forEach(v -> values.add(v.toString()));
+            case String text -> values.add(text);
+            case JsonNode node when node.isString() -> values.add(node.stringValue());
+            case JsonNode node when node.isArray() -> {
+                for (JsonNode item : node) {
+                    if (!item.isString()) {
+                        throw invalid(key, setting);
+                    }
+                    values.add(item.stringValue());
+                }
+            }
+            default -> throw invalid(key, setting);
+        }
+        List<String> patterns = values.stream().filter(v -> !v.isBlank()).toList();
+        for (int i = 0; i < patterns.size(); i++) {
+            try {
+                Pattern.compile(patterns.get(i));
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(path + "[" + i + "] (from " + setting.source() + ") is not a valid Java "
+                        + "regular expression: " + e.getDescription() + " near index " + e.getIndex() + " of \""
+                        + patterns.get(i) + "\"");
+            }
+        }
+        return patterns;
     }
 
     private static ConfigException invalid(Key key, Setting setting) {

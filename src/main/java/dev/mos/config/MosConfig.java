@@ -10,7 +10,8 @@ public record MosConfig(
         Streaming streaming,
         Logging logging,
         CircuitBreaker circuitBreaker,
-        Storage storage) {
+        Storage storage,
+        Privacy privacy) {
 
     public record Server(
             String name,
@@ -67,5 +68,24 @@ public record MosConfig(
 
     public record CircuitBreaker(float failureRateThreshold, int minimumCalls, int slidingWindowSize,
             long waitInOpenMs) {
+    }
+
+    /**
+     * What of an agent's free text is kept, and how secrets are scrubbed before anything is stored or logged. A
+     * capture level is {@code none} (metadata only), {@code excerpt} (cut to {@code excerptChars} for prompts and
+     * responses, {@code maxToolIoChars} for tool inputs and outputs) or {@code full} (up to the event limit of
+     * 10,000 characters per value). {@code redactPatterns} are extra Java regexes, applied after the built-in ones.
+     */
+    public record Privacy(boolean redact, List<String> redactPatterns, String promptCapture, String toolIoCapture,
+            int excerptChars, int maxToolIoChars) {
+
+        public static final String NONE = "none";
+        public static final String EXCERPT = "excerpt";
+        public static final String FULL = "full";
+        public static final Privacy DEFAULTS = new Privacy(true, List.of(), EXCERPT, EXCERPT, 200, 2_000);
+
+        public Privacy {
+            redactPatterns = List.copyOf(redactPatterns);
+        }
     }
 }

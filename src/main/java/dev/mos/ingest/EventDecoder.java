@@ -2,6 +2,7 @@ package dev.mos.ingest;
 
 import static dev.mos.ingest.EventLimits.*;
 
+import dev.mos.ingest.privacy.Redactor;
 import dev.mos.model.DisplayInfo;
 import dev.mos.model.EventStatus;
 import dev.mos.model.EventType;
@@ -34,10 +35,21 @@ public final class EventDecoder {
 
     private final JsonMapper json;
     private final Clock clock;
+    private final Redactor redactor;
 
+    /** A decoder that keeps text as sent (tests, tools that re-read stored events). */
     public EventDecoder(JsonMapper json, Clock clock) {
+        this(json, clock, Redactor.off());
+    }
+
+    /**
+     * {@code redactor} scrubs every string of an event's name, description and details, so that a secret a client
+     * put into a plain {@code log_event} never reaches the store either.
+     */
+    public EventDecoder(JsonMapper json, Clock clock, Redactor redactor) {
         this.json = json;
         this.clock = clock;
+        this.redactor = redactor;
     }
 
     public DecodedEvent decode(Object raw) {
@@ -75,9 +87,10 @@ public final class EventDecoder {
                 String key = String.valueOf(entry.getKey());
                 Object value = entry.getValue();
                 switch (key) {
-                    case "name" -> name = optionalText("details.name", value, MAX_NAME_LENGTH, notes);
-                    case "description" -> description =
-                            optionalText("details.description", value, MAX_STRING_LENGTH, notes);
+                    case "name" -> name = redactor.redact(
+                            optionalText("details.name", value, MAX_NAME_LENGTH, notes));
+                    case "description" -> description = redactor.redact(
+                            optionalText("details.description", value, MAX_STRING_LENGTH, notes));
                     default -> rest.put(key, value);
                 }
             }
@@ -230,7 +243,7 @@ public final class EventDecoder {
 
     /** Checks one object level and recurses; over-long strings are replaced in {@code target}. */
     @SuppressWarnings("unchecked")
-    private static void checkObject(String path, Map<?, ?> object, int depth, List<String> notes,
+    private void checkObject(String path, Map<?, ?> object, int depth, List<String> notes,
             Map<String, Object> target) {
         if (depth > MAX_DETAILS_DEPTH) {
             throw new EventRejectedException(path, "nests deeper than " + MAX_DETAILS_DEPTH + " levels");
@@ -255,10 +268,10 @@ public final class EventDecoder {
     }
 
     @SuppressWarnings("unchecked")
-    private static Object checkValue(String path, Object value, int depth, List<String> notes) {
+    private Object checkValue(String path, Object value, int depth, List<String> notes) {
         switch (value) {
             case String text -> {
-                return truncate(path, text, MAX_STRING_LENGTH, notes);
+                return truncate(path, redactor.redact(text), MAX_STRING_LENGTH, notes);
             }
             case Map<?, ?> child -> {
                 Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) child);

@@ -357,4 +357,42 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> config(Map.of("MCP_STORE", "mongo")))
                 .hasMessageContaining("storage.backend (from MCP_STORE) must be one of memory, sqlite, postgres");
     }
+
+    @Test
+    void privacyKeysHaveSafeDefaultsAndComeFromFileAndEnvironment() throws IOException {
+        assertThat(config(Map.of()).privacy()).isEqualTo(MosConfig.Privacy.DEFAULTS);
+
+        MosConfig fromFile = load("""
+                {"privacy": {"redact": false, "redactPatterns": ["acct-[0-9]{6,}", "x{2,3}"],
+                  "promptCapture": "FULL", "toolIoCapture": "none", "excerptChars": 50, "maxToolIoChars": 500}}
+                """, Map.of(), Map.of()).config();
+        assertThat(fromFile.privacy()).isEqualTo(new MosConfig.Privacy(false, List.of("acct-[0-9]{6,}", "x{2,3}"),
+                "full", "none", 50, 500));
+
+        MosConfig fromEnv = config(Map.of("MCP_REDACT", "true", "MCP_REDACT_PATTERNS", "[\"a{2,}\", \"b,c\"]",
+                "MCP_CAPTURE_PROMPTS", "none", "MCP_CAPTURE_TOOL_IO", "full", "MCP_EXCERPT_CHARS", "80",
+                "MCP_MAX_TOOL_IO_CHARS", "4000"));
+        assertThat(fromEnv.privacy()).isEqualTo(new MosConfig.Privacy(true, List.of("a{2,}", "b,c"), "none", "full",
+                80, 4000));
+        // one expression, commas and all, when the value is not a JSON array
+        assertThat(config(Map.of("MCP_REDACT_PATTERNS", "k{1,4}")).privacy().redactPatterns())
+                .containsExactly("k{1,4}");
+    }
+
+    @Test
+    void invalidPrivacySettingsAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> config(Map.of("MCP_REDACT_PATTERNS", "[\"ok\", \"(unclosed\"]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("privacy.redactPatterns[1] (from MCP_REDACT_PATTERNS)")
+                .hasMessageContaining("not a valid Java regular expression");
+        assertThatThrownBy(() -> config(Map.of("MCP_REDACT_PATTERNS", "[1, 2")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("privacy.redactPatterns");
+        assertThatThrownBy(() -> config(Map.of("MCP_CAPTURE_TOOL_IO", "everything")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("privacy.toolIoCapture (from MCP_CAPTURE_TOOL_IO) must be one of none, excerpt, full");
+        assertThatThrownBy(() -> config(Map.of("MCP_MAX_TOOL_IO_CHARS", "5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("privacy.maxToolIoChars");
+        assertThatThrownBy(() -> config(Map.of("MCP_REDACT", "maybe")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("privacy.redact (from MCP_REDACT)");
+    }
 }

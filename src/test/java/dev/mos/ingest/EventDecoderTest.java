@@ -64,6 +64,24 @@ class EventDecoderTest {
     }
 
     @Test
+    void aRedactingDecoderScrubsSecretsFromPlainEventsAtAnyDepth() {
+        EventDecoder redacting = new EventDecoder(json, clock, new dev.mos.ingest.privacy.Redactor(
+                List.of("tenant-[0-9]{5}")));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", "call with sk-ant-api03-abcdefghijklmnopqrstuvwx");
+        details.put("description", "Authorization: Bearer abcdefghijklmn0123");
+        details.put("env", List.of("OK=1", "DB_PASSWORD=hunter2hunter2"));
+        details.put("nested", Map.of("url", "postgres://app:pa55word@db:5432/x", "id", "tenant-12345"));
+        NewEvent e = redacting.decode(withDetails(details)).event();
+
+        String all = e.name() + e.description() + e.detailsJson();
+        assertThat(all).doesNotContain("abcdefghijklmnopqrstuvwx", "abcdefghijklmn0123", "hunter2hunter2",
+                "pa55word", "tenant-12345").contains("[REDACTED]").contains("OK=1");
+        // the plain decoder keeps text as sent
+        assertThat(decoder.decode(withDetails(details)).event().detailsJson()).contains("hunter2hunter2");
+    }
+
+    @Test
     void decodesAMinimalEvent() {
         DecodedEvent decoded = decoder.decode(valid());
 

@@ -1,16 +1,26 @@
 package dev.mos.ingest.hooks;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which operation a subagent's events nest under, shared by the hook and OTLP receivers. Hooks name the subagent ({@code agent_id}) on every event it
- * causes, but no hook names the Agent tool call that spawned it until that call's PostToolUse. So the Agent calls
- * still waiting for their subagent are queued per session, and SubagentStart takes the oldest one: exact for one
- * Agent call at a time, a best guess when several run in parallel.
+ * Which operation a subagent's events nest under, shared by the hook and OTLP receivers. Hooks name the subagent
+ * ({@code agent_id}) on every event it causes, but no hook names the Agent tool call that spawned it until that
+ * call's PostToolUse ({@code tool_response.agentId}). So the Agent calls still waiting for their subagent are kept
+ * per session with their {@code subagent_type}, and SubagentStart ({@code agent_type}) is paired with the one
+ * waiting call of its type. When several calls of that type are in flight, order would be a guess: the subagent
+ * then gets an operation of its own, and the Agent call's PostToolUse settles where it belongs ({@link
+ * #agentCallFinished}), so parallel subagents never nest under the wrong call.
+ *
+ * <p>Also remembers each session's open tool calls, so that a PermissionRequest (which carries the tool name and
+ * input but no {@code tool_use_id}) is recorded on its call.
  *
  * <p>Bounded: a session's links go on SessionEnd, and past {@link #MAX_SESSIONS} the oldest sessions are dropped.
  */
@@ -21,9 +31,16 @@ public final class AgentLinks {
 
     private final Map<String, SessionLinks> sessions = new ConcurrentHashMap<>();
 
+    private record WaitingCall(String toolUseId, String subagentType) {
+    }
+
     private static final class SessionLinks {
-        final ArrayDeque<String> waitingAgentCalls = new ArrayDeque<>();
+        final List<WaitingCall> waitingAgentCalls = new ArrayList<>();
         final Map<String, String> operationByAgent = new HashMap<>();
+        /** Subagents with an operation of their own, waiting for their Agent call to name them. */
+        final Set<String> unsettled = new HashSet<>();
+        /** tool_use_id -> tool name and input key, in start order. */
+        final LinkedHashMap<String, String> openTools = new LinkedHashMap<>();
     }
 
     private SessionLinks of(String sessionId) {
@@ -38,26 +55,47 @@ public final class AgentLinks {
 
     /** An Agent tool call started; its subagent has not announced itself yet. */
     public void agentCallStarted(String sessionId, String toolUseId) {
+        agentCallStarted(sessionId, toolUseId, null);
+    }
+
+    /** An Agent tool call started with this {@code subagent_type} (null: not given). */
+    public void agentCallStarted(String sessionId, String toolUseId, String subagentType) {
         SessionLinks links = of(sessionId);
         synchronized (links) {
             if (links.waitingAgentCalls.size() < MAX_PER_SESSION) {
-                links.waitingAgentCalls.addLast(toolUseId);
+                links.waitingAgentCalls.add(new WaitingCall(toolUseId, subagentType));
             }
         }
     }
 
     /**
-     * A subagent started: links it to the oldest waiting Agent call and returns that call's tool_use_id, or null
-     * when no Agent call is waiting (the subagent then gets an operation of its own).
+     * A subagent started: links it to the one waiting Agent call of its type (or the one waiting call at all) and
+     * returns that call's tool_use_id; null when none or several are waiting, and the subagent gets an operation
+     * of its own ({@link #isUnsettled} tells which of the two).
      */
-    public String subagentStarted(String sessionId, String agentId) {
+    public String subagentStarted(String sessionId, String agentId, String agentType) {
         SessionLinks links = of(sessionId);
         synchronized (links) {
             String existing = links.operationByAgent.get(agentId);
             if (existing != null) {
-                return existing;
+                return existing.equals(ownOperation(agentId)) ? null : existing;
             }
-            String call = links.waitingAgentCalls.pollFirst();
+            List<WaitingCall> candidates = links.waitingAgentCalls;
+            if (agentType != null) {
+                List<WaitingCall> sameType = candidates.stream()
+                        .filter(c -> agentType.equals(c.subagentType())).toList();
+                if (!sameType.isEmpty()) {
+                    candidates = sameType;
+                }
+            }
+            String call = null;
+            if (candidates.size() == 1) {
+                WaitingCall only = candidates.getFirst();
+                links.waitingAgentCalls.remove(only);
+                call = only.toolUseId();
+            } else if (candidates.size() > 1) {
+                links.unsettled.add(agentId);
+            }
             if (links.operationByAgent.size() < MAX_PER_SESSION) {
                 links.operationByAgent.put(agentId, call != null ? call : ownOperation(agentId));
             }
@@ -65,14 +103,78 @@ public final class AgentLinks {
         }
     }
 
-    /** The Agent call finished and named its subagent: record the link if SubagentStart was never seen. */
-    public void agentCallFinished(String sessionId, String toolUseId, String agentId) {
+    /** True while a subagent's own operation waits for its Agent call to name it. */
+    public boolean isUnsettled(String sessionId, String agentId) {
+        SessionLinks links = sessions.get(sessionId);
+        if (links == null) {
+            return false;
+        }
+        synchronized (links) {
+            return links.unsettled.contains(agentId);
+        }
+    }
+
+    /**
+     * The Agent call finished and named its subagent. Records the link if SubagentStart was never seen; returns
+     * the agent id when that subagent had an operation of its own waiting for this call (the caller then places
+     * it under the call), else null.
+     */
+    public String agentCallFinished(String sessionId, String toolUseId, String agentId) {
         SessionLinks links = of(sessionId);
         synchronized (links) {
-            links.waitingAgentCalls.remove(toolUseId);
-            if (agentId != null && links.operationByAgent.size() < MAX_PER_SESSION) {
+            links.waitingAgentCalls.removeIf(c -> c.toolUseId().equals(toolUseId));
+            if (agentId == null) {
+                return null;
+            }
+            if (links.unsettled.remove(agentId)) {
+                return agentId;
+            }
+            if (links.operationByAgent.size() < MAX_PER_SESSION) {
                 links.operationByAgent.putIfAbsent(agentId, toolUseId);
             }
+            return null;
+        }
+    }
+
+    /** A (non-Agent) tool call started; {@code inputKey} identifies its input. */
+    public void toolCallStarted(String sessionId, String toolUseId, String toolName, String inputKey) {
+        SessionLinks links = of(sessionId);
+        synchronized (links) {
+            if (links.openTools.size() >= MAX_PER_SESSION) {
+                links.openTools.pollFirstEntry();
+            }
+            links.openTools.put(toolUseId, toolName + '\u0000' + inputKey);
+        }
+    }
+
+    public void toolCallFinished(String sessionId, String toolUseId) {
+        SessionLinks links = sessions.get(sessionId);
+        if (links != null) {
+            synchronized (links) {
+                links.openTools.remove(toolUseId);
+            }
+        }
+    }
+
+    /** The newest open call of this tool with this input, else of this tool; null when none is open. */
+    public String openToolCall(String sessionId, String toolName, String inputKey) {
+        SessionLinks links = sessions.get(sessionId);
+        if (links == null) {
+            return null;
+        }
+        String exact = toolName + '\u0000' + inputKey;
+        String prefix = toolName + '\u0000';
+        synchronized (links) {
+            String byName = null;
+            for (Map.Entry<String, String> e : links.openTools.sequencedEntrySet().reversed()) {
+                if (e.getValue().equals(exact)) {
+                    return e.getKey();
+                }
+                if (byName == null && e.getValue().startsWith(prefix)) {
+                    byName = e.getKey();
+                }
+            }
+            return byName;
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.mos.ingest.hooks;
 
 import dev.mos.ingest.EventRejectedException;
-import dev.mos.ingest.privacy.Redactor;
+import dev.mos.ingest.privacy.CapturePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,21 +21,19 @@ public final class HookEventMapper {
 
     /** Fields that are mapped onto the event itself rather than copied into its details. */
     private static final Set<String> MAPPED = Set.of("session_id", "hook_event_name", "prompt", "tool_input",
-            "tool_response", "tool_calls", "last_assistant_message", "duration_ms");
+            "tool_response", "tool_calls", "last_assistant_message", "duration_ms", "timestamp");
     private static final Set<String> AGENT_TOOLS = Set.of("Agent", "Task");
     private static final int MAX_DETAIL_KEYS = 90;
     private static final int MAX_KEY_CHARS = 128;
     private static final int TASK_NAME_CHARS = 80;
 
     private final JsonMapper json;
-    private final Redactor redactor;
-    private final HookCapture capture;
+    private final CapturePolicy capture;
     private final AgentLinks links;
 
-    public HookEventMapper(JsonMapper json, Redactor redactor, HookCapture capture, AgentLinks links) {
+    public HookEventMapper(JsonMapper json, CapturePolicy capture, AgentLinks links) {
         this.json = json;
         this.links = links;
-        this.redactor = redactor;
         this.capture = capture;
     }
 
@@ -62,10 +60,11 @@ public final class HookEventMapper {
         String workParent = agentId != null ? links.operationOf(sessionId, agentId) : task;
 
         Map<String, Object> details = details(payload);
+        Object timestamp = timestampOf(payload.get("timestamp"), details);
         List<Map<String, Object>> out = new ArrayList<>(2);
         switch (hook) {
             case "UserPromptSubmit" -> {
-                String prompt = excerpt(text(payload.get("prompt")), capture.textExcerptChars());
+                String prompt = capture.prompt(text(payload.get("prompt")));
                 if (prompt != null) {
                     details.put("prompt", prompt);
                 }
@@ -82,10 +81,18 @@ public final class HookEventMapper {
             case "PreToolUse" -> {
                 ToolKind kind = ToolKind.of(toolName);
                 kind.describe(toolName, details);
+                Object input = payload.get("tool_input");
+                String inputJson = input == null || input instanceof String ? (String) input
+                        : json.writeValueAsString(input);
                 if (kind == ToolKind.AGENT && toolUseId != null) {
-                    links.agentCallStarted(sessionId, toolUseId);
+                    links.agentCallStarted(sessionId, toolUseId, subagentType(input));
+                } else if (toolUseId != null) {
+                    links.toolCallStarted(sessionId, toolUseId, toolName, inputKey(inputJson));
                 }
-                putValue(details, "tool_input", payload.get("tool_input"), capture.maxValueChars());
+                String kept = inputJson == null ? null : capture.toolIo(inputJson);
+                if (kept != null) {
+                    details.put("tool_input", kept);
+                }
                 out.add(event(sessionId, kind.startType, toolUseId, workParent, toolName,
                         inputDescription(payload.get("tool_input")), details));
             }
@@ -93,14 +100,37 @@ public final class HookEventMapper {
                 boolean failed = hook.equals("PostToolUseFailure");
                 ToolKind kind = ToolKind.of(toolName);
                 kind.describe(toolName, details);
+                String settled = null;
                 if (kind == ToolKind.AGENT && toolUseId != null) {
-                    links.agentCallFinished(sessionId, toolUseId, agentIdOf(payload.get("tool_response")));
+                    settled = links.agentCallFinished(sessionId, toolUseId, agentIdOf(payload.get("tool_response")));
+                } else if (toolUseId != null) {
+                    links.toolCallFinished(sessionId, toolUseId);
                 }
-                putValue(details, "tool_response", payload.get("tool_response"), capture.maxValueChars());
+                putToolIo(details, "tool_response", payload.get("tool_response"));
                 Map<String, Object> e = event(sessionId, failed ? kind.failType : kind.endType, toolUseId, workParent,
                         toolName, null, details);
                 duration(payload.get("duration_ms"), e);
                 out.add(e);
+                if (settled != null) {
+                    // a subagent started while several Agent calls were in flight: now that this call names it,
+                    // its own operation is placed under the call (first progress event carries the parent)
+                    Map<String, Object> link = event(sessionId, "task_progress", AgentLinks.ownOperation(settled),
+                            toolUseId, null, null, Map.of("linked_tool_use_id", toolUseId));
+                    out.add(link);
+                }
+            }
+            case "PermissionRequest" -> {
+                // no tool_use_id in this hook: the open call of the same tool (and input) in this session
+                Object input = payload.get("tool_input");
+                String call = toolName == null ? null : links.openToolCall(sessionId, toolName,
+                        inputKey(input == null || input instanceof String ? (String) input
+                                : json.writeValueAsString(input)));
+                putToolIo(details, "tool_input", payload.get("tool_input"));
+                if (call != null) {
+                    out.add(event(sessionId, "task_progress", call, null, hook, null, details));
+                } else {
+                    out.add(timeline(sessionId, task, hook, details));
+                }
             }
             case "PermissionDenied" -> {
                 if (toolUseId != null) {
@@ -112,12 +142,15 @@ public final class HookEventMapper {
                 }
             }
             case "SubagentStart" -> {
-                String call = agentId == null ? null : links.subagentStarted(sessionId, agentId);
+                String call = agentId == null ? null
+                        : links.subagentStarted(sessionId, agentId, text(payload.get("agent_type")));
                 if (call != null) {
                     out.add(event(sessionId, "task_progress", call, null, hook, null, details));
                 } else {
                     String own = agentId == null ? null : AgentLinks.ownOperation(agentId);
-                    out.add(event(sessionId, "subagent_spawn", own, task, text(payload.get("agent_type")), null,
+                    // unsettled: no parent yet, the Agent call that names this subagent will give it one
+                    String parent = agentId != null && links.isUnsettled(sessionId, agentId) ? null : task;
+                    out.add(event(sessionId, "subagent_spawn", own, parent, text(payload.get("agent_type")), null,
                             details));
                 }
             }
@@ -125,6 +158,8 @@ public final class HookEventMapper {
                 keepText(payload, "last_assistant_message", details);
                 String op = agentId == null ? null : links.operationOf(sessionId, agentId);
                 boolean own = op != null && op.equals(AgentLinks.ownOperation(agentId));
+                // an own operation's parent is settled later (by the Agent call's PostToolUse), so nothing here
+                // may name one: the tree takes the first parent it is told
                 out.add(event(sessionId, own ? "subagent_complete" : "task_progress", op, null, hook, null, details));
             }
             case "PostToolBatch" -> {
@@ -139,7 +174,38 @@ public final class HookEventMapper {
             }
             default -> out.add(timeline(sessionId, task, hook, details));
         }
+        if (timestamp != null) {
+            out.forEach(e -> e.put("timestamp", timestamp));
+        }
         return out;
+    }
+
+    /**
+     * Claude Code 2.1.332's hook payloads carry no time (see the reference capture), so events get the time they
+     * arrive; a payload that does carry a {@code timestamp} (a later version, a replay) keeps its own, when it is
+     * an ISO-8601 instant or epoch milliseconds. Anything else stays in the details.
+     */
+    private static Object timestampOf(Object value, Map<String, Object> details) {
+        if (value instanceof Number n && n.doubleValue() > 0 && n.doubleValue() < 1e14) {
+            return n.longValue();
+        }
+        if (value instanceof String s) {
+            try {
+                return java.time.OffsetDateTime.parse(s).toInstant().toString();
+            } catch (java.time.format.DateTimeParseException e) {
+                details.put("timestamp", s.length() > 64 ? s.substring(0, 64) : s);
+            }
+        }
+        return null;
+    }
+
+    private static String subagentType(Object toolInput) {
+        return toolInput instanceof Map<?, ?> m ? text(m.get("subagent_type")) : null;
+    }
+
+    /** What identifies a call's input across hooks: PreToolUse and PermissionRequest carry the same tool_input. */
+    private static String inputKey(String toolInputJson) {
+        return toolInputJson == null ? "" : Integer.toHexString(toolInputJson.hashCode());
     }
 
     /**
@@ -191,44 +257,39 @@ public final class HookEventMapper {
                 d.put("fields_omitted", true);
                 break;
             }
-            putValue(d, key, entry.getValue(), capture.maxValueChars());
+            switch (entry.getValue()) {
+                case null -> { }
+                case String s -> d.put(key, capture.value(s));
+                case Number n -> d.put(key, n);
+                case Boolean b -> d.put(key, b);
+                case Object other -> d.put(key, capture.value(json.writeValueAsString(other)));
+            }
         }
         return d;
     }
 
-    private void putValue(Map<String, Object> d, String key, Object value, int max) {
-        switch (value) {
-            case null -> { }
-            case String s -> d.put(key, excerpt(s, max));
-            case Number n -> d.put(key, n);
-            case Boolean b -> d.put(key, b);
-            default -> d.put(key, excerpt(json.writeValueAsString(value), max));
+    /** A tool's input or output, as JSON text, at the operator's tool I/O capture level (maybe not at all). */
+    private void putToolIo(Map<String, Object> d, String key, Object value) {
+        String text = switch (value) {
+            case null -> null;
+            case String s -> capture.toolIo(s);
+            default -> capture.keepsToolIo() ? capture.toolIo(json.writeValueAsString(value)) : null;
+        };
+        if (text != null) {
+            d.put(key, text);
         }
     }
 
     private void keepText(Map<?, ?> payload, String key, Map<String, Object> details) {
-        String text = excerpt(text(payload.get(key)), capture.textExcerptChars());
+        String text = capture.prompt(text(payload.get(key)));
         if (text != null) {
             details.put(key, text);
         }
     }
 
-    /** Redacted first (a secret must not survive by being cut in half), then cut with a visible marker. */
-    private String excerpt(String text, int max) {
-        if (text == null || max == 0) {
-            return null;
-        }
-        String clean = redactor.redact(text);
-        if (clean.length() <= max) {
-            return clean;
-        }
-        int cut = Character.isHighSurrogate(clean.charAt(max - 1)) ? max - 1 : max;
-        return clean.substring(0, cut) + "…[truncated " + (clean.length() - cut) + " chars]";
-    }
-
     private String inputDescription(Object toolInput) {
         if (toolInput instanceof Map<?, ?> m && m.get("description") instanceof String s) {
-            return excerpt(s, 200);
+            return capture.cut(s, 200);
         }
         return null;
     }

@@ -9,6 +9,7 @@ import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.IngestResult;
+import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.ingest.privacy.Redactor;
 import dev.mos.live.LiveFeed;
 import dev.mos.model.ActivityTree;
@@ -47,7 +48,7 @@ class HookEventMapperTest {
     private final IngestPipeline pipeline = new IngestPipeline(new EventDecoder(JSON, clock), store, live,
             new IngestCounters(new SimpleMeterRegistry()));
     private final HookReceiver receiver = new HookReceiver(
-            new HookEventMapper(JSON, Redactor.defaults(), HookCapture.DEFAULT, new AgentLinks()), pipeline);
+            new HookEventMapper(JSON, CapturePolicy.defaults(), new AgentLinks()), pipeline);
 
     @AfterEach
     void close() {
@@ -175,6 +176,118 @@ class HookEventMapperTest {
         receiver.accept(hook("UserPromptSubmit", Map.of("prompt", "p".repeat(1_000))), "hooks");
         String details = store.events("s1").getFirst().detailsJson();
         assertThat(details).contains("…[truncated 800 chars]");
+    }
+
+    @Test
+    void parallelAgentsOfTheSameTypeNestUnderTheCallThatNamesThem() {
+        // two Agent calls in flight, same subagent_type: SubagentStart cannot tell them apart by order
+        receiver.accept(hook("UserPromptSubmit", Map.of("prompt", "go")), "hooks");
+        receiver.accept(hook("PreToolUse", agentCall("tA")), "hooks");
+        receiver.accept(hook("PreToolUse", agentCall("tB")), "hooks");
+        receiver.accept(hook("SubagentStart", Map.of("agent_id", "a2", "agent_type", "general-purpose")), "hooks");
+        receiver.accept(hook("SubagentStart", Map.of("agent_id", "a1", "agent_type", "general-purpose")), "hooks");
+        receiver.accept(hook("PreToolUse", subagentTool("a1", "x1")), "hooks");
+        receiver.accept(hook("PreToolUse", subagentTool("a2", "x2")), "hooks");
+        receiver.accept(hook("PostToolUse", subagentTool("a2", "x2")), "hooks");
+        receiver.accept(hook("PostToolUse", subagentTool("a1", "x1")), "hooks");
+        receiver.accept(hook("SubagentStop", Map.of("agent_id", "a1", "agent_type", "general-purpose")), "hooks");
+        receiver.accept(hook("SubagentStop", Map.of("agent_id", "a2", "agent_type", "general-purpose")), "hooks");
+        receiver.accept(hook("PostToolUse", agentDone("tB", "a2")), "hooks");
+        receiver.accept(hook("PostToolUse", agentDone("tA", "a1")), "hooks");
+        receiver.accept(hook("Stop", Map.of()), "hooks");
+
+        OperationNode task = task(tree("s1"));
+        assertThat(task.children()).extracting(OperationNode::id).containsExactly("tA", "tB");
+        OperationNode a = task.children().get(0);
+        OperationNode b = task.children().get(1);
+        assertThat(a.children()).extracting(OperationNode::id).containsExactly("agent:a1");
+        assertThat(a.children().getFirst().children()).extracting(OperationNode::id).containsExactly("x1");
+        assertThat(b.children()).extracting(OperationNode::id).containsExactly("agent:a2");
+        assertThat(b.children().getFirst().children()).extracting(OperationNode::id).containsExactly("x2");
+        assertThat(tree("s1").runningCount()).isZero();
+    }
+
+    @Test
+    void parallelAgentsOfDifferentTypesPairByType() {
+        receiver.accept(hook("UserPromptSubmit", Map.of("prompt", "go")), "hooks");
+        receiver.accept(hook("PreToolUse", agentCall("tA", "Explore")), "hooks");
+        receiver.accept(hook("PreToolUse", agentCall("tB", "Plan")), "hooks");
+        receiver.accept(hook("SubagentStart", Map.of("agent_id", "b", "agent_type", "Plan")), "hooks");
+        receiver.accept(hook("SubagentStart", Map.of("agent_id", "a", "agent_type", "Explore")), "hooks");
+        receiver.accept(hook("PreToolUse", subagentTool("b", "xb")), "hooks");
+        receiver.accept(hook("PreToolUse", subagentTool("a", "xa")), "hooks");
+
+        OperationNode task = task(tree("s1"));
+        assertThat(task.children()).extracting(OperationNode::id).containsExactly("tA", "tB");
+        assertThat(task.children().get(0).children()).extracting(OperationNode::id).containsExactly("xa");
+        assertThat(task.children().get(1).children()).extracting(OperationNode::id).containsExactly("xb");
+    }
+
+    @Test
+    void permissionRequestIsRecordedOnTheOpenCallOfThatTool() {
+        Map<String, Object> input = Map.of("command", "rm -rf build");
+        receiver.accept(hook("PreToolUse", Map.of("tool_name", "Bash", "tool_use_id", "t1", "tool_input",
+                Map.of("command", "ls"))), "hooks");
+        receiver.accept(hook("PreToolUse", Map.of("tool_name", "Bash", "tool_use_id", "t2", "tool_input", input)),
+                "hooks");
+        receiver.accept(hook("PermissionRequest", Map.of("tool_name", "Bash", "tool_input", input)), "hooks");
+        receiver.accept(hook("PermissionDenied", Map.of("tool_name", "Bash", "tool_use_id", "t2", "reason",
+                "user said no")), "hooks");
+
+        var events = store.events("s1");
+        assertThat(events.get(2).correlationId()).isEqualTo("t2");
+        assertThat(events.get(2).name()).isEqualTo("PermissionRequest");
+        OperationNode t2 = tree("s1").roots().stream().filter(n -> n.id().equals("t2")).findFirst().orElseThrow();
+        assertThat(t2.status()).isEqualTo(OperationStatus.ERROR);
+    }
+
+    @Test
+    void aPayloadTimestampIsKeptElseTheReceiveTime() {
+        receiver.accept(hook("Notification", Map.of("message", "hi", "timestamp", "2026-11-25T10:00:00.250Z")),
+                "hooks");
+        receiver.accept(hook("Notification", Map.of("message", "hi again")), "hooks");
+        assertThat(store.events("s1").get(0).timestamp()).isEqualTo(java.time.Instant.parse(
+                "2026-11-25T10:00:00.250Z").toEpochMilli());
+        assertThat(store.events("s1").get(1).timestamp()).isEqualTo(clock.millis());
+    }
+
+    @Test
+    void captureLevelsDecideWhatTextIsKept() {
+        var none = new dev.mos.config.MosConfig.Privacy(true, List.of("internal-[0-9]{4}"), "none", "none", 200,
+                2_000);
+        var quiet = new HookReceiver(new HookEventMapper(JSON, new CapturePolicy(none), new AgentLinks()), pipeline);
+        quiet.accept(hook("UserPromptSubmit", Map.of("prompt", "secret plan")), "hooks");
+        quiet.accept(hook("PreToolUse", Map.of("tool_name", "Bash", "tool_use_id", "t1", "tool_input",
+                Map.of("command", "ls"), "note", "ticket internal-1234")), "hooks");
+        String prompt = store.events("s1").get(0).detailsJson();
+        String tool = store.events("s1").get(1).detailsJson();
+        assertThat(prompt).doesNotContain("secret plan");
+        assertThat(store.events("s1").get(0).name()).isEqualTo("Prompt");
+        assertThat(tool).doesNotContain("tool_input").doesNotContain("internal-1234").contains(Redactor.MARK);
+
+        var full = new dev.mos.config.MosConfig.Privacy(false, List.of(), "full", "full", 200, 2_000);
+        var loud = new HookReceiver(new HookEventMapper(JSON, new CapturePolicy(full), new AgentLinks()), pipeline);
+        loud.accept(hook("UserPromptSubmit", Map.of("prompt", "q".repeat(5_000))), "hooks");
+        assertThat(store.events("s1").get(2).detailsJson()).contains("q".repeat(5_000)).doesNotContain("truncated");
+    }
+
+    private static Map<String, Object> agentCall(String id) {
+        return agentCall(id, "general-purpose");
+    }
+
+    private static Map<String, Object> agentCall(String id, String type) {
+        return Map.of("tool_name", "Agent", "tool_use_id", id, "tool_input", Map.of("description", "d " + id,
+                "prompt", "work", "subagent_type", type));
+    }
+
+    private static Map<String, Object> agentDone(String id, String agentId) {
+        return Map.of("tool_name", "Agent", "tool_use_id", id, "tool_response", Map.of("agentId", agentId,
+                "status", "completed"), "duration_ms", 50);
+    }
+
+    private static Map<String, Object> subagentTool(String agentId, String id) {
+        return Map.of("tool_name", "Bash", "tool_use_id", id, "agent_id", agentId, "agent_type", "general-purpose",
+                "tool_input", Map.of("command", "echo " + id));
     }
 
     private static Map<String, Object> hook(String name, Map<String, Object> fields) {

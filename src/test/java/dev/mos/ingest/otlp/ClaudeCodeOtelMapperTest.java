@@ -8,7 +8,7 @@ import dev.mos.health.IngestCounters;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
-import dev.mos.ingest.hooks.HookCapture;
+import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.ingest.hooks.HookEventMapper;
 import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.ingest.privacy.Redactor;
@@ -58,7 +58,7 @@ class ClaudeCodeOtelMapperTest {
             new IngestCounters(new SimpleMeterRegistry()));
     private final AgentLinks links = new AgentLinks();
     private final HookReceiver hooks = new HookReceiver(
-            new HookEventMapper(JSON, Redactor.defaults(), HookCapture.DEFAULT, links), pipeline);
+            new HookEventMapper(JSON, CapturePolicy.defaults(), links), pipeline);
     private final OtlpAttributes attributes = new OtlpAttributes(Redactor.defaults());
     private final OtlpEvents otlpEvents = new OtlpEvents(JSON);
     private final OtlpJoins joins = new OtlpJoins();

@@ -1,0 +1,521 @@
+package dev.mos.ingest.transcript;
+
+import dev.mos.ingest.privacy.CapturePolicy;
+import dev.mos.ingest.transcript.TranscriptReader.Transcript;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns one session's transcripts into MOS events (in the {@code log_event} shape) with the same identities the
+ * live paths use, so that an import, the hooks and OTLP describe one tree and an import can be checked against what
+ * is already stored: a task per prompt ({@code prompt:<promptId>}), an operation per {@code tool_use} id paired with
+ * its {@code tool_result} (errors marked, MCP tools split into server and tool), the Agent/Task tool as a subagent
+ * operation with the subagent transcript's calls nested under it, and an LLM operation per API response
+ * ({@code llm:<requestId>}) with its model and token usage. Claude Code writes one response as one line per content
+ * block; lines with the same message id and request id are one response.
+ *
+ * <p>Times are the transcript's: a tool runs from its {@code tool_use} line to its {@code tool_result} line, a model
+ * call from its {@code api-request} line (else the line before it) to its last content line.
+ */
+public final class TranscriptMapper {
+
+    private static final int TASK_NAME_CHARS = 80;
+    private static final String ORDER = "_order_ms";
+
+    /** The events of one session, in time order, and how many transcript lines were repeats of a response. */
+    public record Mapped(String sessionId, List<Map<String, Object>> events, int repeatedLines) {
+    }
+
+    private final JsonMapper json;
+    private final CapturePolicy capture;
+
+    public TranscriptMapper(JsonMapper json, CapturePolicy capture) {
+        this.json = json;
+        this.capture = capture;
+    }
+
+    public Mapped map(Transcript main, Map<String, Transcript> subagents) {
+        String sessionId = sessionId(main);
+        Walk walk = new Walk(sessionId, main.file().toString());
+        // every Agent call's result names its subagent; collected first, as subagents may spawn subagents
+        collectAgentCalls(main, walk.agentCalls);
+        subagents.values().forEach(t -> collectAgentCalls(t, walk.agentCalls));
+        walk.thread(main.entries(), null);
+        for (Map.Entry<String, Transcript> sub : subagents.entrySet()) {
+            String agentId = sub.getKey();
+            String call = walk.agentCalls.get(agentId);
+            String parent = call;
+            if (call == null) {
+                // no Agent call names this subagent (cut-off transcript): it gets an operation of its own
+                parent = "agent:" + agentId;
+                walk.ownSubagent(parent, agentId, sub.getValue().entries());
+            }
+            walk.thread(sub.getValue().entries(), parent);
+        }
+        // stored in time order, so that the tree lists calls in the order they were made
+        walk.out.sort(Comparator.comparingLong(e -> (Long) e.get(ORDER)));
+        walk.out.forEach(e -> e.remove(ORDER));
+        return new Mapped(sessionId, List.copyOf(walk.out), walk.repeatedLines);
+    }
+
+    private static void collectAgentCalls(Transcript t, Map<String, String> into) {
+        for (JsonNode e : t.entries()) {
+            String agentId = e.path("toolUseResult").path("agentId").asString(null);
+            if (agentId == null) {
+                continue;
+            }
+            for (JsonNode result : blocks(e.path("message"), "tool_result")) {
+                if (result.path("tool_use_id").isString()) {
+                    into.putIfAbsent(agentId, result.path("tool_use_id").stringValue());
+                }
+            }
+        }
+    }
+
+    private static String sessionId(Transcript t) {
+        for (JsonNode e : t.entries()) {
+            if (e.path("sessionId").isString()) {
+                return e.path("sessionId").stringValue();
+            }
+        }
+        throw new TranscriptException(t.file() + ": no sessionId");
+    }
+
+    /** A model response being assembled from its lines. */
+    private static final class Response {
+        String correlation;
+        String parent;
+        long start;
+        long end;
+        String model;
+        JsonNode usage;
+        String stopReason;
+        String requestId;
+        String messageId;
+        boolean error;
+        String errorText;
+    }
+
+    private record OpenTool(String kind, String name, long start, String parent) {
+    }
+
+    /** State of one import: every event goes to {@link #out}. */
+    private final class Walk {
+        final String sessionId;
+        final String transcriptPath;
+        final List<Map<String, Object>> out = new ArrayList<>();
+        /** agentId -> the Agent call (tool_use id) whose tool_result names it. */
+        final Map<String, String> agentCalls = new HashMap<>();
+        int repeatedLines;
+
+        Walk(String sessionId, String transcriptPath) {
+            this.sessionId = sessionId;
+            this.transcriptPath = transcriptPath;
+        }
+
+        /**
+         * One conversation thread. {@code fixedParent} is null for the main thread (calls nest under the current
+         * prompt's task) and the subagent's operation for a subagent thread (whose first user line is the Agent
+         * tool's prompt, not a prompt of the user).
+         */
+        void thread(List<JsonNode> entries, String fixedParent) {
+            boolean main = fixedParent == null;
+            Map<String, Long> requestStarts = new HashMap<>();
+            Map<String, Response> responses = new LinkedHashMap<>();
+            Map<String, OpenTool> openTools = new HashMap<>();
+            String task = null;
+            long taskLast = 0;
+            Response taskLastResponse = null;
+            long previous = -1;
+            for (JsonNode e : entries) {
+                String type = e.path("type").asString("");
+                long at = time(e.path("timestamp"));
+                if (type.equals("api-request")) {
+                    if (at >= 0 && e.path("id").isString()) {
+                        requestStarts.put(e.path("id").stringValue(), at);
+                    }
+                    continue;
+                }
+                if (at < 0 || !(type.equals("user") || type.equals("assistant"))) {
+                    continue;
+                }
+                String parent = main ? task : fixedParent;
+                JsonNode message = e.path("message");
+                if (type.equals("user")) {
+                    List<JsonNode> results = blocks(message, "tool_result");
+                    if (results.isEmpty()) {
+                        if (main && !e.path("isMeta").asBoolean(false) && !e.path("isSidechain").asBoolean(false)) {
+                            if (task != null) {
+                                closeTask(task, taskLast, taskLastResponse);
+                            }
+                            task = "prompt:" + e.path("promptId").asString(e.path("uuid").asString("unknown"));
+                            taskLastResponse = null;
+                            startTask(task, at, e, promptText(message));
+                        }
+                    } else {
+                        for (JsonNode result : results) {
+                            toolResult(result, e, at, parent, openTools);
+                        }
+                    }
+                } else {
+                    String messageId = message.path("id").asString(null);
+                    String requestId = e.path("requestId").asString(null);
+                    String key = messageId == null && requestId == null ? e.path("uuid").asString("")
+                            : messageId + "|" + requestId;
+                    Response r = responses.get(key);
+                    if (r == null) {
+                        r = new Response();
+                        r.requestId = requestId;
+                        r.messageId = messageId;
+                        r.correlation = "llm:" + (requestId != null ? requestId
+                                : messageId != null ? messageId : e.path("uuid").asString(""));
+                        r.parent = parent;
+                        Long requested = requestStarts.get(e.path("requestRef").asString(""));
+                        r.start = requested != null ? requested : previous >= 0 ? previous : at;
+                        responses.put(key, r);
+                    } else {
+                        repeatedLines++;
+                    }
+                    r.end = Math.max(r.end, at);
+                    r.model = message.path("model").asString(r.model);
+                    if (message.path("usage").isObject()) {
+                        r.usage = message.path("usage");
+                    }
+                    if (message.path("stop_reason").isString()) {
+                        r.stopReason = message.path("stop_reason").stringValue();
+                    }
+                    if (e.path("isApiErrorMessage").asBoolean(false)) {
+                        r.error = true;
+                        r.errorText = firstText(message);
+                    }
+                    for (JsonNode use : blocks(message, "tool_use")) {
+                        toolUse(use, at, parent, openTools);
+                    }
+                    taskLastResponse = r;
+                }
+                previous = at;
+                taskLast = Math.max(taskLast, at);
+            }
+            for (Response r : responses.values()) {
+                llm(r);
+            }
+            if (task != null) {
+                closeTask(task, taskLast, taskLastResponse);
+            }
+        }
+
+        void ownSubagent(String op, String agentId, List<JsonNode> entries) {
+            long first = Long.MAX_VALUE;
+            long last = -1;
+            String promptId = null;
+            for (JsonNode e : entries) {
+                long at = time(e.path("timestamp"));
+                if (at >= 0) {
+                    first = Math.min(first, at);
+                    last = Math.max(last, at);
+                }
+                if (promptId == null && e.path("promptId").isString()) {
+                    promptId = e.path("promptId").stringValue();
+                }
+            }
+            if (last < 0) {
+                return;
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("agent_id", agentId);
+            details.put("source", "transcript");
+            add(event("subagent_spawn", op, promptId == null ? null : "prompt:" + promptId, "subagent", first,
+                    null, details));
+            add(event("subagent_complete", op, null, "subagent", last, last - first, details));
+        }
+
+        private void startTask(String task, long at, JsonNode e, String prompt) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            String kept = capture.prompt(prompt);
+            if (kept != null) {
+                details.put("prompt", kept);
+            }
+            putText(details, "cwd", e.path("cwd"));
+            putText(details, "git_branch", e.path("gitBranch"));
+            putText(details, "version", e.path("version"));
+            details.put("transcript_path", capture.value(transcriptPath));
+            details.put("source", "transcript");
+            String name = kept == null || kept.isBlank() ? "Prompt" : firstLine(kept);
+            add(event("task_started", task, null, name, at, null, details));
+        }
+
+        /** A prompt is over once its last response ended the turn (or a later prompt began); else it is running. */
+        private void closeTask(String task, long last, Response lastResponse) {
+            if (lastResponse == null) {
+                return;
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("source", "transcript");
+            if (lastResponse.error) {
+                if (lastResponse.errorText != null) {
+                    details.put("error", capture.value(lastResponse.errorText));
+                }
+                add(event("task_failed", task, null, null, last, null, details));
+            } else if (!"tool_use".equals(lastResponse.stopReason)) {
+                add(event("task_complete", task, null, null, last, null, details));
+            }
+        }
+
+        private void toolUse(JsonNode use, long at, String parent, Map<String, OpenTool> openTools) {
+            String id = use.path("id").asString(null);
+            String name = use.path("name").asString("tool");
+            if (id == null) {
+                return;
+            }
+            String kind = kindOf(name);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("tool_name", name);
+            describe(kind, name, details);
+            JsonNode input = use.path("input");
+            if (capture.keepsToolIo() && !input.isMissingNode()) {
+                details.put("tool_input", capture.toolIo(json.writeValueAsString(input)));
+            }
+            if ("subagent".equals(kind) && input.path("subagent_type").isString()) {
+                details.put("agent_type", input.path("subagent_type").stringValue());
+            }
+            details.put("source", "transcript");
+            Map<String, Object> e = event(startType(kind), id, parent, name, at, null, details);
+            if (input.path("description").isString()) {
+                ((Map<String, Object>) details(e)).put("description",
+                        capture.cut(input.path("description").stringValue(), 200));
+            }
+            add(e);
+            openTools.put(id, new OpenTool(kind, name, at, parent));
+        }
+
+        private void toolResult(JsonNode result, JsonNode entry, long at, String parent,
+                Map<String, OpenTool> openTools) {
+            String id = result.path("tool_use_id").asString(null);
+            if (id == null) {
+                return;
+            }
+            OpenTool open = openTools.remove(id);
+            String name = open != null ? open.name() : null;
+            String kind = open != null ? open.kind() : "tool";
+            boolean failed = result.path("is_error").asBoolean(false);
+            Map<String, Object> details = new LinkedHashMap<>();
+            if (name != null) {
+                details.put("tool_name", name);
+                describe(kind, name, details);
+            }
+            JsonNode structured = entry.path("toolUseResult");
+            String text = contentText(result.path("content"));
+            if (failed) {
+                details.put("error", capture.value(text == null ? "tool failed" : text));
+            } else if (capture.keepsToolIo()) {
+                String response = structured.isObject() ? json.writeValueAsString(structured) : text;
+                if (response != null) {
+                    details.put("tool_response", capture.toolIo(response));
+                }
+            }
+            if ("subagent".equals(kind) && structured.path("agentId").isString()) {
+                details.put("agent_id", structured.path("agentId").stringValue());
+                copyNumber(structured, "totalTokens", details, "total_tokens");
+                copyNumber(structured, "totalToolUseCount", details, "total_tool_use_count");
+            }
+            details.put("source", "transcript");
+            Long duration = open == null ? null : Math.max(0, at - open.start());
+            add(event(failed ? failType(kind) : endType(kind), id, open != null ? open.parent() : parent, name, at,
+                    duration, details));
+        }
+
+        private void llm(Response r) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            if (r.model != null) {
+                details.put("model", r.model);
+            }
+            if (r.usage != null) {
+                copyNumber(r.usage, "input_tokens", details, "input_tokens");
+                copyNumber(r.usage, "output_tokens", details, "output_tokens");
+                copyNumber(r.usage, "cache_read_input_tokens", details, "cache_read_tokens");
+                copyNumber(r.usage, "cache_creation_input_tokens", details, "cache_creation_tokens");
+            }
+            if (r.requestId != null) {
+                details.put("request_id", r.requestId);
+            }
+            if (r.messageId != null) {
+                details.put("message_id", r.messageId);
+            }
+            if (r.stopReason != null) {
+                details.put("stop_reason", r.stopReason);
+            }
+            details.put("source", "transcript");
+            String name = r.model == null ? "LLM call" : r.model;
+            add(event("llm_request", r.correlation, r.parent, name, r.start, null, new LinkedHashMap<>(details)));
+            if (r.error && r.errorText != null) {
+                details.put("error", capture.value(r.errorText));
+            }
+            add(event(r.error ? "llm_error" : "llm_response", r.correlation, r.parent, name, r.end,
+                    Math.max(0, r.end - r.start), details));
+        }
+
+        private Map<String, Object> event(String type, String correlation, String parent, String name, long at,
+                Long duration, Map<String, Object> details) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("session_id", sessionId);
+            e.put("event_type", type);
+            e.put("timestamp", Instant.ofEpochMilli(at).toString());
+            e.put(ORDER, at);
+            if (duration != null) {
+                e.put("duration_ms", duration);
+            }
+            e.put("correlation_id", correlation);
+            if (parent != null && !parent.equals(correlation)) {
+                e.put("parent_id", parent);
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            if (name != null) {
+                d.put("name", name.length() > 200 ? name.substring(0, 200) : name);
+            }
+            d.putAll(details);
+            e.put("details", d);
+            return e;
+        }
+
+        private void add(Map<String, Object> event) {
+            out.add(event);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> details(Map<String, Object> event) {
+        return (Map<String, Object>) event.get("details");
+    }
+
+    private static String kindOf(String tool) {
+        if (tool.equals("Agent") || tool.equals("Task")) {
+            return "subagent";
+        }
+        return tool.startsWith("mcp__") && tool.indexOf("__", 5) > 5 ? "mcp" : "tool";
+    }
+
+    private static void describe(String kind, String tool, Map<String, Object> details) {
+        if (kind.equals("mcp")) {
+            int split = tool.indexOf("__", 5);
+            details.put("mcp_server", tool.substring(5, split));
+            details.put("mcp_tool", tool.substring(split + 2));
+        }
+    }
+
+    private static String startType(String kind) {
+        return switch (kind) {
+            case "mcp" -> "mcp_request";
+            case "subagent" -> "subagent_spawn";
+            default -> "tool_pre_call";
+        };
+    }
+
+    private static String endType(String kind) {
+        return switch (kind) {
+            case "mcp" -> "mcp_response";
+            case "subagent" -> "subagent_complete";
+            default -> "tool_post_call";
+        };
+    }
+
+    private static String failType(String kind) {
+        return switch (kind) {
+            case "mcp" -> "mcp_error";
+            case "subagent" -> "subagent_failed";
+            default -> "tool_error";
+        };
+    }
+
+    private static List<JsonNode> blocks(JsonNode message, String type) {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode content = message.path("content");
+        if (content.isArray()) {
+            for (JsonNode block : content) {
+                if (type.equals(block.path("type").asString(""))) {
+                    out.add(block);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String promptText(JsonNode message) {
+        JsonNode content = message.path("content");
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        return firstText(message);
+    }
+
+    private static String firstText(JsonNode message) {
+        for (JsonNode block : blocks(message, "text")) {
+            if (block.path("text").isString()) {
+                return block.path("text").stringValue();
+            }
+        }
+        return message.path("content").isString() ? message.path("content").stringValue() : null;
+    }
+
+    /** A tool_result's content: a string, or text blocks joined. */
+    private static String contentText(JsonNode content) {
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        if (content.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode block : content) {
+                if (block.path("text").isString()) {
+                    if (!sb.isEmpty()) {
+                        sb.append('\n');
+                    }
+                    sb.append(block.path("text").stringValue());
+                }
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
+        return null;
+    }
+
+    private static void copyNumber(JsonNode from, String field, Map<String, Object> to, String as) {
+        JsonNode n = from.path(field);
+        if (n.isIntegralNumber()) {
+            to.put(as, n.longValue());
+        } else if (n.isNumber()) {
+            to.put(as, n.doubleValue());
+        }
+    }
+
+    private void putText(Map<String, Object> details, String key, JsonNode value) {
+        if (value.isString() && !value.stringValue().isBlank()) {
+            details.put(key, capture.value(value.stringValue()));
+        }
+    }
+
+    private static long time(JsonNode value) {
+        if (!value.isString()) {
+            return -1;
+        }
+        try {
+            return Instant.parse(value.stringValue()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return -1;
+        }
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip();
+        int nl = line.indexOf('\n');
+        if (nl >= 0) {
+            line = line.substring(0, nl);
+        }
+        return line.length() <= TASK_NAME_CHARS ? line : line.substring(0, TASK_NAME_CHARS) + "…";
+    }
+}
