@@ -145,7 +145,7 @@ final class ServerAssembly implements AutoCloseable {
 
         eventJson = new EventJson(json);
         List<McpTool> tools = List.of(
-                new LogEventTool(ingest, hooks, transport, !"memory".equals(store.backend())),
+                new LogEventTool(ingest, hooks, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
                 new ConfigureDisplayTool(query),
                 new ExportSessionTool(query, new SessionExport(query, eventJson), json),

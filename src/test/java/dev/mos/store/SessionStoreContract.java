@@ -92,6 +92,31 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void asyncAppendsCompleteWithStoredEventsInSubmissionOrderPerCaller() throws Exception {
+        SessionStore store = store();
+        List<java.util.concurrent.CompletableFuture<Event>> singles = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            singles.add(store.appendAsync(event("a", "e" + i)));
+        }
+        java.util.concurrent.CompletableFuture<List<Event>> batch = store.appendAllAsync(
+                List.of(event("a", "b0"), event("b", "b1"), event("a", "b2")));
+
+        List<Event> done = new ArrayList<>();
+        for (var f : singles) {
+            done.add(f.get(10, TimeUnit.SECONDS));
+        }
+        List<Event> batchDone = batch.get(10, TimeUnit.SECONDS);
+
+        assertThat(sequences(done)).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(batchDone).extracting(Event::name).containsExactly("b0", "b1", "b2");
+        assertThat(sequences(batchDone)).containsExactly(201L, 1L, 202L);
+        assertThat(store.events("a")).hasSize(202).containsAll(done);
+        assertThat(store.events("b")).containsExactly(batchDone.get(1));
+        assertThat(store.appendAllAsync(List.of()).get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
     void sessionInfoReflectsCreationActivityAndSequences() {
         SessionStore store = store();
         store.append(event("a", "x"));

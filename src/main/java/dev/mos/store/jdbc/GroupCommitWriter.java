@@ -10,13 +10,16 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
  * Group commit: callers queue their writes and wait; one thread takes everything queued so far, writes it in one
  * transaction and completes every caller only after the commit. Under load one fsync covers many events; alone, a
- * caller waits for just its own commit.
+ * caller waits for just its own commit. Callers may wait ({@link #submit}) or take a future ({@link #submitAsync})
+ * so that no thread of theirs is held while the commit happens.
  */
 final class GroupCommitWriter<T, R> implements AutoCloseable {
 
@@ -34,6 +37,11 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
     private final long waitMs;
     private final BlockingQueue<Pending<T, R>> queue;
     private final Thread thread;
+    /**
+     * Completes callers' futures after each commit, so that whatever they chain (answers to clients, live
+     * publishing) never holds up the next transaction, and answers leave from one thread in commit order.
+     */
+    private final ExecutorService acks;
     private volatile boolean closed;
 
     GroupCommitWriter(String name, DataSource dataSource, BatchWork<T, R> work, int maxBatch, long waitMs) {
@@ -43,6 +51,11 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         this.waitMs = waitMs;
         // Bounded: when the database cannot keep up, callers block here (back-pressure) instead of piling up.
         this.queue = new ArrayBlockingQueue<>(maxBatch * 4);
+        this.acks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name + "-ack");
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -50,27 +63,51 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
 
     /** Queues the item and waits for its commit; throws {@link StoreUnavailableException} if it did not happen. */
     R submit(T item) {
+        CompletableFuture<R> result = submitAsync(item);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for the store");
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause());
+        }
+    }
+
+    /**
+     * Queues the item; the future completes (on the acknowledgment thread, never on the writer) only after the
+     * commit that holds it, or fails with a {@link StoreUnavailableException} if that commit did not happen. Blocks
+     * only while the queue is full (back-pressure), at most {@code waitMs}.
+     */
+    CompletableFuture<R> submitAsync(T item) {
         if (closed) {
-            throw new StoreUnavailableException("the store is closed");
+            return CompletableFuture.failedFuture(new StoreUnavailableException("the store is closed"));
         }
         CompletableFuture<R> result = new CompletableFuture<>();
         try {
             if (!queue.offer(new Pending<>(item, result), waitMs, TimeUnit.MILLISECONDS)) {
-                throw new StoreUnavailableException("the store is not keeping up: write queue full for " + waitMs
-                        + " ms");
+                return CompletableFuture.failedFuture(new StoreUnavailableException(
+                        "the store is not keeping up: write queue full for " + waitMs + " ms"));
             }
-            return result.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting for the store");
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("the store did not commit within " + waitMs + " ms");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new StoreUnavailableException("write failed: " + e.getCause(), e.getCause());
+            return CompletableFuture.failedFuture(
+                    new StoreUnavailableException("interrupted while waiting for the store"));
         }
+        return result.orTimeout(waitMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                    ? new StoreUnavailableException("the store did not commit within " + waitMs + " ms")
+                    : unavailable(cause));
+        });
+    }
+
+    private static StoreUnavailableException unavailable(Throwable cause) {
+        if (cause instanceof StoreUnavailableException unavailable) {
+            return unavailable;
+        }
+        return new StoreUnavailableException("write failed: " + cause, cause);
     }
 
     private void run() {
@@ -114,12 +151,16 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             StoreUnavailableException failure = new StoreUnavailableException(
                     "the database refused the write: " + JdbcErrors.describe(e), e);
-            batch.forEach(p -> p.result().completeExceptionally(failure));
+            List<Pending<T, R>> failed = List.copyOf(batch);
+            acks.execute(() -> failed.forEach(p -> p.result().completeExceptionally(failure)));
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result().complete(results.get(i));
-        }
+        List<Pending<T, R>> committed = List.copyOf(batch);
+        acks.execute(() -> {
+            for (int i = 0; i < committed.size(); i++) {
+                committed.get(i).result().complete(results.get(i));
+            }
+        });
     }
 
     private static void rollbackQuietly(Connection c) {
@@ -135,6 +176,8 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         closed = true;
         try {
             thread.join(10_000);
+            acks.shutdown();
+            acks.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -71,6 +72,19 @@ public final class JdbcSessionStore implements SessionStore {
             return List.of();
         }
         return writer.submit(List.copyOf(events));
+    }
+
+    @Override
+    public CompletableFuture<Event> appendAsync(NewEvent event) {
+        return writer.submitAsync(List.of(event)).thenApply(List::getFirst);
+    }
+
+    @Override
+    public CompletableFuture<List<Event>> appendAllAsync(List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return writer.submitAsync(List.copyOf(events));
     }
 
     private List<List<Event>> writeBatch(Connection c, List<List<NewEvent>> requests) throws SQLException {
