@@ -26,6 +26,14 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
     /** Writes one batch inside an open transaction and returns one result per item, in order. */
     interface BatchWork<T, R> {
         List<R> write(Connection connection, List<T> batch) throws SQLException;
+
+        /**
+         * After a commit whose answer was lost with its connection: whether the batch's rows are in the database,
+         * asked on a fresh connection. All or nothing, so one row can tell. False when it cannot be known.
+         */
+        default boolean landed(Connection fresh, List<T> batch, List<R> results) throws SQLException {
+            return false;
+        }
     }
 
     private record Pending<T, R>(T item, CompletableFuture<R> result) {
@@ -43,6 +51,12 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
      */
     private final ExecutorService acks;
     private volatile boolean closed;
+    /**
+     * The writer's connection, kept while writes keep coming (its prepared statements are reused across commits)
+     * and handed back to the pool when the queue has been empty for a poll interval, or after any failure.
+     * Touched by the writer thread only.
+     */
+    private Connection held;
 
     GroupCommitWriter(String name, DataSource dataSource, BatchWork<T, R> work, int maxBatch, long waitMs) {
         this.dataSource = dataSource;
@@ -116,6 +130,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
             try {
                 Pending<T, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    release();
                     continue;
                 }
                 batch.add(first);
@@ -129,6 +144,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
                 batch.clear();
             }
         }
+        release();
         Pending<T, R> left;
         while ((left = queue.poll()) != null) {
             left.result().completeExceptionally(new StoreUnavailableException("the store is closed"));
@@ -138,22 +154,42 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
     private void writeBatch(List<Pending<T, R>> batch) {
         List<T> items = new ArrayList<>(batch.size());
         batch.forEach(p -> items.add(p.item()));
+        Connection c;
         List<R> results;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                results = work.write(c, items);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
+        try {
+            c = connection();
         } catch (SQLException | RuntimeException e) {
-            StoreUnavailableException failure = new StoreUnavailableException(
-                    "the database refused the write: " + JdbcErrors.describe(e), e);
-            List<Pending<T, R>> failed = List.copyOf(batch);
-            acks.execute(() -> failed.forEach(p -> p.result().completeExceptionally(failure)));
+            fail(batch, "the database refused the write: " + JdbcErrors.describe(e), e);
             return;
+        }
+        try {
+            results = work.write(c, items);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            release();
+            fail(batch, "the database refused the write: " + JdbcErrors.describe(e), e);
+            return;
+        }
+        try {
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            release();
+            // The connection broke during the commit: the transaction may or may not have landed. Ask again
+            // on a fresh connection rather than inviting a retry that would store everything twice.
+            Outcome outcome = outcomeAfterFailedCommit(items, results);
+            if (outcome != Outcome.COMMITTED) {
+                fail(batch, (outcome == Outcome.ROLLED_BACK ? "the commit failed: "
+                        : "the commit failed and whether it landed could not be checked: ")
+                        + JdbcErrors.describe(e), e);
+                return;
+            }
+        }
+        try {
+            // Ends the transaction a driver may open right after a commit: SQLite's begins IMMEDIATE, which
+            // would hold the file's write lock against other processes until our next batch.
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            release();
         }
         List<Pending<T, R>> committed = List.copyOf(batch);
         acks.execute(() -> {
@@ -161,6 +197,56 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
                 committed.get(i).result().complete(results.get(i));
             }
         });
+    }
+
+    enum Outcome { COMMITTED, ROLLED_BACK, UNKNOWN }
+
+    /** Up to three looks, half a second apart, on fresh connections (the database may be coming back). */
+    private Outcome outcomeAfterFailedCommit(List<T> items, List<R> results) {
+        for (int attempt = 0; attempt < 3 && !closed; attempt++) {
+            try (Connection fresh = dataSource.getConnection()) {
+                fresh.setAutoCommit(true);
+                return work.landed(fresh, items, results) ? Outcome.COMMITTED : Outcome.ROLLED_BACK;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return Outcome.UNKNOWN;
+    }
+
+    private void fail(List<Pending<T, R>> batch, String reason, Throwable cause) {
+        StoreUnavailableException failure = new StoreUnavailableException(reason, cause);
+        List<Pending<T, R>> failed = List.copyOf(batch);
+        acks.execute(() -> failed.forEach(p -> p.result().completeExceptionally(failure)));
+    }
+
+    private Connection connection() throws SQLException {
+        if (held == null) {
+            held = dataSource.getConnection();
+        }
+        try {
+            held.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+            release();
+            throw e;
+        }
+        return held;
+    }
+
+    private void release() {
+        if (held != null) {
+            try {
+                held.close();
+            } catch (SQLException ignored) {
+                // the pool discards a broken connection
+            }
+            held = null;
+        }
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -29,12 +29,30 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JdbcSessionStore implements SessionStore {
 
+    /** Reserves a session's next sequences and records its activity (and its newest event id) in one statement. */
     private static final String UPSERT_SESSION = "INSERT INTO sessions (session_id, created_ms, last_activity_ms,"
-            + " first_sequence, last_sequence, retained, dropped, bytes) VALUES (?, ?, ?, 1, ?, ?, 0, ?)"
+            + " last_event_id, first_sequence, last_sequence, retained, dropped, bytes)"
+            + " VALUES (?, ?, ?, ?, 1, ?, ?, 0, ?)"
             + " ON CONFLICT (session_id) DO UPDATE SET"
             + " last_sequence = sessions.last_sequence + excluded.last_sequence,"
-            + " last_activity_ms = excluded.last_activity_ms, retained = sessions.retained + excluded.retained,"
+            + " last_activity_ms = excluded.last_activity_ms, last_event_id = excluded.last_event_id,"
+            + " retained = sessions.retained + excluded.retained,"
             + " bytes = sessions.bytes + excluded.bytes RETURNING last_sequence, retained";
+
+    /**
+     * Event ids come from the database's own counter, reserved inside the write transaction (which holds SQLite's
+     * write lock, and PostgreSQL's sequence never repeats), so several processes never share one. SQLite's
+     * AUTOINCREMENT counter then advances past the ids we insert, and a deleted id is never reused.
+     */
+    private static final String RESERVE_IDS_SQLITE = "SELECT seq FROM sqlite_sequence WHERE name = 'events'";
+    private static final String RESERVE_IDS_POSTGRES = "SELECT nextval(pg_get_serial_sequence('events', 'id'))"
+            + " FROM generate_series(1, ?)";
+
+    /** The writer's statements, prepared once per writer connection and reused across commits (writer thread only). */
+    private Connection preparedOn;
+    private PreparedStatement upsertStatement;
+    private PreparedStatement insertStatement;
+    private PreparedStatement reserveStatement;
 
     private final Database database;
     private final StoreLimits limits;
@@ -51,8 +69,19 @@ public final class JdbcSessionStore implements SessionStore {
         this.limits = limits;
         this.clock = clock;
         this.lastStats = new StoreStats(0, 0, 0, limits.maxBytes(), 0, 0, 0);
-        this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(), this::writeBatch, 256,
-                15_000);
+        this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(),
+                new GroupCommitWriter.BatchWork<>() {
+                    @Override
+                    public List<List<Event>> write(Connection c, List<List<NewEvent>> batch) throws SQLException {
+                        return writeBatch(c, batch);
+                    }
+
+                    @Override
+                    public boolean landed(Connection fresh, List<List<NewEvent>> batch, List<List<Event>> results)
+                            throws SQLException {
+                        return JdbcSessionStore.this.landed(fresh, results);
+                    }
+                }, 256, 15_000);
     }
 
     @Override
@@ -101,77 +130,62 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * One transaction for a whole batch, with a few statements per session rather than per event: reserve the
-     * session's next sequences in one upsert (which also locks the session row on PostgreSQL), insert all events
-     * in one JDBC batch, read their ids back, trim the oldest beyond maxEventsPerSession.
+     * One transaction for a whole batch, with one statement per session plus one per event: reserve the batch's
+     * event ids, reserve each session's next sequences in one upsert (which also locks the session row on
+     * PostgreSQL; sessions in a fixed order so two replicas cannot deadlock), insert all events in one JDBC batch,
+     * trim the oldest beyond maxEventsPerSession.
      */
     private List<Event> appendAll(Connection c, List<NewEvent> batch) throws SQLException {
-        Map<String, List<Integer>> bySession = new java.util.LinkedHashMap<>();
+        prepare(c);
+        Map<String, List<Integer>> bySession = new java.util.TreeMap<>();
         for (int i = 0; i < batch.size(); i++) {
             bySession.computeIfAbsent(batch.get(i).sessionId(), k -> new ArrayList<>()).add(i);
         }
+        long[] ids = reserveIds(batch.size());
         long[] sequences = new long[batch.size()];
         int[] bytes = new int[batch.size()];
-        Map<String, long[]> range = new HashMap<>(); // session -> {first, last, retained}
         long now = clock.millis();
-        try (PreparedStatement upsert = c.prepareStatement(UPSERT_SESSION)) {
-            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
-                List<Integer> indexes = entry.getValue();
-                long sessionBytes = 0;
-                for (int i : indexes) {
-                    bytes[i] = EventRows.bytes(batch.get(i));
-                    sessionBytes += bytes[i];
-                }
-                upsert.setString(1, entry.getKey());
-                upsert.setLong(2, now);
-                upsert.setLong(3, now);
-                upsert.setLong(4, indexes.size());
-                upsert.setLong(5, indexes.size());
-                upsert.setLong(6, sessionBytes);
-                long last;
-                long retained;
-                try (ResultSet rs = upsert.executeQuery()) {
-                    rs.next();
-                    last = rs.getLong(1);
-                    retained = rs.getLong(2);
-                }
-                long first = last - indexes.size() + 1;
-                for (int k = 0; k < indexes.size(); k++) {
-                    sequences[indexes.get(k)] = first + k;
-                }
-                range.put(entry.getKey(), new long[] {first, last, retained});
+        List<String> overLimit = new ArrayList<>();
+        List<Long> overLimitLast = new ArrayList<>();
+        PreparedStatement upsert = upsertStatement;
+        for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
+            List<Integer> indexes = entry.getValue();
+            long sessionBytes = 0;
+            for (int i : indexes) {
+                bytes[i] = EventRows.bytes(batch.get(i));
+                sessionBytes += bytes[i];
+            }
+            upsert.setString(1, entry.getKey());
+            upsert.setLong(2, now);
+            upsert.setLong(3, now);
+            upsert.setLong(4, ids[indexes.getLast()]);
+            upsert.setLong(5, indexes.size());
+            upsert.setLong(6, indexes.size());
+            upsert.setLong(7, sessionBytes);
+            long last;
+            long retained;
+            try (ResultSet rs = upsert.executeQuery()) {
+                rs.next();
+                last = rs.getLong(1);
+                retained = rs.getLong(2);
+            }
+            long first = last - indexes.size() + 1;
+            for (int k = 0; k < indexes.size(); k++) {
+                sequences[indexes.get(k)] = first + k;
+            }
+            if (retained > limits.maxEventsPerSession()) {
+                overLimit.add(entry.getKey());
+                overLimitLast.add(last);
             }
         }
-        try (PreparedStatement insert = c.prepareStatement(EventRows.INSERT_EVENT)) {
-            for (int i = 0; i < batch.size(); i++) {
-                EventRows.bindInsert(insert, batch.get(i), sequences[i], bytes[i]);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        PreparedStatement insert = insertStatement;
+        for (int i = 0; i < batch.size(); i++) {
+            EventRows.bindInsert(insert, batch.get(i), ids[i], sequences[i], bytes[i]);
+            insert.addBatch();
         }
-        long[] ids = new long[batch.size()];
-        Map<String, Long> lastIdBySession = new HashMap<>();
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT id, sequence FROM events WHERE session_id = ? AND sequence >= ? ORDER BY sequence")) {
-            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
-                long[] r = range.get(entry.getKey());
-                select.setString(1, entry.getKey());
-                select.setLong(2, r[0]);
-                List<Integer> indexes = entry.getValue();
-                int k = 0;
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next() && k < indexes.size()) {
-                        ids[indexes.get(k++)] = rs.getLong(1);
-                    }
-                }
-                if (k != indexes.size()) {
-                    throw new SQLException("inserted events of session " + entry.getKey() + " not found");
-                }
-                lastIdBySession.put(entry.getKey(), ids[indexes.getLast()]);
-                if (r[2] > limits.maxEventsPerSession()) {
-                    dropOldest(c, entry.getKey(), r[1] - limits.maxEventsPerSession() + 1);
-                }
-            }
+        insert.executeBatch();
+        for (int k = 0; k < overLimit.size(); k++) {
+            dropOldest(c, overLimit.get(k), overLimitLast.get(k) - limits.maxEventsPerSession() + 1);
         }
         List<Event> stored = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -180,24 +194,64 @@ public final class JdbcSessionStore implements SessionStore {
         if (database.dialect() == Dialect.POSTGRES) {
             // Delivered to other replicas' LISTEN only when this transaction commits.
             try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                for (String sessionId : lastIdBySession.keySet()) {
+                for (String sessionId : bySession.keySet()) {
                     notify.setString(1, PgEventListener.CHANNEL);
                     notify.setString(2, PgEventListener.payload(instanceId, sessionId));
                     notify.executeQuery().close();
                 }
             }
         }
-        // Tie-break for "latest session" when two sessions were active in the same millisecond.
-        try (PreparedStatement touch = c.prepareStatement(
-                "UPDATE sessions SET last_event_id = ? WHERE session_id = ?")) {
-            for (Map.Entry<String, Long> entry : lastIdBySession.entrySet()) {
-                touch.setLong(1, entry.getValue());
-                touch.setString(2, entry.getKey());
-                touch.addBatch();
-            }
-            touch.executeBatch();
-        }
         return stored;
+    }
+
+    private void prepare(Connection c) throws SQLException {
+        if (c != preparedOn) {
+            preparedOn = null;
+            upsertStatement = c.prepareStatement(UPSERT_SESSION);
+            insertStatement = c.prepareStatement(EventRows.insertEvent(database.dialect()));
+            reserveStatement = c.prepareStatement(database.dialect() == Dialect.POSTGRES ? RESERVE_IDS_POSTGRES
+                    : RESERVE_IDS_SQLITE);
+            preparedOn = c;
+        }
+    }
+
+    private long[] reserveIds(int count) throws SQLException {
+        long[] ids = new long[count];
+        if (database.dialect() == Dialect.POSTGRES) {
+            reserveStatement.setInt(1, count);
+            int k = 0;
+            try (ResultSet rs = reserveStatement.executeQuery()) {
+                while (rs.next() && k < count) {
+                    ids[k++] = rs.getLong(1);
+                }
+            }
+            if (k != count) {
+                throw new SQLException("reserved " + k + " of " + count + " event ids");
+            }
+            java.util.Arrays.sort(ids);
+            return ids;
+        }
+        long last = 0;
+        try (ResultSet rs = reserveStatement.executeQuery()) {
+            if (rs.next()) {
+                last = rs.getLong(1);
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            ids[k] = last + 1 + k;
+        }
+        return ids;
+    }
+
+    /** After a commit whose answer was lost: the batch is all or nothing, so its first event's row tells. */
+    private boolean landed(Connection fresh, List<List<Event>> results) throws SQLException {
+        long id = results.getFirst().getFirst().id();
+        try (PreparedStatement ps = fresh.prepareStatement("SELECT 1 FROM events WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static void dropOldest(Connection c, String sessionId, long firstKept) throws SQLException {
