@@ -34,6 +34,10 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         default boolean landed(Connection fresh, List<T> batch, List<R> results) throws SQLException {
             return false;
         }
+
+        /** Called on the writer thread once the batch is known to be committed, before anyone is told. */
+        default void committed(List<T> batch, List<R> results) {
+        }
     }
 
     private record Pending<T, R>(T item, CompletableFuture<R> result) {
@@ -190,6 +194,11 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
             c.setAutoCommit(true);
         } catch (SQLException | RuntimeException e) {
             release();
+        }
+        try {
+            work.committed(items, results);
+        } catch (RuntimeException e) {
+            // bookkeeping only (a cache): the commit stands and is acknowledged
         }
         List<Pending<T, R>> committed = List.copyOf(batch);
         acks.execute(() -> {

@@ -59,6 +59,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final Clock clock;
     private final GroupCommitWriter<List<NewEvent>, List<Event>> writer;
     private final AtomicLong expired = new AtomicLong();
+    private final SessionEventCache cache;
     private volatile StoreStats lastStats;
     /** Tells other replicas' listeners apart from our own commits. */
     private final String instanceId = java.util.UUID.randomUUID().toString();
@@ -69,11 +70,17 @@ public final class JdbcSessionStore implements SessionStore {
         this.limits = limits;
         this.clock = clock;
         this.lastStats = new StoreStats(0, 0, 0, limits.maxBytes(), 0, 0, 0);
+        this.cache = new SessionEventCache(limits.maxBytes());
         this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(),
                 new GroupCommitWriter.BatchWork<>() {
                     @Override
                     public List<List<Event>> write(Connection c, List<List<NewEvent>> batch) throws SQLException {
                         return writeBatch(c, batch);
+                    }
+
+                    @Override
+                    public void committed(List<List<NewEvent>> batch, List<List<Event>> results) {
+                        cacheCommitted(results);
                     }
 
                     @Override
@@ -318,10 +325,65 @@ public final class JdbcSessionStore implements SessionStore {
         });
     }
 
+    /** From the working set when it holds the session: one read of the session's row, plus any missing tail. */
     @Override
     public List<Event> events(String sessionId) {
-        return read(c -> queryEvents(c, "SELECT " + EventRows.EVENT_COLUMNS
-                + " FROM events WHERE session_id = ? ORDER BY sequence", sessionId));
+        return read(c -> {
+            Optional<SessionInfo> info = sessionIn(c, sessionId);
+            if (info.isEmpty()) {
+                cache.remove(sessionId);
+                return List.<Event>of();
+            }
+            return eventsOf(c, info.get(), true);
+        });
+    }
+
+    /**
+     * The retained events as of {@code info}: from the cache (extended by the tail read from the database) when
+     * it has the session, else read whole and, when {@code load}, kept.
+     */
+    private List<Event> eventsOf(Connection c, SessionInfo info, boolean load) throws SQLException {
+        SessionEventCache.Entry entry = cache.usable(info);
+        if (entry != null) {
+            if (entry.lastSequence() == info.lastSequence() && entry.firstSequence() >= info.firstSequence()) {
+                return entry.events();
+            }
+            List<Event> tail = entry.lastSequence() == info.lastSequence() ? List.of()
+                    : range(c, info.sessionId(), entry.lastSequence(), info.lastSequence());
+            List<Event> merged = cache.extend(info, entry, tail);
+            if (merged != null) {
+                return merged;
+            }
+        } else if (!load) {
+            return null;
+        }
+        List<Event> all = range(c, info.sessionId(), Math.max(0, info.firstSequence() - 1), info.lastSequence());
+        cache.put(info, all);
+        return all;
+    }
+
+    private static List<Event> range(Connection c, String sessionId, long after, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
+                + " FROM events WHERE session_id = ? AND sequence > ? AND sequence <= ? ORDER BY sequence")) {
+            ps.setString(1, sessionId);
+            ps.setLong(2, after);
+            ps.setLong(3, upTo);
+            return collect(ps);
+        }
+    }
+
+    /** Our own commits extend cached sessions in place (other processes' commits are read as tails). */
+    private void cacheCommitted(List<List<Event>> results) {
+        Map<String, List<Event>> bySession = new HashMap<>();
+        for (List<Event> request : results) {
+            for (Event e : request) {
+                bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        bySession.forEach((sessionId, events) -> {
+            events.sort(java.util.Comparator.comparingLong(Event::sequence));
+            cache.appended(sessionId, events, events.getLast().sequence() - limits.maxEventsPerSession() + 1);
+        });
     }
 
     @Override
@@ -332,24 +394,41 @@ public final class JdbcSessionStore implements SessionStore {
                 return new EventPage(List.of(), 0, false, 0);
             }
             long last = info.get().lastSequence();
+            int max = Math.max(0, limit);
             List<Event> page;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
-                    + " FROM events WHERE session_id = ? AND sequence > ? AND sequence <= ?"
-                    + " ORDER BY sequence LIMIT ?")) {
-                ps.setString(1, sessionId);
-                ps.setLong(2, afterSequence);
-                ps.setLong(3, last);
-                ps.setInt(4, Math.max(0, limit) + 1);
-                page = collect(ps);
+            List<Event> cached = eventsOf(c, info.get(), false);
+            if (cached != null) {
+                int from = firstAfter(cached, afterSequence);
+                page = cached.subList(from, Math.min(cached.size(), from + max + 1));
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
+                        + " FROM events WHERE session_id = ? AND sequence > ? AND sequence <= ?"
+                        + " ORDER BY sequence LIMIT ?")) {
+                    ps.setString(1, sessionId);
+                    ps.setLong(2, afterSequence);
+                    ps.setLong(3, last);
+                    ps.setInt(4, max + 1);
+                    page = collect(ps);
+                }
             }
-            boolean more = page.size() > Math.max(0, limit);
+            boolean more = page.size() > max;
             if (more) {
-                page = page.subList(0, Math.max(0, limit));
+                page = page.subList(0, max);
             }
+            page = List.copyOf(page);
             long firstReturned = page.isEmpty() ? last + 1 : page.getFirst().sequence();
             long missed = Math.max(0, firstReturned - Math.max(afterSequence, 0) - 1);
             return new EventPage(page, missed, more, last);
         });
+    }
+
+    /** Index of the first event with a sequence above {@code after} (events are contiguous and ordered). */
+    private static int firstAfter(List<Event> events, long after) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        long index = after - events.getFirst().sequence() + 1;
+        return (int) Math.max(0, Math.min(events.size(), index));
     }
 
     @Override
@@ -358,10 +437,19 @@ public final class JdbcSessionStore implements SessionStore {
             return List.of();
         }
         return read(c -> {
+            Optional<SessionInfo> info = sessionIn(c, sessionId);
+            if (info.isEmpty()) {
+                return List.<Event>of();
+            }
+            List<Event> cached = eventsOf(c, info.get(), false);
+            if (cached != null) {
+                return List.copyOf(cached.subList(Math.max(0, cached.size() - count), cached.size()));
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
-                    + " FROM events WHERE session_id = ? ORDER BY sequence DESC LIMIT ?")) {
+                    + " FROM events WHERE session_id = ? AND sequence <= ? ORDER BY sequence DESC LIMIT ?")) {
                 ps.setString(1, sessionId);
-                ps.setInt(2, count);
+                ps.setLong(2, info.get().lastSequence());
+                ps.setInt(3, count);
                 List<Event> newestFirst = collect(ps);
                 return newestFirst.reversed();
             }
@@ -407,12 +495,17 @@ public final class JdbcSessionStore implements SessionStore {
             return count;
         });
         expired.addAndGet(removed);
+        if (removed > 0) {
+            cache.clear();
+        }
         return removed;
     }
 
     @Override
     public boolean delete(String sessionId) {
-        return write(c -> deleteIn(c, sessionId));
+        boolean deleted = write(c -> deleteIn(c, sessionId));
+        cache.remove(sessionId);
+        return deleted;
     }
 
     private static boolean deleteIn(Connection c, String sessionId) throws SQLException {
@@ -490,13 +583,6 @@ public final class JdbcSessionStore implements SessionStore {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(EventRows.session(rs)) : Optional.empty();
             }
-        }
-    }
-
-    private static List<Event> queryEvents(Connection c, String sql, String sessionId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sessionId);
-            return collect(ps);
         }
     }
 

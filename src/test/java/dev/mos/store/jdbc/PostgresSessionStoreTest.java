@@ -28,6 +28,11 @@ class PostgresSessionStoreTest extends SessionStoreContract {
         return createStore(limits, clock);
     }
 
+    @Override
+    protected SessionStore concurrentStore(StoreLimits limits, Clock clock) {
+        return createStore(limits, clock);
+    }
+
     @Test
     void twoReplicasOnOneDatabaseShareSequencesAndSessions() {
         StoreLimits limits = new StoreLimits(1_000, 1L << 30);
