@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
  * 10,000-event session. {@code fill:<dir> N} instead fills a data dir with N events (for the start-up time).
  *
  * <pre>java -cp "target/test-classes:$(cat target/cp.txt)" dev.mos.bench.StoreIngestBench sqlite [events]
+ * java -cp ... dev.mos.bench.StoreIngestBench postgres [events]   (starts a private PostgreSQL, as the tests do)
  * java -cp ... dev.mos.bench.StoreIngestBench jdbc:postgresql://127.0.0.1:5432/mos?user=postgres [events]</pre>
  */
 public final class StoreIngestBench {
@@ -35,6 +36,22 @@ public final class StoreIngestBench {
             return;
         }
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        dev.mos.pg.PostgresServer privatePg = null;
+        if (target.equals("postgres")) {
+            // a throwaway PostgreSQL started like the tests start theirs (Debian's postgresql binaries)
+            privatePg = dev.mos.pg.PostgresServer.startPrivate();
+            target = privatePg.createDatabase();
+        }
+        try {
+            run(target, events);
+        } finally {
+            if (privatePg != null) {
+                privatePg.stopNow();
+            }
+        }
+    }
+
+    private static void run(String target, int events) throws Exception {
         StoreLimits limits = new StoreLimits(10_000_000, 1L << 40);
         Path dataDir = Files.createTempDirectory("mos-bench");
         Database db = target.equals("sqlite") ? Database.sqlite(dataDir) : Database.postgres(DatabaseUrl.parse(target));
