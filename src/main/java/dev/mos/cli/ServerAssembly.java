@@ -49,6 +49,7 @@ import dev.mos.query.TreeText;
 import dev.mos.store.SessionStore;
 import dev.mos.store.StoreLimits;
 import dev.mos.store.GuardedSessionStore;
+import dev.mos.store.LiveWindowSessionStore;
 import dev.mos.store.jdbc.Database;
 import dev.mos.store.jdbc.DatabaseUrl;
 import dev.mos.store.jdbc.JdbcSessionStore;
@@ -154,7 +155,7 @@ final class ServerAssembly implements AutoCloseable {
 
         eventJson = new EventJson(json);
         List<McpTool> tools = List.of(
-                new LogEventTool(ingest, hooks, transport, !"memory".equals(store.backend())),
+                new LogEventTool(ingest, hooks, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
                 new ConfigureDisplayTool(query),
                 new ExportSessionTool(query, new SessionExport(query, eventJson), json),
@@ -199,7 +200,7 @@ final class ServerAssembly implements AutoCloseable {
     static SessionStore openStore(MosConfig config, Clock clock, ToolCircuitBreakers breakers) {
         StoreLimits limits = new StoreLimits(config.session().maxEventsPerSession(), storeBudgetBytes(config));
         MosConfig.Storage storage = config.storage();
-        return switch (storage.backend()) {
+        SessionStore store = switch (storage.backend()) {
             case "memory" -> new MemorySessionStore(limits, clock);
             case "sqlite" -> new GuardedSessionStore(
                     new JdbcSessionStore(Database.sqlite(Path.of(storage.dataDir())), limits, clock),
@@ -210,6 +211,9 @@ final class ServerAssembly implements AutoCloseable {
             default -> throw new IllegalArgumentException("storage.backend must be memory, sqlite or postgres, got "
                     + storage.backend());
         };
+        // Kept longer than the session timeout: stale sessions leave the live views now, the data later.
+        return storage.durable() && retentionMs(config) > config.session().sessionTimeoutMs()
+                ? new LiveWindowSessionStore(store, config.session().sessionTimeoutMs(), clock) : store;
     }
 
     /** How long an inactive session stays in a durable store: storage.retentionMs, else the session timeout. */

@@ -6,6 +6,7 @@ import dev.mos.model.NewEvent;
 import dev.mos.store.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** Decode, store, publish: the single path every event takes, whatever transport brought it. */
 public final class IngestPipeline {
@@ -24,7 +25,10 @@ public final class IngestPipeline {
 
     /** Stores an already valid event. */
     public Event accept(NewEvent event, String transport) {
-        Event stored = store.append(event);
+        return published(store.append(event), transport);
+    }
+
+    private Event published(Event stored, String transport) {
         metrics.accepted(stored.type(), transport);
         live.publish(stored);
         return stored;
@@ -39,23 +43,34 @@ public final class IngestPipeline {
             return List.of();
         }
         List<Event> stored = store.appendAll(events);
-        for (Event event : stored) {
-            metrics.accepted(event.type(), transport);
-            live.publish(event);
-        }
+        stored.forEach(event -> published(event, transport));
         return stored;
     }
 
     /** Decodes and stores one raw event; throws {@link EventRejectedException} when it breaks a rule. */
     public IngestResult acceptRaw(Object raw, String transport) {
-        DecodedEvent decoded;
+        DecodedEvent decoded = decode(raw, transport);
+        return new IngestResult(0, accept(decoded.event(), transport), decoded.truncations(), null, null);
+    }
+
+    /**
+     * {@link #acceptRaw} that does not hold the caller's thread while a durable store commits. A bad event is
+     * refused at once (thrown); the future completes after the commit, or fails with the store's
+     * {@code StoreUnavailableException} when nothing was stored.
+     */
+    public CompletableFuture<IngestResult> acceptRawAsync(Object raw, String transport) {
+        DecodedEvent decoded = decode(raw, transport);
+        return store.appendAsync(decoded.event()).thenApply(stored ->
+                new IngestResult(0, published(stored, transport), decoded.truncations(), null, null));
+    }
+
+    private DecodedEvent decode(Object raw, String transport) {
         try {
-            decoded = decoder.decode(raw);
+            return decoder.decode(raw);
         } catch (EventRejectedException e) {
             metrics.rejected(transport);
             throw e;
         }
-        return new IngestResult(0, accept(decoded.event(), transport), decoded.truncations(), null, null);
     }
 
     /**
@@ -64,6 +79,17 @@ public final class IngestPipeline {
      * {@code StoreUnavailableException} reaches the caller, so resending the batch cannot duplicate.
      */
     public List<IngestResult> acceptBatch(List<?> raws, String transport) {
+        Batch batch = decodeBatch(raws, transport);
+        return batch.results(store.appendAll(batch.events()), transport);
+    }
+
+    /** {@link #acceptBatch} without waiting for the commit: the future fails, with nothing stored, if it fails. */
+    public CompletableFuture<List<IngestResult>> acceptBatchAsync(List<?> raws, String transport) {
+        Batch batch = decodeBatch(raws, transport);
+        return store.appendAllAsync(batch.events()).thenApply(stored -> batch.results(stored, transport));
+    }
+
+    private Batch decodeBatch(List<?> raws, String transport) {
         IngestResult[] results = new IngestResult[raws.size()];
         List<DecodedEvent> valid = new ArrayList<>(raws.size());
         List<Integer> positions = new ArrayList<>(raws.size());
@@ -76,14 +102,32 @@ public final class IngestPipeline {
                 results[i] = new IngestResult(i, null, List.of(), e.getMessage(), e.field());
             }
         }
-        List<Event> stored = store.appendAll(valid.stream().map(DecodedEvent::event).toList());
-        for (int k = 0; k < stored.size(); k++) {
-            Event event = stored.get(k);
-            metrics.accepted(event.type(), transport);
-            live.publish(event);
-            int i = positions.get(k);
-            results[i] = new IngestResult(i, event, valid.get(k).truncations(), null, null);
+        return new Batch(results, valid, positions);
+    }
+
+    /** A decoded batch: the refusals so far, and the valid events with their positions in the request. */
+    private final class Batch {
+        private final IngestResult[] results;
+        private final List<DecodedEvent> valid;
+        private final List<Integer> positions;
+
+        Batch(IngestResult[] results, List<DecodedEvent> valid, List<Integer> positions) {
+            this.results = results;
+            this.valid = valid;
+            this.positions = positions;
         }
-        return List.of(results);
+
+        List<NewEvent> events() {
+            return valid.stream().map(DecodedEvent::event).toList();
+        }
+
+        List<IngestResult> results(List<Event> stored, String transport) {
+            for (int k = 0; k < stored.size(); k++) {
+                Event event = published(stored.get(k), transport);
+                int i = positions.get(k);
+                results[i] = new IngestResult(i, event, valid.get(k).truncations(), null, null);
+            }
+            return List.of(results);
+        }
     }
 }

@@ -17,7 +17,9 @@ import reactor.core.scheduler.Schedulers;
  * Builds the MCP SDK server over a transport, exposing every tool through the shared {@link ToolInvoker}.
  *
  * <p>Tools run where the request arrives (the stdio reader, or the HTTP request's thread); only tools that may
- * block ({@link McpTool#mayBlock()}, the long poll) move to Reactor's boundedElastic pool. The SDK's sync server
+ * block ({@link McpTool#mayBlock()}, the long poll) move to Reactor's boundedElastic pool. A tool whose answer
+ * comes later ({@link McpTool#callAsync}, log_event waiting for its commit) hands back a future, and the answer
+ * leaves when it completes, with no thread waiting for it. The SDK's sync server
  * would move every call there, and its stdio transport then spins under contention as those threads race to
  * emit their responses: measured, pipelined throughput fell below the sequential one.
  */
@@ -82,18 +84,17 @@ public final class McpServerFactory {
                         false, null))
                 .build();
         return AsyncToolSpecification.builder().tool(definition).callHandler((exchange, request) -> {
-            Mono<McpSchema.CallToolResult> call = Mono.fromCallable(() -> {
+            Mono<McpSchema.CallToolResult> call = Mono.defer(() -> {
                 Object token = request.progressToken();
                 ProgressSink progress = token == null ? ProgressSink.NONE : (value, message) ->
                         exchange.progressNotification(new McpSchema.ProgressNotification(token, value, null,
                                 message)).block();
-                ToolResult result = invoker.invoke(tool.name(), request.arguments(), progress);
-                return McpSchema.CallToolResult.builder()
-                        .addTextContent(result.text())
-                        .structuredContent(result.structured())
-                        .isError(result.isError())
-                        .build();
-            });
+                return Mono.fromFuture(invoker.invokeAsync(tool.name(), request.arguments(), progress));
+            }).map(result -> McpSchema.CallToolResult.builder()
+                    .addTextContent(result.text())
+                    .structuredContent(result.structured())
+                    .isError(result.isError())
+                    .build());
             return tool.mayBlock() ? call.subscribeOn(Schedulers.boundedElastic()) : call;
         }).build();
     }

@@ -1,6 +1,8 @@
 package dev.mos.mcp;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** One MCP tool: its description, schemas, annotations and handler. */
 public interface McpTool {
@@ -26,6 +28,15 @@ public interface McpTool {
     }
 
     ToolResult call(ToolArguments args, ProgressSink progress);
+
+    /**
+     * The answer as a future, for tools whose work finishes later (log_event waiting for a commit): the transport
+     * sends it when it completes, so no thread waits. By default {@link #call}, completed at once; exceptions may be
+     * thrown or carried by the future.
+     */
+    default CompletionStage<ToolResult> callAsync(ToolArguments args, ProgressSink progress) {
+        return CompletableFuture.completedFuture(call(args, progress));
+    }
 
     /** True for tools that may wait (long polls): they run on a thread that may block. */
     default boolean mayBlock() {

@@ -5,12 +5,13 @@ import dev.mos.health.ToolCircuitBreakers;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.query.UnknownSessionException;
 import dev.mos.store.StoreUnavailableException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,46 +41,82 @@ public final class ToolInvoker {
         return tools.values();
     }
 
+    /** Runs a tool and waits for its answer (for the plain HTTP forms; MCP transports use {@link #invokeAsync}). */
     public ToolResult invoke(String name, Map<String, Object> arguments, ProgressSink progress) {
-        long started = System.nanoTime();
-        ToolResult result = run(name, arguments, progress);
-        stats.record(name == null ? "(none)" : tools.containsKey(name) ? name : "(unknown)",
-                System.nanoTime() - started, result.isError() ? result.text() : null);
-        return result;
+        return invokeAsync(name, arguments, progress).join();
     }
 
-    private ToolResult run(String name, Map<String, Object> arguments, ProgressSink progress) {
+    /**
+     * Runs a tool; the future completes with its answer (never exceptionally) once the tool's work is done, which
+     * for log_event on a durable store means after the commit, without a thread waiting for it.
+     */
+    public CompletableFuture<ToolResult> invokeAsync(String name, Map<String, Object> arguments,
+            ProgressSink progress) {
+        long started = System.nanoTime();
+        return run(name, arguments, progress).thenApply(result -> {
+            stats.record(name == null ? "(none)" : tools.containsKey(name) ? name : "(unknown)",
+                    System.nanoTime() - started, result.isError() ? result.text() : null);
+            return result;
+        });
+    }
+
+    private CompletableFuture<ToolResult> run(String name, Map<String, Object> arguments, ProgressSink progress) {
         McpTool tool = name == null ? null : tools.get(name);
         if (tool == null) {
-            return ToolResult.error("unknown tool '" + name + "'; available tools: "
-                    + String.join(", ", tools.keySet()));
+            return CompletableFuture.completedFuture(ToolResult.error("unknown tool '" + name
+                    + "'; available tools: " + String.join(", ", tools.keySet())));
         }
         CircuitBreaker breaker = breakers.forTool(name);
-        try {
-            return breaker.executeCallable(() -> {
-                try {
-                    return tool.call(new ToolArguments(name, arguments, tool.parameters()), progress);
-                } catch (InvalidArgumentException | EventRejectedException | UnknownSessionException e) {
-                    return ToolResult.error(name + ": " + e.getMessage());
-                } catch (StoreUnavailableException e) {
-                    // The store's own breaker counts this; the tool itself is fine, so its breaker must not open.
-                    return ToolResult.unavailable(name + ": storage unavailable, nothing was stored or read;"
-                            + " retry later (" + e.getMessage() + ")");
-                }
-            });
-        } catch (CallNotPermittedException e) {
+        if (!breaker.tryAcquirePermission()) {
             long waitS = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1) / 1000;
-            return ToolResult.error(name + " is temporarily unavailable: its circuit breaker is "
-                    + breaker.getState() + " after repeated failures; retry in about " + Math.max(1, waitS) + " s");
+            return CompletableFuture.completedFuture(ToolResult.error(name + " is temporarily unavailable: its"
+                    + " circuit breaker is " + breaker.getState() + " after repeated failures; retry in about "
+                    + Math.max(1, waitS) + " s"));
+        }
+        long startedAt = breaker.getCurrentTimestamp();
+        CompletableFuture<ToolResult> call;
+        try {
+            call = tool.callAsync(new ToolArguments(name, arguments, tool.parameters()), progress)
+                    .toCompletableFuture();
         } catch (Exception e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.handle((result, failure) -> {
+            long elapsed = breaker.getCurrentTimestamp() - startedAt;
+            if (failure == null) {
+                breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+                return result;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            ToolResult answered = callerOrStoreError(name, cause);
+            if (answered != null) {
+                // Bad input is the caller's error; an unavailable store is counted by the store's own breaker.
+                // Neither says the tool itself is broken, so its breaker must not open.
+                breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+                return answered;
+            }
+            breaker.onError(elapsed, breaker.getTimestampUnit(), cause);
             String incident = UUID.randomUUID().toString().substring(0, 8);
             if (logStacks) {
-                log.error("tool {} failed (incident {})", name, incident, e);
+                log.error("tool {} failed (incident {})", name, incident, cause);
             } else {
-                log.error("tool {} failed (incident {}): {}", name, incident, e.toString());
+                log.error("tool {} failed (incident {}): {}", name, incident, cause.toString());
             }
             return ToolResult.error(name + " failed with an internal error (incident " + incident
                     + "); the server log has the details");
+        });
+    }
+
+    private static ToolResult callerOrStoreError(String name, Throwable e) {
+        if (e instanceof InvalidArgumentException || e instanceof EventRejectedException
+                || e instanceof UnknownSessionException) {
+            return ToolResult.error(name + ": " + e.getMessage());
         }
+        if (e instanceof StoreUnavailableException) {
+            return ToolResult.unavailable(name + ": storage unavailable, nothing was stored or read;"
+                    + " retry later (" + e.getMessage() + ")");
+        }
+        return null;
     }
 }

@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,46 @@ public final class GuardedSessionStore implements SessionStore {
     @Override
     public List<Event> appendAll(List<NewEvent> events) {
         return guarded(() -> delegate.appendAll(events));
+    }
+
+    @Override
+    public CompletableFuture<Event> appendAsync(NewEvent event) {
+        return guardedAsync(() -> delegate.appendAsync(event));
+    }
+
+    @Override
+    public CompletableFuture<List<Event>> appendAllAsync(List<NewEvent> events) {
+        return guardedAsync(() -> delegate.appendAllAsync(events));
+    }
+
+    /** The breaker around a call whose outcome arrives later: permission now, success or failure on completion. */
+    private <T> CompletableFuture<T> guardedAsync(Supplier<CompletableFuture<T>> call) {
+        if (!breaker.tryAcquirePermission()) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("storage is unavailable (circuit"
+                    + " breaker open after repeated failures" + (lastFailure == null ? "" : "; last: " + lastFailure)
+                    + ")"));
+        }
+        long started = breaker.getCurrentTimestamp();
+        CompletableFuture<T> future;
+        try {
+            future = call.get();
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        return future.whenComplete((result, failure) -> {
+            long elapsed = breaker.getCurrentTimestamp() - started;
+            if (failure == null) {
+                lastFailure = null;
+                breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+            } else {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause instanceof StoreUnavailableException) {
+                    lastFailure = cause.getMessage();
+                }
+                breaker.onError(elapsed, breaker.getTimestampUnit(), cause);
+            }
+        });
     }
 
     @Override

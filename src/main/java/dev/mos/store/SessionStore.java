@@ -5,6 +5,7 @@ import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where sessions and their events live. Every backend passes {@code SessionStoreContract}. Implementations are
@@ -29,6 +30,28 @@ public interface SessionStore extends AutoCloseable {
             stored.add(append(event));
         }
         return stored;
+    }
+
+    /**
+     * {@link #append} without holding the caller's thread while a durable store commits: the future completes
+     * once the event is committed, or fails with a {@link StoreUnavailableException} when it was not stored.
+     * Stores that acknowledge at once (memory) complete it before returning.
+     */
+    default CompletableFuture<Event> appendAsync(NewEvent event) {
+        try {
+            return CompletableFuture.completedFuture(append(event));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** {@link #appendAll} without waiting: all events committed, or a failed future and none. */
+    default CompletableFuture<List<Event>> appendAllAsync(List<NewEvent> events) {
+        try {
+            return CompletableFuture.completedFuture(appendAll(events));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     Optional<SessionInfo> session(String sessionId);

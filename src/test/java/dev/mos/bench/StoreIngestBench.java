@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
  * 10,000-event session. {@code fill:<dir> N} instead fills a data dir with N events (for the start-up time).
  *
  * <pre>java -cp "target/test-classes:$(cat target/cp.txt)" dev.mos.bench.StoreIngestBench sqlite [events]
+ * java -cp ... dev.mos.bench.StoreIngestBench postgres [events]   (starts a private PostgreSQL, as the tests do)
  * java -cp ... dev.mos.bench.StoreIngestBench jdbc:postgresql://127.0.0.1:5432/mos?user=postgres [events]</pre>
  */
 public final class StoreIngestBench {
@@ -35,9 +36,25 @@ public final class StoreIngestBench {
             return;
         }
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        dev.mos.pg.PostgresServer privatePg = null;
+        if (target.equals("postgres")) {
+            // a throwaway PostgreSQL started like the tests start theirs (Debian's postgresql binaries)
+            privatePg = dev.mos.pg.PostgresServer.startPrivate();
+            target = privatePg.createDatabase();
+        }
+        try {
+            run(target, events);
+        } finally {
+            if (privatePg != null) {
+                privatePg.stopNow();
+            }
+        }
+    }
+
+    private static void run(String target, int events) throws Exception {
         StoreLimits limits = new StoreLimits(10_000_000, 1L << 40);
-        Database db = target.equals("sqlite") ? Database.sqlite(Files.createTempDirectory("mos-bench"))
-                : Database.postgres(DatabaseUrl.parse(target));
+        Path dataDir = Files.createTempDirectory("mos-bench");
+        Database db = target.equals("sqlite") ? Database.sqlite(dataDir) : Database.postgres(DatabaseUrl.parse(target));
         try (SessionStore store = new JdbcSessionStore(db, limits, Clock.systemUTC())) {
             int threads = 16;
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -71,12 +88,31 @@ public final class StoreIngestBench {
             for (int i = 0; i < tenK.size(); i += batchSize) {
                 store.appendAll(tenK.subList(i, i + batchSize));
             }
-            long readStart = System.nanoTime();
-            int read = store.events("cold-read").size();
-            System.out.printf(Locale.ROOT, "%s: read of a %d-event session: %.1f ms%n", target, read,
-                    (System.nanoTime() - readStart) / 1e6);
             pool.shutdown();
         }
+        // Cold: a fresh store over the same data (as after a restart) has nothing in its working set.
+        Database again = target.equals("sqlite") ? Database.sqlite(dataDir) : Database.postgres(DatabaseUrl.parse(target));
+        try (SessionStore store = new JdbcSessionStore(again, limits, Clock.systemUTC())) {
+            treeRead(store, "cold (first read after start)");
+            treeRead(store, "warm (nothing new)");
+            store.append(event("cold-read", 10_000));
+            treeRead(store, "warm (one new event: tail read)");
+            for (int i = 0; i < 5; i++) {
+                store.append(event("cold-read", 10_001 + i));
+                treeRead(store, "warm (one new event: tail read)");
+            }
+        }
+    }
+
+    /** Reads a session's events and builds its tree, as get_activity_tree does after its tree cache missed. */
+    private static void treeRead(SessionStore store, String what) {
+        long start = System.nanoTime();
+        List<dev.mos.model.Event> events = store.events("cold-read");
+        long read = System.nanoTime();
+        dev.mos.model.TreeBuilder.build("cold-read", events, 0);
+        long built = System.nanoTime();
+        System.out.printf(Locale.ROOT, "tree read of a %d-event session, %s: %.1f ms (events %.1f ms, tree %.1f ms)%n",
+                events.size(), what, (built - start) / 1e6, (read - start) / 1e6, (built - read) / 1e6);
     }
 
     /** Fills {@code <dir>/mos.db} with {@code events} events in 1,000 sessions, for the start-up measurement. */

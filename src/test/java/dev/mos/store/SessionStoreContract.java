@@ -44,6 +44,14 @@ public abstract class SessionStoreContract {
         return null;
     }
 
+    /**
+     * Another store over the same data, open at the same time as the last one created (another process or
+     * replica), or null for a backend whose data lives in one process.
+     */
+    protected SessionStore concurrentStore(StoreLimits limits, Clock clock) {
+        return null;
+    }
+
     private SessionStore store(StoreLimits limits) {
         SessionStore store = createStore(limits, clock);
         opened.add(store);
@@ -89,6 +97,80 @@ public abstract class SessionStoreContract {
         assertThat(a2.name()).isEqualTo("Bash");
         assertThat(store.events("a")).containsExactly(a1, a2, a3);
         assertThat(store.events("b")).containsExactly(b1);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void asyncAppendsCompleteWithStoredEventsInSubmissionOrderPerCaller() throws Exception {
+        SessionStore store = store();
+        List<java.util.concurrent.CompletableFuture<Event>> singles = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            singles.add(store.appendAsync(event("a", "e" + i)));
+        }
+        java.util.concurrent.CompletableFuture<List<Event>> batch = store.appendAllAsync(
+                List.of(event("a", "b0"), event("b", "b1"), event("a", "b2")));
+
+        List<Event> done = new ArrayList<>();
+        for (var f : singles) {
+            done.add(f.get(10, TimeUnit.SECONDS));
+        }
+        List<Event> batchDone = batch.get(10, TimeUnit.SECONDS);
+
+        assertThat(sequences(done)).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(batchDone).extracting(Event::name).containsExactly("b0", "b1", "b2");
+        assertThat(sequences(batchDone)).containsExactly(201L, 1L, 202L);
+        assertThat(store.events("a")).hasSize(202).containsAll(done);
+        assertThat(store.events("b")).containsExactly(batchDone.get(1));
+        assertThat(store.appendAllAsync(List.of()).get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void readsSeeWhatAnotherProcessWroteAfterTheyWereServedFromTheWorkingSet() {
+        SessionStore mine = store();
+        SessionStore other = concurrentStore(ROOMY, clock);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "backend has no second process");
+        opened.add(other);
+        mine.append(event("s", "e1"));
+        mine.append(event("s", "e2"));
+        assertThat(mine.events("s")).extracting(Event::name).containsExactly("e1", "e2");
+        assertThat(mine.recentEvents("s", 1)).extracting(Event::name).containsExactly("e2");
+
+        other.append(event("s", "e3"));
+        mine.append(event("s", "e4"));
+        other.append(event("s", "e5"));
+
+        assertThat(mine.events("s")).extracting(Event::name).containsExactly("e1", "e2", "e3", "e4", "e5");
+        assertThat(sequences(mine.events("s"))).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(mine.events("s")).isEqualTo(other.events("s"));
+        assertThat(sequences(mine.eventsAfter("s", 3, 10).events())).containsExactly(4L, 5L);
+        assertThat(mine.recentEvents("s", 2)).extracting(Event::name).containsExactly("e4", "e5");
+
+        // deleted and started afresh elsewhere: nothing of the old session may be served here
+        assertThat(other.delete("s")).isTrue();
+        assertThat(mine.events("s")).isEmpty();
+        clock.advance(5);
+        other.append(event("s", "new1"));
+        assertThat(mine.events("s")).extracting(Event::name).containsExactly("new1");
+        assertThat(mine.eventsAfter("s", 0, 10).events()).extracting(Event::name).containsExactly("new1");
+        assertThat(mine.recentEvents("s", 5)).extracting(Event::name).containsExactly("new1");
+    }
+
+    @Test
+    void aSmallWorkingSetStillServesEveryReadCorrectly() {
+        // a budget far below one session's events: the working set keeps little or nothing, reads stay right
+        SessionStore store = store(new StoreLimits(50, 4_000));
+        // the memory backend is the data itself and evicts whole sessions at its budget (tested on its own)
+        org.junit.jupiter.api.Assumptions.assumeFalse("memory".equals(store.backend()), "memory evicts data");
+        for (int i = 0; i < 120; i++) {
+            store.append(event("s" + (i % 3), "e" + i));
+        }
+        for (int s = 0; s < 3; s++) {
+            List<Event> events = store.events("s" + s);
+            assertThat(events).hasSize(40);
+            assertThat(store.events("s" + s)).isEqualTo(events);
+            assertThat(store.recentEvents("s" + s, 3)).isEqualTo(events.subList(37, 40));
+            assertThat(store.eventsAfter("s" + s, 10, 5).events()).isEqualTo(events.subList(10, 15));
+        }
     }
 
     @Test

@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** log_event: stores one event (or a batch, each judged on its own) and returns its id and sequence. */
 public final class LogEventTool implements McpTool {
@@ -23,18 +27,15 @@ public final class LogEventTool implements McpTool {
     private final IngestPipeline ingest;
     private final HookReceiver hooks;
     private final String transport;
-    private final boolean waitsForCommit;
 
     /**
-     * @param waitsForCommit true when the store acknowledges only after a commit: calls then wait on their own
-     *                       threads, so that concurrent calls share one group commit instead of queueing behind
-     *                       each other on the transport's thread
+     * The answer is a future completed by the store's commit, so concurrent calls share one group commit and no
+     * thread waits for it (see {@link #callAsync}).
      */
-    public LogEventTool(IngestPipeline ingest, HookReceiver hooks, String transport, boolean waitsForCommit) {
+    public LogEventTool(IngestPipeline ingest, HookReceiver hooks, String transport) {
         this.ingest = ingest;
         this.hooks = hooks;
         this.transport = transport;
-        this.waitsForCommit = waitsForCommit;
     }
 
     @Override
@@ -100,32 +101,36 @@ public final class LogEventTool implements McpTool {
     }
 
     @Override
-    public boolean mayBlock() {
-        return waitsForCommit;
+    public ToolResult call(ToolArguments args, ProgressSink progress) {
+        try {
+            return callAsync(args, progress).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
+    /**
+     * Bad input is refused at once (thrown); otherwise the answer completes when the store has committed the
+     * event(s), and fails with the store's error if nothing was stored.
+     */
     @Override
-    public ToolResult call(ToolArguments args, ProgressSink progress) {
+    public CompletableFuture<ToolResult> callAsync(ToolArguments args, ProgressSink progress) {
         boolean single = args.has("event");
         boolean batch = args.has("events");
         if (single == batch) {
             throw new InvalidArgumentException("pass exactly one of event (an object) or events (an array)");
         }
         if (single && HookEventMapper.isHookPayload(args.raw("event"))) {
-            return hookPayload((Map<?, ?>) args.raw("event"));
+            Map<?, ?> payload = (Map<?, ?>) args.raw("event");
+            // The hook receiver waits for its commit: that wait happens on a thread that may block.
+            return Mono.fromCallable(() -> hookPayload(payload)).subscribeOn(Schedulers.boundedElastic())
+                    .toFuture();
         }
         if (single) {
-            IngestResult result = ingest.acceptRaw(args.raw("event"), transport);
-            Event e = result.event();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", e.externalId());
-            out.put("sequence", e.sequence());
-            out.put("session_id", e.sessionId());
-            out.put("truncated", result.truncations());
-            String text = "Logged " + e.type().wireName() + " as " + e.externalId() + " (sequence " + e.sequence()
-                    + " in session " + e.sessionId() + ")"
-                    + (result.truncations().isEmpty() ? "" : "; " + String.join("; ", result.truncations()));
-            return ToolResult.ok(text, out);
+            return ingest.acceptRawAsync(args.raw("event"), transport).thenApply(this::single);
         }
         List<?> events = args.list("events");
         if (events.stream().anyMatch(HookEventMapper::isHookPayload)) {
@@ -136,7 +141,23 @@ public final class LogEventTool implements McpTool {
             throw new InvalidArgumentException("events holds " + events.size() + " items; at most "
                     + EventLimits.MAX_BATCH + " per call");
         }
-        List<IngestResult> results = ingest.acceptBatch(events, transport);
+        return ingest.acceptBatchAsync(events, transport).thenApply(this::batch);
+    }
+
+    private ToolResult single(IngestResult result) {
+        Event e = result.event();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", e.externalId());
+        out.put("sequence", e.sequence());
+        out.put("session_id", e.sessionId());
+        out.put("truncated", result.truncations());
+        String text = "Logged " + e.type().wireName() + " as " + e.externalId() + " (sequence " + e.sequence()
+                + " in session " + e.sessionId() + ")"
+                + (result.truncations().isEmpty() ? "" : "; " + String.join("; ", result.truncations()));
+        return ToolResult.ok(text, out);
+    }
+
+    private ToolResult batch(List<IngestResult> results) {
         List<Map<String, Object>> items = new ArrayList<>(results.size());
         int accepted = 0;
         for (IngestResult r : results) {

@@ -18,9 +18,13 @@ final class EventRows {
     static final String EVENT_COLUMNS = "id, session_id, sequence, type, status, ts, duration_ms, parent_id,"
             + " correlation_id, name, description, details_json, di_name, di_description, di_icon, di_color";
 
-    static final String INSERT_EVENT = "INSERT INTO events (session_id, sequence, type, status, ts, duration_ms,"
-            + " parent_id, correlation_id, name, description, details_json, di_name, di_description, di_icon,"
-            + " di_color, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The id is the store's own (reserved in the same transaction), so it is known before the row exists. */
+    static String insertEvent(Dialect dialect) {
+        return "INSERT INTO events (id, session_id, sequence, type, status, ts, duration_ms,"
+                + " parent_id, correlation_id, name, description, details_json, di_name, di_description, di_icon,"
+                + " di_color, bytes)" + (dialect == Dialect.POSTGRES ? " OVERRIDING SYSTEM VALUE" : "")
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
 
     static final String SESSION_COLUMNS = "session_id, created_ms, last_activity_ms, retained, dropped,"
             + " first_sequence, last_sequence, show_timings, collapse_fast_ops, threshold_slow_ms, max_tree_depth,"
@@ -29,24 +33,26 @@ final class EventRows {
     private EventRows() {
     }
 
-    static void bindInsert(PreparedStatement ps, NewEvent e, long sequence, int bytes) throws SQLException {
-        ps.setString(1, e.sessionId());
-        ps.setLong(2, sequence);
-        ps.setString(3, e.type().wireName());
-        ps.setString(4, e.status().wireName());
-        ps.setLong(5, e.timestamp());
-        setLong(ps, 6, e.durationMs());
-        ps.setString(7, e.parentId());
-        ps.setString(8, e.correlationId());
-        ps.setString(9, e.name());
-        ps.setString(10, e.description());
-        ps.setString(11, e.detailsJson());
+    static void bindInsert(PreparedStatement ps, NewEvent e, long id, long sequence, int bytes)
+            throws SQLException {
+        ps.setLong(1, id);
+        ps.setString(2, e.sessionId());
+        ps.setLong(3, sequence);
+        ps.setString(4, e.type().wireName());
+        ps.setString(5, e.status().wireName());
+        ps.setLong(6, e.timestamp());
+        setLong(ps, 7, e.durationMs());
+        ps.setString(8, e.parentId());
+        ps.setString(9, e.correlationId());
+        ps.setString(10, e.name());
+        ps.setString(11, e.description());
+        ps.setString(12, e.detailsJson());
         DisplayInfo di = e.displayInfo();
-        ps.setString(12, di == null ? null : di.name());
-        ps.setString(13, di == null ? null : di.description());
-        ps.setString(14, di == null ? null : di.icon());
-        ps.setString(15, di == null ? null : di.color());
-        ps.setInt(16, bytes);
+        ps.setString(13, di == null ? null : di.name());
+        ps.setString(14, di == null ? null : di.description());
+        ps.setString(15, di == null ? null : di.icon());
+        ps.setString(16, di == null ? null : di.color());
+        ps.setInt(17, bytes);
     }
 
     static Event event(ResultSet rs) throws SQLException {

@@ -10,19 +10,34 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
  * Group commit: callers queue their writes and wait; one thread takes everything queued so far, writes it in one
  * transaction and completes every caller only after the commit. Under load one fsync covers many events; alone, a
- * caller waits for just its own commit.
+ * caller waits for just its own commit. Callers may wait ({@link #submit}) or take a future ({@link #submitAsync})
+ * so that no thread of theirs is held while the commit happens.
  */
 final class GroupCommitWriter<T, R> implements AutoCloseable {
 
     /** Writes one batch inside an open transaction and returns one result per item, in order. */
     interface BatchWork<T, R> {
         List<R> write(Connection connection, List<T> batch) throws SQLException;
+
+        /**
+         * After a commit whose answer was lost with its connection: whether the batch's rows are in the database,
+         * asked on a fresh connection. All or nothing, so one row can tell. False when it cannot be known.
+         */
+        default boolean landed(Connection fresh, List<T> batch, List<R> results) throws SQLException {
+            return false;
+        }
+
+        /** Called on the writer thread once the batch is known to be committed, before anyone is told. */
+        default void committed(List<T> batch, List<R> results) {
+        }
     }
 
     private record Pending<T, R>(T item, CompletableFuture<R> result) {
@@ -34,7 +49,18 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
     private final long waitMs;
     private final BlockingQueue<Pending<T, R>> queue;
     private final Thread thread;
+    /**
+     * Completes callers' futures after each commit, so that whatever they chain (answers to clients, live
+     * publishing) never holds up the next transaction, and answers leave from one thread in commit order.
+     */
+    private final ExecutorService acks;
     private volatile boolean closed;
+    /**
+     * The writer's connection, kept while writes keep coming (its prepared statements are reused across commits)
+     * and handed back to the pool when the queue has been empty for a poll interval, or after any failure.
+     * Touched by the writer thread only.
+     */
+    private Connection held;
 
     GroupCommitWriter(String name, DataSource dataSource, BatchWork<T, R> work, int maxBatch, long waitMs) {
         this.dataSource = dataSource;
@@ -43,6 +69,11 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         this.waitMs = waitMs;
         // Bounded: when the database cannot keep up, callers block here (back-pressure) instead of piling up.
         this.queue = new ArrayBlockingQueue<>(maxBatch * 4);
+        this.acks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name + "-ack");
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -50,27 +81,51 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
 
     /** Queues the item and waits for its commit; throws {@link StoreUnavailableException} if it did not happen. */
     R submit(T item) {
+        CompletableFuture<R> result = submitAsync(item);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for the store");
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause());
+        }
+    }
+
+    /**
+     * Queues the item; the future completes (on the acknowledgment thread, never on the writer) only after the
+     * commit that holds it, or fails with a {@link StoreUnavailableException} if that commit did not happen. Blocks
+     * only while the queue is full (back-pressure), at most {@code waitMs}.
+     */
+    CompletableFuture<R> submitAsync(T item) {
         if (closed) {
-            throw new StoreUnavailableException("the store is closed");
+            return CompletableFuture.failedFuture(new StoreUnavailableException("the store is closed"));
         }
         CompletableFuture<R> result = new CompletableFuture<>();
         try {
             if (!queue.offer(new Pending<>(item, result), waitMs, TimeUnit.MILLISECONDS)) {
-                throw new StoreUnavailableException("the store is not keeping up: write queue full for " + waitMs
-                        + " ms");
+                return CompletableFuture.failedFuture(new StoreUnavailableException(
+                        "the store is not keeping up: write queue full for " + waitMs + " ms"));
             }
-            return result.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting for the store");
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("the store did not commit within " + waitMs + " ms");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new StoreUnavailableException("write failed: " + e.getCause(), e.getCause());
+            return CompletableFuture.failedFuture(
+                    new StoreUnavailableException("interrupted while waiting for the store"));
         }
+        return result.orTimeout(waitMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                    ? new StoreUnavailableException("the store did not commit within " + waitMs + " ms")
+                    : unavailable(cause));
+        });
+    }
+
+    private static StoreUnavailableException unavailable(Throwable cause) {
+        if (cause instanceof StoreUnavailableException unavailable) {
+            return unavailable;
+        }
+        return new StoreUnavailableException("write failed: " + cause, cause);
     }
 
     private void run() {
@@ -79,6 +134,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
             try {
                 Pending<T, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    release();
                     continue;
                 }
                 batch.add(first);
@@ -92,6 +148,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
                 batch.clear();
             }
         }
+        release();
         Pending<T, R> left;
         while ((left = queue.poll()) != null) {
             left.result().completeExceptionally(new StoreUnavailableException("the store is closed"));
@@ -101,24 +158,103 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
     private void writeBatch(List<Pending<T, R>> batch) {
         List<T> items = new ArrayList<>(batch.size());
         batch.forEach(p -> items.add(p.item()));
+        Connection c;
         List<R> results;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                results = work.write(c, items);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
+        try {
+            c = connection();
         } catch (SQLException | RuntimeException e) {
-            StoreUnavailableException failure = new StoreUnavailableException(
-                    "the database refused the write: " + JdbcErrors.describe(e), e);
-            batch.forEach(p -> p.result().completeExceptionally(failure));
+            fail(batch, "the database refused the write: " + JdbcErrors.describe(e), e);
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result().complete(results.get(i));
+        try {
+            results = work.write(c, items);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            release();
+            fail(batch, "the database refused the write: " + JdbcErrors.describe(e), e);
+            return;
+        }
+        try {
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            release();
+            // The connection broke during the commit: the transaction may or may not have landed. Ask again
+            // on a fresh connection rather than inviting a retry that would store everything twice.
+            Outcome outcome = outcomeAfterFailedCommit(items, results);
+            if (outcome != Outcome.COMMITTED) {
+                fail(batch, (outcome == Outcome.ROLLED_BACK ? "the commit failed: "
+                        : "the commit failed and whether it landed could not be checked: ")
+                        + JdbcErrors.describe(e), e);
+                return;
+            }
+        }
+        try {
+            // Ends the transaction a driver may open right after a commit: SQLite's begins IMMEDIATE, which
+            // would hold the file's write lock against other processes until our next batch.
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            release();
+        }
+        try {
+            work.committed(items, results);
+        } catch (RuntimeException e) {
+            // bookkeeping only (a cache): the commit stands and is acknowledged
+        }
+        List<Pending<T, R>> committed = List.copyOf(batch);
+        acks.execute(() -> {
+            for (int i = 0; i < committed.size(); i++) {
+                committed.get(i).result().complete(results.get(i));
+            }
+        });
+    }
+
+    enum Outcome { COMMITTED, ROLLED_BACK, UNKNOWN }
+
+    /** Up to three looks, half a second apart, on fresh connections (the database may be coming back). */
+    private Outcome outcomeAfterFailedCommit(List<T> items, List<R> results) {
+        for (int attempt = 0; attempt < 3 && !closed; attempt++) {
+            try (Connection fresh = dataSource.getConnection()) {
+                fresh.setAutoCommit(true);
+                return work.landed(fresh, items, results) ? Outcome.COMMITTED : Outcome.ROLLED_BACK;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return Outcome.UNKNOWN;
+    }
+
+    private void fail(List<Pending<T, R>> batch, String reason, Throwable cause) {
+        StoreUnavailableException failure = new StoreUnavailableException(reason, cause);
+        List<Pending<T, R>> failed = List.copyOf(batch);
+        acks.execute(() -> failed.forEach(p -> p.result().completeExceptionally(failure)));
+    }
+
+    private Connection connection() throws SQLException {
+        if (held == null) {
+            held = dataSource.getConnection();
+        }
+        try {
+            held.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+            release();
+            throw e;
+        }
+        return held;
+    }
+
+    private void release() {
+        if (held != null) {
+            try {
+                held.close();
+            } catch (SQLException ignored) {
+                // the pool discards a broken connection
+            }
+            held = null;
         }
     }
 
@@ -135,6 +271,8 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         closed = true;
         try {
             thread.join(10_000);
+            acks.shutdown();
+            acks.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

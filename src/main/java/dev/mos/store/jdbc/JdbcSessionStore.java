@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,19 +29,37 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JdbcSessionStore implements SessionStore {
 
+    /** Reserves a session's next sequences and records its activity (and its newest event id) in one statement. */
     private static final String UPSERT_SESSION = "INSERT INTO sessions (session_id, created_ms, last_activity_ms,"
-            + " first_sequence, last_sequence, retained, dropped, bytes, project) VALUES (?, ?, ?, 1, ?, ?, 0, ?, ?)"
+            + " last_event_id, first_sequence, last_sequence, retained, dropped, bytes, project)"
+            + " VALUES (?, ?, ?, ?, 1, ?, ?, 0, ?, ?)"
             + " ON CONFLICT (session_id) DO UPDATE SET"
             + " last_sequence = sessions.last_sequence + excluded.last_sequence,"
-            + " last_activity_ms = excluded.last_activity_ms, retained = sessions.retained + excluded.retained,"
-            + " bytes = sessions.bytes + excluded.bytes, project = COALESCE(sessions.project, excluded.project)"
-            + " RETURNING last_sequence, retained";
+            + " last_activity_ms = excluded.last_activity_ms, last_event_id = excluded.last_event_id,"
+            + " retained = sessions.retained + excluded.retained, bytes = sessions.bytes + excluded.bytes,"
+            + " project = COALESCE(sessions.project, excluded.project) RETURNING last_sequence, retained";
+
+    /**
+     * Event ids come from the database's own counter, reserved inside the write transaction (which holds SQLite's
+     * write lock, and PostgreSQL's sequence never repeats), so several processes never share one. SQLite's
+     * AUTOINCREMENT counter then advances past the ids we insert, and a deleted id is never reused.
+     */
+    private static final String RESERVE_IDS_SQLITE = "SELECT seq FROM sqlite_sequence WHERE name = 'events'";
+    private static final String RESERVE_IDS_POSTGRES = "SELECT nextval(pg_get_serial_sequence('events', 'id'))"
+            + " FROM generate_series(1, ?)";
+
+    /** The writer's statements, prepared once per writer connection and reused across commits (writer thread only). */
+    private Connection preparedOn;
+    private PreparedStatement upsertStatement;
+    private PreparedStatement insertStatement;
+    private PreparedStatement reserveStatement;
 
     private final Database database;
     private final StoreLimits limits;
     private final Clock clock;
     private final GroupCommitWriter<List<NewEvent>, List<Event>> writer;
     private final AtomicLong expired = new AtomicLong();
+    private final SessionEventCache cache;
     private volatile StoreStats lastStats;
     /** Tells other replicas' listeners apart from our own commits. */
     private final String instanceId = java.util.UUID.randomUUID().toString();
@@ -51,8 +70,25 @@ public final class JdbcSessionStore implements SessionStore {
         this.limits = limits;
         this.clock = clock;
         this.lastStats = new StoreStats(0, 0, 0, limits.maxBytes(), 0, 0, 0);
-        this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(), this::writeBatch, 256,
-                15_000);
+        this.cache = new SessionEventCache(limits.maxBytes());
+        this.writer = new GroupCommitWriter<>("mos-group-commit", database.dataSource(),
+                new GroupCommitWriter.BatchWork<>() {
+                    @Override
+                    public List<List<Event>> write(Connection c, List<List<NewEvent>> batch) throws SQLException {
+                        return writeBatch(c, batch);
+                    }
+
+                    @Override
+                    public void committed(List<List<NewEvent>> batch, List<List<Event>> results) {
+                        cacheCommitted(results);
+                    }
+
+                    @Override
+                    public boolean landed(Connection fresh, List<List<NewEvent>> batch, List<List<Event>> results)
+                            throws SQLException {
+                        return JdbcSessionStore.this.landed(fresh, results);
+                    }
+                }, 256, 15_000);
     }
 
     @Override
@@ -74,6 +110,19 @@ public final class JdbcSessionStore implements SessionStore {
         return writer.submit(List.copyOf(events));
     }
 
+    @Override
+    public CompletableFuture<Event> appendAsync(NewEvent event) {
+        return writer.submitAsync(List.of(event)).thenApply(List::getFirst);
+    }
+
+    @Override
+    public CompletableFuture<List<Event>> appendAllAsync(List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return writer.submitAsync(List.copyOf(events));
+    }
+
     private List<List<Event>> writeBatch(Connection c, List<List<NewEvent>> requests) throws SQLException {
         List<NewEvent> all = new ArrayList<>();
         requests.forEach(all::addAll);
@@ -88,82 +137,67 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /**
-     * One transaction for a whole batch, with a few statements per session rather than per event: reserve the
-     * session's next sequences in one upsert (which also locks the session row on PostgreSQL), insert all events
-     * in one JDBC batch, read their ids back, trim the oldest beyond maxEventsPerSession.
+     * One transaction for a whole batch, with one statement per session plus one per event: reserve the batch's
+     * event ids, reserve each session's next sequences in one upsert (which also locks the session row on
+     * PostgreSQL; sessions in a fixed order so two replicas cannot deadlock), insert all events in one JDBC batch,
+     * trim the oldest beyond maxEventsPerSession.
      */
     private List<Event> appendAll(Connection c, List<NewEvent> batch) throws SQLException {
-        Map<String, List<Integer>> bySession = new java.util.LinkedHashMap<>();
+        prepare(c);
+        Map<String, List<Integer>> bySession = new java.util.TreeMap<>();
         for (int i = 0; i < batch.size(); i++) {
             bySession.computeIfAbsent(batch.get(i).sessionId(), k -> new ArrayList<>()).add(i);
         }
+        long[] ids = reserveIds(batch.size());
         long[] sequences = new long[batch.size()];
         int[] bytes = new int[batch.size()];
-        Map<String, long[]> range = new HashMap<>(); // session -> {first, last, retained}
         long now = clock.millis();
-        try (PreparedStatement upsert = c.prepareStatement(UPSERT_SESSION)) {
-            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
-                List<Integer> indexes = entry.getValue();
-                long sessionBytes = 0;
-                String project = null;
-                for (int i : indexes) {
-                    bytes[i] = EventRows.bytes(batch.get(i));
-                    sessionBytes += bytes[i];
-                    if (project == null) {
-                        project = batch.get(i).project();
-                    }
+        List<String> overLimit = new ArrayList<>();
+        List<Long> overLimitLast = new ArrayList<>();
+        PreparedStatement upsert = upsertStatement;
+        for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
+            List<Integer> indexes = entry.getValue();
+            long sessionBytes = 0;
+            String project = null;
+            for (int i : indexes) {
+                bytes[i] = EventRows.bytes(batch.get(i));
+                sessionBytes += bytes[i];
+                if (project == null) {
+                    project = batch.get(i).project();
                 }
-                upsert.setString(1, entry.getKey());
-                upsert.setLong(2, now);
-                upsert.setLong(3, now);
-                upsert.setLong(4, indexes.size());
-                upsert.setLong(5, indexes.size());
-                upsert.setLong(6, sessionBytes);
-                upsert.setString(7, project); // kept only while the session has none (COALESCE above)
-                long last;
-                long retained;
-                try (ResultSet rs = upsert.executeQuery()) {
-                    rs.next();
-                    last = rs.getLong(1);
-                    retained = rs.getLong(2);
-                }
-                long first = last - indexes.size() + 1;
-                for (int k = 0; k < indexes.size(); k++) {
-                    sequences[indexes.get(k)] = first + k;
-                }
-                range.put(entry.getKey(), new long[] {first, last, retained});
+            }
+            upsert.setString(1, entry.getKey());
+            upsert.setLong(2, now);
+            upsert.setLong(3, now);
+            upsert.setLong(4, ids[indexes.getLast()]);
+            upsert.setLong(5, indexes.size());
+            upsert.setLong(6, indexes.size());
+            upsert.setLong(7, sessionBytes);
+            upsert.setString(8, project); // kept only while the session has none (COALESCE above)
+            long last;
+            long retained;
+            try (ResultSet rs = upsert.executeQuery()) {
+                rs.next();
+                last = rs.getLong(1);
+                retained = rs.getLong(2);
+            }
+            long first = last - indexes.size() + 1;
+            for (int k = 0; k < indexes.size(); k++) {
+                sequences[indexes.get(k)] = first + k;
+            }
+            if (retained > limits.maxEventsPerSession()) {
+                overLimit.add(entry.getKey());
+                overLimitLast.add(last);
             }
         }
-        try (PreparedStatement insert = c.prepareStatement(EventRows.INSERT_EVENT)) {
-            for (int i = 0; i < batch.size(); i++) {
-                EventRows.bindInsert(insert, batch.get(i), sequences[i], bytes[i]);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        PreparedStatement insert = insertStatement;
+        for (int i = 0; i < batch.size(); i++) {
+            EventRows.bindInsert(insert, batch.get(i), ids[i], sequences[i], bytes[i]);
+            insert.addBatch();
         }
-        long[] ids = new long[batch.size()];
-        Map<String, Long> lastIdBySession = new HashMap<>();
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT id, sequence FROM events WHERE session_id = ? AND sequence >= ? ORDER BY sequence")) {
-            for (Map.Entry<String, List<Integer>> entry : bySession.entrySet()) {
-                long[] r = range.get(entry.getKey());
-                select.setString(1, entry.getKey());
-                select.setLong(2, r[0]);
-                List<Integer> indexes = entry.getValue();
-                int k = 0;
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next() && k < indexes.size()) {
-                        ids[indexes.get(k++)] = rs.getLong(1);
-                    }
-                }
-                if (k != indexes.size()) {
-                    throw new SQLException("inserted events of session " + entry.getKey() + " not found");
-                }
-                lastIdBySession.put(entry.getKey(), ids[indexes.getLast()]);
-                if (r[2] > limits.maxEventsPerSession()) {
-                    dropOldest(c, entry.getKey(), r[1] - limits.maxEventsPerSession() + 1);
-                }
-            }
+        insert.executeBatch();
+        for (int k = 0; k < overLimit.size(); k++) {
+            dropOldest(c, overLimit.get(k), overLimitLast.get(k) - limits.maxEventsPerSession() + 1);
         }
         List<Event> stored = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -172,24 +206,64 @@ public final class JdbcSessionStore implements SessionStore {
         if (database.dialect() == Dialect.POSTGRES) {
             // Delivered to other replicas' LISTEN only when this transaction commits.
             try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                for (String sessionId : lastIdBySession.keySet()) {
+                for (String sessionId : bySession.keySet()) {
                     notify.setString(1, PgEventListener.CHANNEL);
                     notify.setString(2, PgEventListener.payload(instanceId, sessionId));
                     notify.executeQuery().close();
                 }
             }
         }
-        // Tie-break for "latest session" when two sessions were active in the same millisecond.
-        try (PreparedStatement touch = c.prepareStatement(
-                "UPDATE sessions SET last_event_id = ? WHERE session_id = ?")) {
-            for (Map.Entry<String, Long> entry : lastIdBySession.entrySet()) {
-                touch.setLong(1, entry.getValue());
-                touch.setString(2, entry.getKey());
-                touch.addBatch();
-            }
-            touch.executeBatch();
-        }
         return stored;
+    }
+
+    private void prepare(Connection c) throws SQLException {
+        if (c != preparedOn) {
+            preparedOn = null;
+            upsertStatement = c.prepareStatement(UPSERT_SESSION);
+            insertStatement = c.prepareStatement(EventRows.insertEvent(database.dialect()));
+            reserveStatement = c.prepareStatement(database.dialect() == Dialect.POSTGRES ? RESERVE_IDS_POSTGRES
+                    : RESERVE_IDS_SQLITE);
+            preparedOn = c;
+        }
+    }
+
+    private long[] reserveIds(int count) throws SQLException {
+        long[] ids = new long[count];
+        if (database.dialect() == Dialect.POSTGRES) {
+            reserveStatement.setInt(1, count);
+            int k = 0;
+            try (ResultSet rs = reserveStatement.executeQuery()) {
+                while (rs.next() && k < count) {
+                    ids[k++] = rs.getLong(1);
+                }
+            }
+            if (k != count) {
+                throw new SQLException("reserved " + k + " of " + count + " event ids");
+            }
+            java.util.Arrays.sort(ids);
+            return ids;
+        }
+        long last = 0;
+        try (ResultSet rs = reserveStatement.executeQuery()) {
+            if (rs.next()) {
+                last = rs.getLong(1);
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            ids[k] = last + 1 + k;
+        }
+        return ids;
+    }
+
+    /** After a commit whose answer was lost: the batch is all or nothing, so its first event's row tells. */
+    private boolean landed(Connection fresh, List<List<Event>> results) throws SQLException {
+        long id = results.getFirst().getFirst().id();
+        try (PreparedStatement ps = fresh.prepareStatement("SELECT 1 FROM events WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static void dropOldest(Connection c, String sessionId, long firstKept) throws SQLException {
@@ -256,10 +330,65 @@ public final class JdbcSessionStore implements SessionStore {
         });
     }
 
+    /** From the working set when it holds the session: one read of the session's row, plus any missing tail. */
     @Override
     public List<Event> events(String sessionId) {
-        return read(c -> queryEvents(c, "SELECT " + EventRows.EVENT_COLUMNS
-                + " FROM events WHERE session_id = ? ORDER BY sequence", sessionId));
+        return read(c -> {
+            Optional<SessionInfo> info = sessionIn(c, sessionId);
+            if (info.isEmpty()) {
+                cache.remove(sessionId);
+                return List.<Event>of();
+            }
+            return eventsOf(c, info.get(), true);
+        });
+    }
+
+    /**
+     * The retained events as of {@code info}: from the cache (extended by the tail read from the database) when
+     * it has the session, else read whole and, when {@code load}, kept.
+     */
+    private List<Event> eventsOf(Connection c, SessionInfo info, boolean load) throws SQLException {
+        SessionEventCache.Entry entry = cache.usable(info);
+        if (entry != null) {
+            if (entry.lastSequence() == info.lastSequence() && entry.firstSequence() >= info.firstSequence()) {
+                return entry.events();
+            }
+            List<Event> tail = entry.lastSequence() == info.lastSequence() ? List.of()
+                    : range(c, info.sessionId(), entry.lastSequence(), info.lastSequence());
+            List<Event> merged = cache.extend(info, entry, tail);
+            if (merged != null) {
+                return merged;
+            }
+        } else if (!load) {
+            return null;
+        }
+        List<Event> all = range(c, info.sessionId(), Math.max(0, info.firstSequence() - 1), info.lastSequence());
+        cache.put(info, all);
+        return all;
+    }
+
+    private static List<Event> range(Connection c, String sessionId, long after, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
+                + " FROM events WHERE session_id = ? AND sequence > ? AND sequence <= ? ORDER BY sequence")) {
+            ps.setString(1, sessionId);
+            ps.setLong(2, after);
+            ps.setLong(3, upTo);
+            return collect(ps);
+        }
+    }
+
+    /** Our own commits extend cached sessions in place (other processes' commits are read as tails). */
+    private void cacheCommitted(List<List<Event>> results) {
+        Map<String, List<Event>> bySession = new HashMap<>();
+        for (List<Event> request : results) {
+            for (Event e : request) {
+                bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        bySession.forEach((sessionId, events) -> {
+            events.sort(java.util.Comparator.comparingLong(Event::sequence));
+            cache.appended(sessionId, events, events.getLast().sequence() - limits.maxEventsPerSession() + 1);
+        });
     }
 
     @Override
@@ -270,24 +399,41 @@ public final class JdbcSessionStore implements SessionStore {
                 return new EventPage(List.of(), 0, false, 0);
             }
             long last = info.get().lastSequence();
+            int max = Math.max(0, limit);
             List<Event> page;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
-                    + " FROM events WHERE session_id = ? AND sequence > ? AND sequence <= ?"
-                    + " ORDER BY sequence LIMIT ?")) {
-                ps.setString(1, sessionId);
-                ps.setLong(2, afterSequence);
-                ps.setLong(3, last);
-                ps.setInt(4, Math.max(0, limit) + 1);
-                page = collect(ps);
+            List<Event> cached = eventsOf(c, info.get(), false);
+            if (cached != null) {
+                int from = firstAfter(cached, afterSequence);
+                page = cached.subList(from, Math.min(cached.size(), from + max + 1));
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
+                        + " FROM events WHERE session_id = ? AND sequence > ? AND sequence <= ?"
+                        + " ORDER BY sequence LIMIT ?")) {
+                    ps.setString(1, sessionId);
+                    ps.setLong(2, afterSequence);
+                    ps.setLong(3, last);
+                    ps.setInt(4, max + 1);
+                    page = collect(ps);
+                }
             }
-            boolean more = page.size() > Math.max(0, limit);
+            boolean more = page.size() > max;
             if (more) {
-                page = page.subList(0, Math.max(0, limit));
+                page = page.subList(0, max);
             }
+            page = List.copyOf(page);
             long firstReturned = page.isEmpty() ? last + 1 : page.getFirst().sequence();
             long missed = Math.max(0, firstReturned - Math.max(afterSequence, 0) - 1);
             return new EventPage(page, missed, more, last);
         });
+    }
+
+    /** Index of the first event with a sequence above {@code after} (events are contiguous and ordered). */
+    private static int firstAfter(List<Event> events, long after) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        long index = after - events.getFirst().sequence() + 1;
+        return (int) Math.max(0, Math.min(events.size(), index));
     }
 
     @Override
@@ -296,10 +442,19 @@ public final class JdbcSessionStore implements SessionStore {
             return List.of();
         }
         return read(c -> {
+            Optional<SessionInfo> info = sessionIn(c, sessionId);
+            if (info.isEmpty()) {
+                return List.<Event>of();
+            }
+            List<Event> cached = eventsOf(c, info.get(), false);
+            if (cached != null) {
+                return List.copyOf(cached.subList(Math.max(0, cached.size() - count), cached.size()));
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
-                    + " FROM events WHERE session_id = ? ORDER BY sequence DESC LIMIT ?")) {
+                    + " FROM events WHERE session_id = ? AND sequence <= ? ORDER BY sequence DESC LIMIT ?")) {
                 ps.setString(1, sessionId);
-                ps.setInt(2, count);
+                ps.setLong(2, info.get().lastSequence());
+                ps.setInt(3, count);
                 List<Event> newestFirst = collect(ps);
                 return newestFirst.reversed();
             }
@@ -345,12 +500,17 @@ public final class JdbcSessionStore implements SessionStore {
             return count;
         });
         expired.addAndGet(removed);
+        if (removed > 0) {
+            cache.clear();
+        }
         return removed;
     }
 
     @Override
     public boolean delete(String sessionId) {
-        return write(c -> deleteIn(c, sessionId));
+        boolean deleted = write(c -> deleteIn(c, sessionId));
+        cache.remove(sessionId);
+        return deleted;
     }
 
     private static boolean deleteIn(Connection c, String sessionId) throws SQLException {
@@ -435,13 +595,6 @@ public final class JdbcSessionStore implements SessionStore {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(EventRows.session(rs)) : Optional.empty();
             }
-        }
-    }
-
-    private static List<Event> queryEvents(Connection c, String sql, String sessionId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sessionId);
-            return collect(ps);
         }
     }
 

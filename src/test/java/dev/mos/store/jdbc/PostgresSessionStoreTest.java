@@ -28,6 +28,11 @@ class PostgresSessionStoreTest extends SessionStoreContract {
         return createStore(limits, clock);
     }
 
+    @Override
+    protected SessionStore concurrentStore(StoreLimits limits, Clock clock) {
+        return createStore(limits, clock);
+    }
+
     @Test
     void twoReplicasOnOneDatabaseShareSequencesAndSessions() {
         StoreLimits limits = new StoreLimits(1_000, 1L << 30);
@@ -52,6 +57,38 @@ class PostgresSessionStoreTest extends SessionStoreContract {
                 clock)) {
             assertThat(store.append(event("s", "x")).sequence()).isEqualTo(1);
             assertThat(store.description()).doesNotContain("unused-secret");
+        }
+    }
+
+    /**
+     * The connection dies inside COMMIT (a deferred trigger makes the server end its own backend there, as
+     * pg_terminate_backend or a crash would): the store asks on a fresh connection whether the rows landed. They
+     * did not, so the caller gets the retryable error and a retry stores the event exactly once. (The opposite
+     * case, a commit that landed but whose answer was lost, cannot be provoked deterministically; the same check
+     * then finds the first event's id, reserved before the insert, and acknowledges.)
+     */
+    @Test
+    void aConnectionLostDuringCommitIsCheckedOnAFreshConnectionBeforeAnswering() throws Exception {
+        StoreLimits limits = new StoreLimits(1_000, 1L << 30);
+        try (SessionStore store = createStore(limits, clock)) {
+            store.append(event("s", "before"));
+            try (var c = java.sql.DriverManager.getConnection(jdbcUrl); var st = c.createStatement()) {
+                st.execute("CREATE FUNCTION die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.name = 'doomed' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;"
+                        + " RETURN NULL; END $$");
+                st.execute("CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT ON events DEFERRABLE INITIALLY"
+                        + " DEFERRED FOR EACH ROW EXECUTE FUNCTION die_at_commit()");
+            }
+
+            var failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    dev.mos.store.StoreUnavailableException.class, () -> store.append(event("s", "doomed")));
+
+            assertThat(failure).isNotNull();
+            assertThat(failure.getMessage()).startsWith("the commit failed: ");
+            assertThat(store.events("s")).extracting(Event::name).containsExactly("before");
+            Event after = store.append(event("s", "after"));
+            assertThat(after.sequence()).isEqualTo(2);
+            assertThat(store.events("s")).extracting(Event::name).containsExactly("before", "after");
         }
     }
 }

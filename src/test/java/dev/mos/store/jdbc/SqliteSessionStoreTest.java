@@ -27,6 +27,11 @@ class SqliteSessionStoreTest extends SessionStoreContract {
         return createStore(limits, clock);
     }
 
+    @Override
+    protected SessionStore concurrentStore(StoreLimits limits, Clock clock) {
+        return createStore(limits, clock);
+    }
+
     @Test
     void twoStoresOnOneFileSeeEachOthersWritesAndNeverShareIds() {
         StoreLimits limits = new StoreLimits(1_000, 1L << 30);
