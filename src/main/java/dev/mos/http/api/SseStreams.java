@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Server-Sent Events for one session (SSE id = the event's per-session sequence) or all sessions (SSE id = the
  * event's server id, evt_…). A stream subscribes to the live hub first, then replays from the store what came
  * after the client's cursor (Last-Event-ID or ?cursor=), then follows the live buffer, skipping what the replay
- * already sent: no gap and no duplicate. A stream whose bounded buffer overflowed is sent a "lag" event with the
+ * already sent: no gap and no duplicate. An all-sessions cursor still among the hub's recent events resumes from
+ * its place in publication order instead, which is exact even where publication order is not id order. A stream whose bounded buffer overflowed is sent a "lag" event with the
  * cursor to resume from and closed; reconnecting with that cursor replays the rest from the store.
  */
 public final class SseStreams {
@@ -115,13 +117,17 @@ public final class SseStreams {
         if (!admit(response)) {
             return;
         }
-        try (Subscription sub = hub.subscribe(null, options.buffer())) {
+        // A cursor among the hub's recent events resumes exactly from there (publication order); an older one, or
+        // one from before a restart, is replayed from the store.
+        Optional<Subscription> resumed = cursor == null ? Optional.empty()
+                : hub.resumeAllAfter(cursor, options.buffer());
+        try (Subscription sub = resumed.orElseGet(() -> hub.subscribe(null, options.buffer()))) {
             OutputStream out = start(response);
             // Each session's events reach this stream in sequence order (the live feed guarantees it); what the
             // replay already sent is recognised per session by its sequence.
             Map<String, Long> sentUpTo = new HashMap<>();
-            long[] maxSent = {cursor == null ? 0 : cursor};
-            if (cursor != null) {
+            long[] lastSent = {cursor == null ? 0 : cursor};
+            if (cursor != null && resumed.isEmpty()) {
                 List<Event> missing = new ArrayList<>();
                 for (SessionInfo info : query.sessionsSnapshot()) {
                     for (Event e : query.events(info.sessionId())) {
@@ -139,12 +145,12 @@ public final class SseStreams {
                 for (Event e : missing) {
                     sendEvent(out, e, e.externalId());
                     sentUpTo.merge(e.sessionId(), e.sequence(), Math::max);
-                    maxSent[0] = Math.max(maxSent[0], e.id());
+                    lastSent[0] = Math.max(lastSent[0], e.id());
                 }
             }
             // Without a cursor nothing was replayed and there is no position to report yet: the first event's id is.
             Map<String, Object> ready = new LinkedHashMap<>();
-            ready.put("cursor", maxSent[0] == 0 ? null : Event.formatId(maxSent[0]));
+            ready.put("cursor", lastSent[0] == 0 ? null : Event.formatId(lastSent[0]));
             write(out, "ready", null, ready);
             out.flush();
             follow(sub, out, options, true, e -> {
@@ -155,9 +161,9 @@ public final class SseStreams {
                     }
                     sentUpTo.remove(e.sessionId()); // past the replay: the feed sends nothing twice
                 }
-                maxSent[0] = Math.max(maxSent[0], e.id());
+                lastSent[0] = e.id(); // the position in publication order a resume continues from
                 return true;
-            }, () -> Map.of("resync_cursor", Event.formatId(maxSent[0])));
+            }, () -> Map.of("resync_cursor", Event.formatId(lastSent[0])));
         } catch (IOException e) {
             // client gone
         } finally {
