@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import tools.jackson.core.JacksonException;
@@ -213,21 +214,7 @@ public final class ConfigLoader {
                         + "JSON array of strings: " + e.getOriginalMessage());
             }
         }
-        List<String> values = new ArrayList<>();
-        switch (raw) {
-            case List<?> defaults -> defaults.forEach(v -> values.add(v.toString()));
-            case String text -> values.add(text);
-            case JsonNode node when node.isString() -> values.add(node.stringValue());
-            case JsonNode node when node.isArray() -> {
-                for (JsonNode item : node) {
-                    if (!item.isString()) {
-                        throw invalid(key, setting);
-                    }
-                    values.add(item.stringValue());
-                }
-            }
-            default -> throw invalid(key, setting);
-        }
+        List<String> values = strings(raw, text -> List.of(text), key, setting);
         List<String> patterns = values.stream().filter(v -> !v.isBlank()).toList();
         for (int i = 0; i < patterns.size(); i++) {
             try {
@@ -239,6 +226,26 @@ public final class ConfigLoader {
             }
         }
         return patterns;
+    }
+
+    /** The strings of a list setting: defaults, a JSON array, or text that {@code split} turns into items. */
+    private static List<String> strings(Object raw, Function<String, List<String>> split, Key key, Setting setting) {
+        List<String> values = new ArrayList<>();
+        switch (raw) {
+            case List<?> defaults -> defaults.forEach(v -> values.add(v.toString()));
+            case String text -> values.addAll(split.apply(text));
+            case JsonNode node when node.isString() -> values.addAll(split.apply(node.stringValue()));
+            case JsonNode node when node.isArray() -> {
+                for (JsonNode item : node) {
+                    if (!item.isString()) {
+                        throw invalid(key, setting);
+                    }
+                    values.add(item.stringValue());
+                }
+            }
+            default -> throw invalid(key, setting);
+        }
+        return values;
     }
 
     private static ConfigException invalid(Key key, Setting setting) {
@@ -320,21 +327,7 @@ public final class ConfigLoader {
     private static List<String> list(Map<String, Setting> s, String path) {
         Key key = ConfigKeys.ALL.get(path);
         Setting setting = s.get(path);
-        List<String> values = new ArrayList<>();
-        switch (setting.raw()) {
-            case List<?> defaults -> defaults.forEach(v -> values.add(v.toString()));
-            case String text -> values.addAll(Arrays.asList(text.split(",")));
-            case JsonNode node when node.isString() -> values.addAll(Arrays.asList(node.stringValue().split(",")));
-            case JsonNode node when node.isArray() -> {
-                for (JsonNode item : node) {
-                    if (!item.isString()) {
-                        throw invalid(key, setting);
-                    }
-                    values.add(item.stringValue());
-                }
-            }
-            default -> throw invalid(key, setting);
-        }
+        List<String> values = strings(setting.raw(), text -> Arrays.asList(text.split(",")), key, setting);
         return values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 }
