@@ -17,9 +17,10 @@ import java.util.function.Function;
  *
  * <p>Each LLM operation (Claude Code's {@code api_request}) counts once, from the attributes Claude Code gives it:
  * {@code model}, {@code input_tokens}, {@code output_tokens}, {@code cache_read_tokens},
- * {@code cache_creation_tokens}, {@code cost_usd} (numbers or numeric strings; the end event's values win over the
- * start's). It belongs to the nearest enclosing subagent operation, or to the main agent. Only when a session has
- * no LLM operation at all are Claude Code's metric points summed instead (events whose details say
+ * {@code cache_creation_tokens}, {@code cost_usd} (numbers or numeric strings; merged over the call's reports,
+ * the end event's values winning). It belongs to the nearest enclosing subagent operation, or to the main agent.
+ * Only when a session has no LLM operation at all are Claude Code's metric points summed instead (events whose
+ * details say
  * {@code "source":"otel_metric"} with {@code claude_code.cost.usage} or {@code claude_code.token.usage}, a
  * {@code value}, {@code model} and a token {@code type}): counting both would count every request twice.
  */
@@ -49,6 +50,13 @@ public final class UsageRollup {
                 Map<String, Object> attributes = new HashMap<>();
                 if (node.start() != null) {
                     attributes.putAll(details.apply(node.start()));
+                }
+                // The same call reported twice (OTLP log and trace span) keeps the second report as progress; it
+                // may be the one with the cost. Merging (not adding) counts the call once.
+                for (Event e : node.progress()) {
+                    if (e.type().kind() == OperationKind.LLM) {
+                        attributes.putAll(details.apply(e));
+                    }
                 }
                 if (node.end() != null) {
                     attributes.putAll(details.apply(node.end()));

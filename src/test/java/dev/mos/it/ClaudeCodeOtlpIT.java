@@ -226,6 +226,13 @@ class ClaudeCodeOtlpIT {
         // the cost metric adds up to what the logged model calls cost
         assertThat(cost).isPositive();
         assertThat(cost).isCloseTo(llmCost, org.assertj.core.api.Assertions.within(1e-9));
+        // and the session summary rolls the model calls up (not the metric points as well: that would double it)
+        JsonNode usage = Http.get(mos.baseUrl() + "/api/v1/sessions/" + sessionId).json().path("usage");
+        assertThat(usage.path("source").asString()).isEqualTo("llm_operations");
+        assertThat(usage.path("cost_usd").asDouble())
+                .isCloseTo(llmCost, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(usage.path("input_tokens").asLong()).isPositive();
+        assertThat(usage.path("by_model").size()).isPositive();
     }
 
     private Proc.Result claude(Path home, MessagesApiStandIn api, Map<String, String> env) throws Exception {
