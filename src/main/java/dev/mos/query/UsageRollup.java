@@ -20,9 +20,9 @@ import java.util.function.Function;
  * {@code cache_creation_tokens}, {@code cost_usd} (numbers or numeric strings; merged over the call's reports,
  * the end event's values winning). It belongs to the nearest enclosing subagent operation, or to the main agent.
  * Only when a session has no LLM operation at all are Claude Code's metric points summed instead (events whose
- * details say
- * {@code "source":"otel_metric"} with {@code claude_code.cost.usage} or {@code claude_code.token.usage}, a
- * {@code value}, {@code model} and a token {@code type}): counting both would count every request twice.
+ * details say {@code "source":"otel_metric"} with {@code claude_code.cost.usage} or
+ * {@code claude_code.token.usage}, a {@code value}, {@code model} and a token {@code type}): counting both would
+ * count every request twice.
  */
 public final class UsageRollup {
 
