@@ -1,6 +1,7 @@
 package dev.mos.cli;
 
 import dev.mos.config.LoadedConfig;
+import dev.mos.mcp.SerializedSends;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import java.io.FileDescriptor;
@@ -37,7 +38,7 @@ final class StdioCommand implements Callable<Integer> {
         StdioTraffic traffic = new StdioTraffic(loaded.config().server().shutdownTimeoutMs());
         StdioServerTransportProvider transport = new StdioServerTransportProvider(assembly.mcpJson,
                 traffic.watch(new FileInputStream(FileDescriptor.in)), traffic.watch(mcpOut));
-        McpAsyncServer mcp = assembly.mcpServers.stdio(transport);
+        McpAsyncServer mcp = assembly.mcpServers.stdio(new SerializedSends(transport));
         assembly.notifyResourceChanges(mcp);
         assembly.startHousekeeping();
         assembly.lifecycle.serving();
