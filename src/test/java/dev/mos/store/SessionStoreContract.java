@@ -125,6 +125,22 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void twoStoresOverTheSameDataShareSequencesAndSessionsAndNeverShareIds() {
+        SessionStore a = store();
+        SessionStore b = concurrentStore(ROOMY, clock);
+        org.junit.jupiter.api.Assumptions.assumeTrue(b != null, "backend has no second process");
+        opened.add(b);
+        Event fromA = a.append(event("s", "from-a"));
+        Event fromB = b.append(event("s", "from-b"));
+
+        assertThat(fromB.sequence()).isEqualTo(fromA.sequence() + 1);
+        assertThat(fromB.id()).isNotEqualTo(fromA.id());
+        assertThat(a.events("s")).containsExactly(fromA, fromB);
+        assertThat(b.events("s")).containsExactly(fromA, fromB);
+        assertThat(a.latestSessionId()).contains("s");
+    }
+
+    @Test
     void readsSeeWhatAnotherProcessWroteAfterTheyWereServedFromTheWorkingSet() {
         SessionStore mine = store();
         SessionStore other = concurrentStore(ROOMY, clock);

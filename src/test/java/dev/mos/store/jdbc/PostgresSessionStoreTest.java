@@ -34,19 +34,6 @@ class PostgresSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
-    void twoReplicasOnOneDatabaseShareSequencesAndSessions() {
-        StoreLimits limits = new StoreLimits(1_000, 1L << 30);
-        try (SessionStore a = createStore(limits, clock); SessionStore b = createStore(limits, clock)) {
-            Event fromA = a.append(event("s", "from-a"));
-            Event fromB = b.append(event("s", "from-b"));
-
-            assertThat(fromB.sequence()).isEqualTo(fromA.sequence() + 1);
-            assertThat(b.events("s")).containsExactly(fromA, fromB);
-            assertThat(a.latestSessionId()).contains("s");
-        }
-    }
-
-    @Test
     void aUserStylePostgresUrlWithAPasswordIsAcceptedAndRedacted() {
         PostgresServer pg = PostgresServer.shared();
         String url = pg.url(pg.createDatabase());

@@ -2,7 +2,6 @@ package dev.mos.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mos.model.Event;
 import dev.mos.store.SessionStore;
 import dev.mos.store.SessionStoreContract;
 import dev.mos.store.StoreLimits;
@@ -30,20 +29,6 @@ class SqliteSessionStoreTest extends SessionStoreContract {
     @Override
     protected SessionStore concurrentStore(StoreLimits limits, Clock clock) {
         return createStore(limits, clock);
-    }
-
-    @Test
-    void twoStoresOnOneFileSeeEachOthersWritesAndNeverShareIds() {
-        StoreLimits limits = new StoreLimits(1_000, 1L << 30);
-        try (SessionStore a = createStore(limits, clock); SessionStore b = createStore(limits, clock)) {
-            Event fromA = a.append(event("s", "from-a"));
-            Event fromB = b.append(event("s", "from-b"));
-
-            assertThat(fromB.sequence()).isEqualTo(fromA.sequence() + 1);
-            assertThat(fromB.id()).isNotEqualTo(fromA.id());
-            assertThat(a.events("s")).containsExactly(fromA, fromB);
-            assertThat(b.events("s")).containsExactly(fromA, fromB);
-        }
     }
 
     @Test
