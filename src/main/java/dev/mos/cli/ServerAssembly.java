@@ -125,7 +125,7 @@ final class ServerAssembly implements AutoCloseable {
         IngestCounters ingestCounters = new IngestCounters(metrics);
         CapturePolicy capture = new CapturePolicy(config.privacy());
         ingest = new IngestPipeline(new EventDecoder(json, clock, capture.redactor()), store, live, ingestCounters);
-        AgentLinks agentLinks = new AgentLinks();
+        AgentLinks agentLinks = new AgentLinks(clock);
         hooks = new HookReceiver(new HookEventMapper(json, capture, agentLinks), ingest);
         OtlpAttributes otlpAttributes = new OtlpAttributes(capture.redactor());
         OtlpEvents otlpEvents = new OtlpEvents(json);

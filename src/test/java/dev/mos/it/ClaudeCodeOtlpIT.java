@@ -111,6 +111,24 @@ class ClaudeCodeOtlpIT {
     }
 
     @Test
+    void hooksAndTracesWithoutLogsGiveOneTaskPerPrompt() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = script();
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
+                mos.baseUrl(), "--write", "--settings", home.resolve(".claude/settings.json").toString())));
+        assertThat(setup.exitCode()).isZero();
+        Proc.Result run = claude(home, api, otel(mos, "http/protobuf", false, true));
+        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+
+        // No log record links the trace to its prompt: the interaction's times join it to the hooks' task.
+        JsonNode tree = awaitTree(mos, t -> complete(t, 6));
+        assertOneTree(tree, 6);
+        assertThat(findTask(tree).path("id").asString()).startsWith("prompt:");
+    }
+
+    @Test
     void tracesAloneGiveTheNestedTree() throws Exception {
         MosProcess mos = MosProcess.serve(Map.of());
         closeables.add(mos);

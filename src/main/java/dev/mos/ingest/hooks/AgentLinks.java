@@ -1,5 +1,6 @@
 package dev.mos.ingest.hooks;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Also remembers each session's open tool calls, so that a PermissionRequest (which carries the tool name and
  * input but no {@code tool_use_id}) is recorded on its call.
  *
+ * <p>And when each prompt was submitted, so that a trace (whose spans name no prompt) can join the hooks' task of
+ * its prompt when no OTLP log record links the two ({@link #promptDuring}).
+ *
  * <p>Bounded: a session's links go on SessionEnd, and past {@link #MAX_SESSIONS} the oldest sessions are dropped.
  */
 public final class AgentLinks {
@@ -29,7 +33,19 @@ public final class AgentLinks {
     static final int MAX_SESSIONS = 10_000;
     private static final int MAX_PER_SESSION = 10_000;
 
+    /** How long before its interaction span starts a prompt may have been submitted (hook delivery, clock skew). */
+    static final long PROMPT_LEAD_MS = 2_000;
+
     private final Map<String, SessionLinks> sessions = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public AgentLinks() {
+        this(Clock.systemUTC());
+    }
+
+    public AgentLinks(Clock clock) {
+        this.clock = clock;
+    }
 
     private record WaitingCall(String toolUseId, String subagentType) {
     }
@@ -41,6 +57,8 @@ public final class AgentLinks {
         final Set<String> unsettled = new HashSet<>();
         /** tool_use_id -> tool name and input key, in start order. */
         final LinkedHashMap<String, String> openTools = new LinkedHashMap<>();
+        /** prompt_id -> when its UserPromptSubmit arrived, oldest first. */
+        final LinkedHashMap<String, Long> promptsSubmitted = new LinkedHashMap<>();
     }
 
     private SessionLinks of(String sessionId) {
@@ -51,6 +69,41 @@ public final class AgentLinks {
             }
         }
         return sessions.computeIfAbsent(sessionId, k -> new SessionLinks());
+    }
+
+    /** UserPromptSubmit for this prompt arrived now. */
+    public void promptSubmitted(String sessionId, String promptId) {
+        SessionLinks links = of(sessionId);
+        synchronized (links) {
+            if (links.promptsSubmitted.size() >= MAX_PER_SESSION) {
+                links.promptsSubmitted.pollFirstEntry();
+            }
+            links.promptsSubmitted.putIfAbsent(promptId, clock.millis());
+        }
+    }
+
+    /**
+     * The prompt whose interaction ran from {@code startMs} to {@code endMs}, or null: Claude Code runs a session's
+     * prompts one at a time, so it is the one submitted within that span (or just before it started) closest to
+     * its start.
+     */
+    public String promptDuring(String sessionId, long startMs, long endMs) {
+        SessionLinks links = sessions.get(sessionId);
+        if (links == null) {
+            return null;
+        }
+        synchronized (links) {
+            String best = null;
+            long bestDistance = Long.MAX_VALUE;
+            for (Map.Entry<String, Long> p : links.promptsSubmitted.entrySet()) {
+                long at = p.getValue();
+                if (at >= startMs - PROMPT_LEAD_MS && at <= endMs && Math.abs(at - startMs) < bestDistance) {
+                    best = p.getKey();
+                    bestDistance = Math.abs(at - startMs);
+                }
+            }
+            return best;
+        }
     }
 
     /** An Agent tool call started; its subagent has not announced itself yet. */

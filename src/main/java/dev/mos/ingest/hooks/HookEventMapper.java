@@ -70,6 +70,9 @@ public final class HookEventMapper {
                 }
                 String name = prompt == null || prompt.isBlank() ? "Prompt" : firstLine(prompt, TASK_NAME_CHARS);
                 out.add(event(sessionId, "task_started", task, null, name, null, details));
+                if (promptId != null) {
+                    links.promptSubmitted(sessionId, promptId);
+                }
             }
             case "Stop" -> {
                 keepText(payload, "last_assistant_message", details);

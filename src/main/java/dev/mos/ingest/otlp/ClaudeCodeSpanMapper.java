@@ -19,7 +19,8 @@ import java.util.Map;
  * Spans of a subagent hang below the Agent tool's execution span, so the Agent call they nest under is known exactly.
  *
  * <p>Spans carry no {@code prompt.id}. The task is {@code prompt:<id>} when a log record of the same trace named
- * the prompt (log records carry trace ids), else {@code trace:<trace id>}; when a log links such a trace later, the
+ * the prompt (log records carry trace ids), or when hooks saw a prompt submitted as the interaction began (a
+ * session runs one prompt at a time), else {@code trace:<trace id>}; when a log links such a trace later, the
  * trace's task is nested under the prompt's. Because children end (and are exported) before their parents, the
  * spans of a trace are held until its root span arrives, so that every span is mapped knowing its ancestors; a
  * trace whose root has not come after {@link #HOLD_MS} is mapped with what arrived. Every operation is reported by
@@ -130,6 +131,18 @@ public final class ClaudeCodeSpanMapper {
             }
         }
         String promptId = joins.promptOfTrace(session, traceId);
+        if (promptId == null) {
+            // No log record named the prompt: with hooks on, the interaction's times tell which prompt it ran.
+            for (OtlpSpan s : spans) {
+                if (kind(s).equals("interaction")) {
+                    promptId = hookLinks.promptDuring(session, s.startMs(), s.endMs());
+                    if (promptId != null) {
+                        joins.linkTrace(session, traceId, promptId);
+                    }
+                    break;
+                }
+            }
+        }
         String task = promptId != null ? "prompt:" + promptId : "trace:" + traceId;
         for (OtlpSpan s : spans) {
             String op = operation(session, s, byId, ops, task);
