@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mos.it.ClaudeCode.Proc;
 import dev.mos.it.MessagesApiStandIn.Step;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,17 +27,17 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClaudeCodeHooksIT {
 
-    private static final Duration CLAUDE_TIMEOUT = Duration.ofSeconds(120);
-    private static Path claude;
 
     @TempDir
     Path tmp;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    @BeforeAll
-    static void install() {
-        claude = ClaudeCode.executable();
+    private ClaudeRunner runner;
+
+    @BeforeEach
+    void runner() {
+        runner = new ClaudeRunner("ClaudeCodeHooksIT", tmp);
     }
 
     @AfterEach
@@ -77,12 +74,10 @@ class ClaudeCodeHooksIT {
         Files.writeString(settings, userHooks);
 
         // setup --write twice: merged once, the user's own hook and settings kept, a backup made, then no change
-        Proc.Result first = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
-                mos.baseUrl(), "--write", "--settings", settings.toString())), work);
+        Proc.Result first = runner.writeHooks(mos, settings, work);
         assertThat(first.exitCode()).as(first.toString()).isZero();
         String written = Files.readString(settings);
-        Proc.Result second = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
-                mos.baseUrl(), "--write", "--settings", settings.toString())), work);
+        Proc.Result second = runner.writeHooks(mos, settings, work);
         assertThat(second.exitCode()).isZero();
         assertThat(Files.readString(settings)).isEqualTo(written);
         JsonNode merged = Http.JSON.readTree(written);
@@ -100,10 +95,10 @@ class ClaudeCodeHooksIT {
             assertThat(Files.readString(backups.getFirst())).isEqualTo(userHooks);
         }
 
-        Proc.Result add = claude(home, work, api, "mcp", "add", "--transport", "http", "mos", mos.baseUrl() + "/mcp");
+        Proc.Result add = runner.claude(home, work, api, Map.of(), "mcp", "add", "--transport", "http", "mos", mos.baseUrl() + "/mcp");
         assertThat(add.exitCode()).as(add.toString()).isZero();
 
-        Proc.Result run = claude(home, work, api, "-p", "[[sc:main]] please work", "--permission-mode",
+        Proc.Result run = runner.claude(home, work, api, Map.of(), "-p", "[[sc:main]] please work", "--permission-mode",
                 "bypassPermissions");
         assertThat(run.exitCode()).as("claude -p: %s\nstand-in: %s\nmos: %s", run, api.requestLog,
                 mos.stderrText()).isZero();
@@ -160,11 +155,10 @@ class ClaudeCodeHooksIT {
         MessagesApiStandIn api = simpleScript();
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path work = Files.createDirectories(tmp.resolve("work"));
-        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
-                mos.baseUrl(), "--write", "--settings", home.resolve(".claude/settings.json").toString())), work);
+        Proc.Result setup = runner.writeHooks(mos, home.resolve(".claude/settings.json"), work);
         assertThat(setup.exitCode()).isZero();
 
-        Proc.Result run = claude(home, work, api, otel(mos, "http/protobuf"), "-p", "[[sc:otel]] go",
+        Proc.Result run = runner.claude(home, work, api, otel(mos, "http/protobuf"), "-p", "[[sc:otel]] go",
                 "--permission-mode", "bypassPermissions");
         assertThat(run.exitCode()).as("claude -p: %s\nstand-in: %s", run, api.requestLog).isZero();
 
@@ -195,7 +189,7 @@ class ClaudeCodeHooksIT {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path work = Files.createDirectories(tmp.resolve("work"));
 
-        Proc.Result run = claude(home, work, api, otel(mos, "http/json"), "-p", "[[sc:otel]] go",
+        Proc.Result run = runner.claude(home, work, api, otel(mos, "http/json"), "-p", "[[sc:otel]] go",
                 "--permission-mode", "bypassPermissions");
         assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
 
@@ -242,34 +236,5 @@ class ClaudeCodeHooksIT {
         List<JsonNode> out = new ArrayList<>();
         array.forEach(out::add);
         return out;
-    }
-
-    private Proc.Result claude(Path home, Path work, MessagesApiStandIn api, String... args) throws Exception {
-        return claude(home, work, api, Map.of(), args);
-    }
-
-    private Proc.Result claude(Path home, Path work, MessagesApiStandIn api, Map<String, String> env,
-            String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(claude.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        ClaudeCode.isolate(pb.environment(), home);
-        pb.environment().putAll(env);
-        pb.environment().put("ANTHROPIC_BASE_URL", api.baseUrl());
-        pb.environment().put("ANTHROPIC_API_KEY", "sk-ant-test-not-a-real-key");
-        pb.environment().put("MCP_TIMEOUT", "60000");
-        return run(pb, work);
-    }
-
-    private Proc.Result run(ProcessBuilder pb, Path work) throws Exception {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Proc.Result r = Proc.run(pb, CLAUDE_TIMEOUT);
-        System.err.printf("[ClaudeCodeHooksIT] %s -> exit %d in %d ms%n--- stdout ---%n%s--- stderr ---%n%s%n",
-                String.join(" ", pb.command()), r.exitCode(), r.elapsed().toMillis(),
-                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        return r;
     }
 }

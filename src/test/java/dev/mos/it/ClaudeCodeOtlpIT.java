@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mos.it.ClaudeCode.Proc;
 import dev.mos.it.MessagesApiStandIn.Step;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,17 +31,17 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClaudeCodeOtlpIT {
 
-    private static final Duration CLAUDE_TIMEOUT = Duration.ofSeconds(120);
-    private static Path claude;
 
     @TempDir
     Path tmp;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    @BeforeAll
-    static void install() {
-        claude = ClaudeCode.executable();
+    private ClaudeRunner runner;
+
+    @BeforeEach
+    void runner() {
+        runner = new ClaudeRunner("ClaudeCodeOtlpIT", tmp);
     }
 
     @AfterEach
@@ -67,27 +64,40 @@ class ClaudeCodeOtlpIT {
         return api;
     }
 
-    /** Logs, metrics and (when asked) the beta traces, exported quickly so the test stays short. */
-    private static Map<String, String> otel(MosProcess mos, String protocol, boolean logs, boolean traces) {
+    /** Metrics, the beta traces and (when asked) logs, exported quickly so the test stays short. */
+    private static Map<String, String> otel(MosProcess mos, String protocol, boolean logs) {
         Map<String, String> env = new HashMap<>(Map.of("CLAUDE_CODE_ENABLE_TELEMETRY", "1",
                 "OTEL_METRICS_EXPORTER", "otlp", "OTEL_LOGS_EXPORTER", logs ? "otlp" : "none",
                 "OTEL_EXPORTER_OTLP_PROTOCOL", protocol, "OTEL_EXPORTER_OTLP_ENDPOINT", mos.baseUrl(),
                 "OTEL_LOGS_EXPORT_INTERVAL", "300", "OTEL_METRIC_EXPORT_INTERVAL", "1000"));
-        if (traces) {
-            env.put("CLAUDE_CODE_ENHANCED_TELEMETRY_BETA", "1");
-            env.put("OTEL_TRACES_EXPORTER", "otlp");
-        }
+        env.put("CLAUDE_CODE_ENHANCED_TELEMETRY_BETA", "1");
+        env.put("OTEL_TRACES_EXPORTER", "otlp");
         return env;
     }
 
-    @Test
-    void otlpJsonLogsMetricsAndTracesAloneGiveOneClosedNestedTree() throws Exception {
+    /**
+     * One scripted {@code claude -p} run exporting OTLP over {@code protocol} (logs when asked, metrics and traces
+     * always), with MOS's hooks written into its settings when asked; returns the server it reported to.
+     */
+    private MosProcess runClaude(boolean hooks, String protocol, boolean logs) throws Exception {
         MosProcess mos = MosProcess.serve(Map.of());
         closeables.add(mos);
         MessagesApiStandIn api = script();
         Path home = Files.createDirectories(tmp.resolve("home"));
-        Proc.Result run = claude(home, api, otel(mos, "http/json", true, true));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        if (hooks) {
+            Proc.Result setup = runner.writeHooks(mos, home.resolve(".claude/settings.json"), work);
+            assertThat(setup.exitCode()).isZero();
+        }
+        Proc.Result run = runner.claude(home, work, api, otel(mos, protocol, logs), "-p", "[[sc:otlp]] go",
+                "--permission-mode", "bypassPermissions");
         assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+        return mos;
+    }
+
+    @Test
+    void otlpJsonLogsMetricsAndTracesAloneGiveOneClosedNestedTree() throws Exception {
+        MosProcess mos = runClaude(false, "http/json", true);
 
         JsonNode tree = awaitTree(mos, t -> complete(t, 6));
         assertOneTree(tree, 6);
@@ -96,15 +106,7 @@ class ClaudeCodeOtlpIT {
 
     @Test
     void hooksLogsAndTracesOverProtobufTogetherGiveOneTree() throws Exception {
-        MosProcess mos = MosProcess.serve(Map.of());
-        closeables.add(mos);
-        MessagesApiStandIn api = script();
-        Path home = Files.createDirectories(tmp.resolve("home"));
-        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
-                mos.baseUrl(), "--write", "--settings", home.resolve(".claude/settings.json").toString())));
-        assertThat(setup.exitCode()).isZero();
-        Proc.Result run = claude(home, api, otel(mos, "http/protobuf", true, true));
-        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+        MosProcess mos = runClaude(true, "http/protobuf", true);
 
         JsonNode tree = awaitTree(mos, t -> complete(t, 6) && allToolsEnriched(findTask(t)));
         assertOneTree(tree, 6);
@@ -112,15 +114,7 @@ class ClaudeCodeOtlpIT {
 
     @Test
     void hooksAndTracesWithoutLogsGiveOneTaskPerPrompt() throws Exception {
-        MosProcess mos = MosProcess.serve(Map.of());
-        closeables.add(mos);
-        MessagesApiStandIn api = script();
-        Path home = Files.createDirectories(tmp.resolve("home"));
-        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
-                mos.baseUrl(), "--write", "--settings", home.resolve(".claude/settings.json").toString())));
-        assertThat(setup.exitCode()).isZero();
-        Proc.Result run = claude(home, api, otel(mos, "http/protobuf", false, true));
-        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+        MosProcess mos = runClaude(true, "http/protobuf", false);
 
         // No log record links the trace to its prompt: the interaction's times join it to the hooks' task.
         JsonNode tree = awaitTree(mos, t -> complete(t, 6));
@@ -130,12 +124,7 @@ class ClaudeCodeOtlpIT {
 
     @Test
     void tracesAloneGiveTheNestedTree() throws Exception {
-        MosProcess mos = MosProcess.serve(Map.of());
-        closeables.add(mos);
-        MessagesApiStandIn api = script();
-        Path home = Files.createDirectories(tmp.resolve("home"));
-        Proc.Result run = claude(home, api, otel(mos, "http/protobuf", false, true));
-        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+        MosProcess mos = runClaude(false, "http/protobuf", false);
 
         JsonNode tree = awaitTree(mos, t -> complete(t, 6));
         assertOneTree(tree, 6);
@@ -251,32 +240,5 @@ class ClaudeCodeOtlpIT {
                 .isCloseTo(llmCost, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(usage.path("input_tokens").asLong()).isPositive();
         assertThat(usage.path("by_model").size()).isPositive();
-    }
-
-    private Proc.Result claude(Path home, MessagesApiStandIn api, Map<String, String> env) throws Exception {
-        Path work = Files.createDirectories(tmp.resolve("work"));
-        ProcessBuilder pb = new ProcessBuilder(claude.toString(), "-p", "[[sc:otlp]] go", "--permission-mode",
-                "bypassPermissions");
-        ClaudeCode.isolate(pb.environment(), home);
-        pb.environment().putAll(env);
-        pb.environment().put("ANTHROPIC_BASE_URL", api.baseUrl());
-        pb.environment().put("ANTHROPIC_API_KEY", "sk-ant-test-not-a-real-key");
-        pb.directory(work.toFile());
-        return run(pb);
-    }
-
-    private Proc.Result run(ProcessBuilder pb) throws Exception {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        if (pb.directory() == null) {
-            pb.directory(tmp.toFile());
-        }
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Proc.Result r = Proc.run(pb, CLAUDE_TIMEOUT);
-        System.err.printf("[ClaudeCodeOtlpIT] %s -> exit %d in %d ms%n--- stdout ---%n%s--- stderr ---%n%s%n",
-                String.join(" ", pb.command()), r.exitCode(), r.elapsed().toMillis(),
-                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        return r;
     }
 }

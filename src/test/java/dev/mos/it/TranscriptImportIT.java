@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mos.it.ClaudeCode.Proc;
 import dev.mos.it.MessagesApiStandIn.Step;
 import dev.mos.it.MessagesApiStandIn.ToolCall;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,18 +28,17 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TranscriptImportIT {
 
-    private static final Duration CLAUDE_TIMEOUT = Duration.ofSeconds(120);
-    private static Path claude;
 
     @TempDir
     Path tmp;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private String lastStdout = "";
 
-    @BeforeAll
-    static void install() {
-        claude = ClaudeCode.executable();
+    private ClaudeRunner runner;
+
+    @BeforeEach
+    void runner() {
+        runner = new ClaudeRunner("TranscriptImportIT", tmp);
     }
 
     @AfterEach
@@ -77,13 +73,12 @@ class TranscriptImportIT {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path settings = home.resolve(".claude/settings.json");
-        Proc.Result setup = run(new ProcessBuilder(MosProcess.command("setup", "claude-code", "--url",
-                hooked.baseUrl(), "--write", "--settings", settings.toString())), work, Map.of());
+        Proc.Result setup = runner.writeHooks(hooked, settings, work);
         assertThat(setup.exitCode()).as(setup.toString()).isZero();
-        Proc.Result add = claude(home, work, api, "mcp", "add", "--transport", "http", "mos",
+        Proc.Result add = runner.claude(home, work, api, Map.of(), "mcp", "add", "--transport", "http", "mos",
                 hooked.baseUrl() + "/mcp");
         assertThat(add.exitCode()).as(add.toString()).isZero();
-        Proc.Result session = claude(home, work, api, "-p", "[[sc:main]] please work", "--permission-mode",
+        Proc.Result session = runner.claude(home, work, api, Map.of(), "-p", "[[sc:main]] please work", "--permission-mode",
                 "bypassPermissions");
         assertThat(session.exitCode()).as("claude -p: %s\nstand-in: %s", session, api.requestLog).isZero();
 
@@ -109,8 +104,8 @@ class TranscriptImportIT {
 
         MosProcess imported = MosProcess.serve(Map.of());
         closeables.add(imported);
-        Proc.Result first = run(new ProcessBuilder(MosProcess.command("import", "--url", imported.baseUrl(),
-                projects.toString())), work, Map.of());
+        Proc.Result first = runner.run(new ProcessBuilder(MosProcess.command("import", "--url", imported.baseUrl(),
+                projects.toString())), work);
         assertThat(first.exitCode()).as(first.toString()).isZero();
         JsonNode importTree = ClaudeCodeHooksIT.awaitTree(imported, t -> ClaudeCodeHooksIT.findTask(t) != null);
 
@@ -127,15 +122,15 @@ class TranscriptImportIT {
         });
         long eventsAfterFirst = eventCount(imported);
 
-        Proc.Result again = run(new ProcessBuilder(MosProcess.command("import", "--url", imported.baseUrl(),
-                projects.toString())), work, Map.of());
+        Proc.Result again = runner.run(new ProcessBuilder(MosProcess.command("import", "--url", imported.baseUrl(),
+                projects.toString())), work);
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(eventCount(imported)).isEqualTo(eventsAfterFirst);
-        assertThat(lastStdout).contains("0 events added");
+        assertThat(runner.lastStdout()).contains("0 events added");
 
         // into the server whose hooks saw the run: only what hooks cannot see (the model calls) is added
-        Proc.Result enrich = run(new ProcessBuilder(MosProcess.command("import", "--url", hooked.baseUrl(),
-                projects.toString())), work, Map.of());
+        Proc.Result enrich = runner.run(new ProcessBuilder(MosProcess.command("import", "--url", hooked.baseUrl(),
+                projects.toString())), work);
         assertThat(enrich.exitCode()).as(enrich.toString()).isZero();
         JsonNode enriched = ClaudeCodeHooksIT.awaitTree(hooked, t -> descendants(ClaudeCodeHooksIT.findTask(t))
                 .stream().filter(n -> n.path("kind").asString().equals("llm")).count() == llm.size());
@@ -187,30 +182,5 @@ class TranscriptImportIT {
             total += s.path("event_count").asLong();
         }
         return total;
-    }
-
-    private Proc.Result claude(Path home, Path work, MessagesApiStandIn api, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(claude.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        ClaudeCode.isolate(pb.environment(), home);
-        pb.environment().put("ANTHROPIC_BASE_URL", api.baseUrl());
-        pb.environment().put("ANTHROPIC_API_KEY", "sk-ant-test-not-a-real-key");
-        pb.environment().put("MCP_TIMEOUT", "60000");
-        return run(pb, work, Map.of());
-    }
-
-    private Proc.Result run(ProcessBuilder pb, Path work, Map<String, String> env) throws Exception {
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Proc.Result r = Proc.run(pb, CLAUDE_TIMEOUT);
-        lastStdout = Files.readString(out, StandardCharsets.UTF_8);
-        System.err.printf("[TranscriptImportIT] %s -> exit %d in %d ms%n--- stdout ---%n%s--- stderr ---%n%s%n",
-                String.join(" ", pb.command()), r.exitCode(), r.elapsed().toMillis(),
-                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        return r;
     }
 }
