@@ -152,6 +152,9 @@ final class ServerAssembly implements AutoCloseable {
         requestStats = new RequestStats(metrics, clock);
         health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
                 clock);
+        // What alerts need, from the figures health decides on (see deploy/monitoring/README.md).
+        new dev.mos.health.HealthMetrics(health, clock).bindTo(metrics);
+        new dev.mos.live.LiveMetrics(live).bindTo(metrics);
 
         eventJson = new EventJson(json);
         List<McpTool> tools = List.of(

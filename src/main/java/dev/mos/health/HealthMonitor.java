@@ -34,11 +34,20 @@ public final class HealthMonitor {
     private final ToolCircuitBreakers breakers;
     private final Lifecycle lifecycle;
     private final Clock clock;
+    private final java.util.function.LongSupplier memoryUsed;
     private final long startedMs;
     private final ArrayDeque<Alert> raised = new ArrayDeque<>();
 
     public HealthMonitor(MosConfig.Health limits, RequestStats requests, IngestCounters ingest, SessionStore store,
             LiveFeed live, ToolCircuitBreakers breakers, Lifecycle lifecycle, Clock clock) {
+        this(limits, requests, ingest, store, live, breakers, lifecycle, clock, HealthMonitor::heapUsedBytes);
+    }
+
+    /** @param memoryUsed the memory figure held against maxMemoryMB (the heap in use; tests give their own) */
+    public HealthMonitor(MosConfig.Health limits, RequestStats requests, IngestCounters ingest, SessionStore store,
+            LiveFeed live, ToolCircuitBreakers breakers, Lifecycle lifecycle, Clock clock,
+            java.util.function.LongSupplier memoryUsed) {
+        this.memoryUsed = memoryUsed;
         this.limits = limits;
         this.requests = requests;
         this.ingest = ingest;
@@ -54,12 +63,32 @@ public final class HealthMonitor {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** The memory in use that health holds against the limit, in bytes (exported as mos_memory_used_bytes). */
+    public long memoryUsedBytes() {
+        return memoryUsed.getAsLong();
+    }
+
+    /** health.maxMemoryMB in bytes (exported as mos_memory_limit_bytes). */
+    public long memoryLimitBytes() {
+        return limits.maxMemoryMB() * 1_048_576L;
+    }
+
+    /** The thresholds this monitor applies. */
+    public MosConfig.Health limits() {
+        return limits;
+    }
+
+    /** Calls, errors and timed calls over the last five minutes, as the verdict counts them. */
+    SlidingWindow.Totals recentRequests() {
+        return requests.recent();
+    }
+
     public Verdict evaluate() {
         List<Alert> alerts = new ArrayList<>();
         HealthStatus status = HealthStatus.HEALTHY;
         String now = clock.instant().toString();
 
-        double usedMb = heapUsedBytes() / 1_048_576.0;
+        double usedMb = memoryUsedBytes() / 1_048_576.0;
         double limitMb = limits.maxMemoryMB();
         if (usedMb > limitMb) {
             alerts.add(new Alert(now, "memory_high", "critical", String.format(java.util.Locale.ROOT,
@@ -110,6 +139,11 @@ public final class HealthMonitor {
         return new Verdict(status, alerts);
     }
 
+    /** What /health/ready answers 200 to: serving (not starting or draining) and the store can serve. */
+    public boolean ready() {
+        return lifecycle.isServing() && store.problem().isEmpty();
+    }
+
     /** Why the store cannot serve (readiness fails while it cannot), or empty. */
     public Optional<String> storeProblem() {
         return store.problem();
@@ -141,7 +175,7 @@ public final class HealthMonitor {
         StoreStats storeStats = store.stats();
         SlidingWindow.Totals recent = requests.recent();
         Runtime rt = Runtime.getRuntime();
-        long used = heapUsedBytes();
+        long used = memoryUsedBytes();
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", verdict.status().wireName());

@@ -40,6 +40,14 @@ public final class RequestStats {
     }
 
     public void record(String method, long durationNanos, String errorMessage) {
+        record(method, durationNanos, errorMessage, false);
+    }
+
+    /**
+     * @param longPoll the call waited for news on purpose (stream_activity with wait_ms): it counts for the error
+     *     rate, but its time says nothing about how fast MOS answers, so it stays out of the average response time
+     */
+    public void record(String method, long durationNanos, String errorMessage, boolean longPoll) {
         boolean error = errorMessage != null;
         MethodStats stats = methods.computeIfAbsent(method, this::register);
         (error ? stats.failed : stats.ok).record(durationNanos, TimeUnit.NANOSECONDS);
@@ -54,7 +62,7 @@ public final class RequestStats {
                 recentErrors.addLast(new RecentError(clock.instant().toString(), method, errorMessage));
             }
         }
-        window.record(clock.millis(), durationNanos, error);
+        window.record(clock.millis(), durationNanos, error, !longPoll);
     }
 
     private MethodStats register(String method) {
@@ -71,6 +79,7 @@ public final class RequestStats {
         return total.sum();
     }
 
+    /** Calls, errors and time over health's window (the last five minutes). */
     SlidingWindow.Totals recent() {
         return window.totals(clock.millis());
     }

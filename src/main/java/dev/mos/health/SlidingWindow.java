@@ -14,6 +14,8 @@ final class SlidingWindow {
     private final AtomicLongArray counts;
     private final AtomicLongArray errors;
     private final AtomicLongArray nanos;
+    /** Calls whose time counts for the average (long polls wait on purpose and do not). */
+    private final AtomicLongArray timed;
 
     SlidingWindow(int buckets, long bucketMs) {
         this.buckets = buckets;
@@ -22,9 +24,15 @@ final class SlidingWindow {
         this.counts = new AtomicLongArray(buckets);
         this.errors = new AtomicLongArray(buckets);
         this.nanos = new AtomicLongArray(buckets);
+        this.timed = new AtomicLongArray(buckets);
     }
 
     void record(long nowMs, long durationNanos, boolean error) {
+        record(nowMs, durationNanos, error, true);
+    }
+
+    /** @param timedCall false for a call that waits on purpose (a long poll): counted, but not in the average */
+    void record(long nowMs, long durationNanos, boolean error, boolean timedCall) {
         long epoch = nowMs / bucketMs;
         int i = (int) (epoch % buckets);
         long seen = epochs.get(i);
@@ -32,22 +40,27 @@ final class SlidingWindow {
             counts.set(i, 0);
             errors.set(i, 0);
             nanos.set(i, 0);
+            timed.set(i, 0);
         }
         counts.incrementAndGet(i);
-        nanos.addAndGet(i, durationNanos);
+        if (timedCall) {
+            timed.incrementAndGet(i);
+            nanos.addAndGet(i, durationNanos);
+        }
         if (error) {
             errors.incrementAndGet(i);
         }
     }
 
-    record Totals(long count, long errors, long nanos) {
+    /** @param timed the calls whose {@code nanos} are summed (all but long polls) */
+    record Totals(long count, long errors, long timed, long nanos) {
 
         double errorRate() {
             return count == 0 ? 0 : (double) errors / count;
         }
 
         double avgMs() {
-            return count == 0 ? 0 : nanos / 1e6 / count;
+            return timed == 0 ? 0 : nanos / 1e6 / timed;
         }
     }
 
@@ -55,14 +68,16 @@ final class SlidingWindow {
         long current = nowMs / bucketMs;
         long count = 0;
         long errs = 0;
+        long timedCalls = 0;
         long time = 0;
         for (int i = 0; i < buckets; i++) {
             if (current - epochs.get(i) < buckets) {
                 count += counts.get(i);
                 errs += errors.get(i);
+                timedCalls += timed.get(i);
                 time += nanos.get(i);
             }
         }
-        return new Totals(count, errs, time);
+        return new Totals(count, errs, timedCalls, time);
     }
 }

@@ -8,12 +8,25 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 
-/** Times every HTTP request by method, route and status (http.server.requests). */
+/**
+ * Times every HTTP request by method, route template and status (http.server.requests), with a fixed set of
+ * histogram buckets so that dashboards can show percentiles per route. The uri label is always one of a fixed set
+ * of templates ({@link #route}): a session id or a mistyped path never becomes a new series.
+ */
 final class RequestMetricsFilter extends HttpFilter {
 
-    private static final Set<String> ROUTES = Set.of("/mcp", "/health", "/health/live", "/health/ready", "/metrics");
+    private static final Set<String> FIXED = Set.of("/mcp", "/health", "/health/live", "/health/ready", "/metrics",
+            "/hooks", "/v1/logs", "/v1/metrics", "/v1/traces", "/api/v1/sessions", "/api/v1/stream",
+            "/api/v1/analytics/tools", "/");
+    private static final Set<String> SESSION_PARTS = Set.of("tree", "events", "export", "analytics", "stream");
+    /** Few enough to keep series per route small, spread enough for the 1 s response-time limit and SSE streams. */
+    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+    private static final Set<String> METHODS = Set.of("GET", "POST", "DELETE", "HEAD", "OPTIONS", "PUT", "PATCH");
 
     private final MeterRegistry registry;
 
@@ -28,12 +41,42 @@ final class RequestMetricsFilter extends HttpFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            String uri = request.getRequestURI();
-            Timer.builder("http.server.requests").description("HTTP requests by method, route and status")
-                    .tag("method", request.getMethod())
-                    .tag("uri", ROUTES.contains(uri) ? uri : "other")
+            String method = request.getMethod();
+            Timer.builder("http.server.requests").description("HTTP requests by method, route template and status")
+                    .tag("method", METHODS.contains(method) ? method : "other")
+                    .tag("uri", route(request.getRequestURI()))
                     .tag("status", Integer.toString(response.getStatus()))
+                    .serviceLevelObjectives(BUCKETS)
                     .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The route template of a path: the fixed routes as they are, {@code /api/v1/sessions/{id}} and
+     * {@code /api/v1/sessions/{id}/tree|events|export|analytics|stream}, {@code /ui/**} for the dashboard's files,
+     * and {@code other} for anything else.
+     */
+    static String route(String path) {
+        if (path == null) {
+            return "other";
+        }
+        if (FIXED.contains(path)) {
+            return path;
+        }
+        if (path.startsWith("/ui/")) {
+            return "/ui/**";
+        }
+        if (path.startsWith("/api/v1/sessions/")) {
+            String rest = path.substring("/api/v1/sessions/".length());
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                return rest.isEmpty() ? "other" : "/api/v1/sessions/{id}";
+            }
+            String part = rest.substring(slash + 1);
+            if (slash > 0 && SESSION_PARTS.contains(part)) {
+                return "/api/v1/sessions/{id}/" + part;
+            }
+        }
+        return "other";
     }
 }

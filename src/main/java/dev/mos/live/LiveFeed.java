@@ -38,14 +38,31 @@ public final class LiveFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
-    private record Remote(String sessionId) {
+    /** What the inbox holds, stamped with {@link System#nanoTime} when it was handed over (for the lag). */
+    private sealed interface Item permits Local, Remote {
+        long queuedAt();
     }
+
+    /** Events committed here, in commit order. */
+    private record Local(List<Event> events, long queuedAt) implements Item {
+    }
+
+    /** Another process committed events of this session. */
+    private record Remote(String sessionId, long queuedAt) implements Item {
+    }
+
+    /** "Nothing waiting" for the lag stamps below. */
+    private static final long NONE = Long.MIN_VALUE;
 
     private final StreamHub streams;
     private final SessionStore store;
-    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Item> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    /** When the oldest item the relay took this round was handed over, until the round has published it. */
+    private volatile long inFlightSince = NONE;
+    /** When the oldest event still held for a gap, or still to be read from the store, was handed over. */
+    private volatile long pendingSince = NONE;
 
     // Owned by the relay thread.
     private final Map<String, Cursor> cursors = new HashMap<>();
@@ -54,6 +71,8 @@ public final class LiveFeed implements AutoCloseable {
     /** What this round publishes, handed to the hub in one batch. */
     private final List<Event> out = new ArrayList<>(256);
     private long retryAt;
+    /** When the oldest entry of {@link #toRead} was handed over (relay thread only). */
+    private long toReadSince = NONE;
 
     /** A feed without a store to read from (tests, benches): gaps are skipped after the hold. */
     public LiveFeed() {
@@ -87,27 +106,51 @@ public final class LiveFeed implements AutoCloseable {
     /** Committed events from this process; never blocks. */
     public void publish(Event event) {
         if (!closed) {
-            inbox.add(event);
+            inbox.add(new Local(List.of(event), System.nanoTime()));
         }
     }
 
     /** Several committed events from this process, in their commit order; never blocks. */
     public void publishAll(List<Event> events) {
         if (!closed && !events.isEmpty()) {
-            inbox.addAll(events);
+            inbox.add(new Local(events, System.nanoTime()));
         }
     }
 
     /** Another process committed events of this session: read them from the store and publish them. */
     public void remoteAppend(String sessionId) {
         if (!closed) {
-            inbox.add(new Remote(sessionId));
+            inbox.add(new Remote(sessionId, System.nanoTime()));
         }
     }
 
     /** Readers following the live streams right now (SSE, resource notifiers, long polls). */
     public int waitingReaders() {
         return streams.subscribers();
+    }
+
+    /**
+     * How far live delivery is behind: the age in nanoseconds of the oldest event this process committed (or was
+     * told another process committed) that the relay has not yet handed to the streams, 0 when it is caught up.
+     * An event held for a gap counts from when the relay received it. Delivery from the streams' buffers to the
+     * clients is not included (see {@link StreamHub#maxBacklog()}).
+     */
+    public long lagNanos() {
+        long now = System.nanoTime();
+        long oldest = Long.MAX_VALUE;
+        Item head = inbox.peek();
+        if (head != null) {
+            oldest = head.queuedAt();
+        }
+        long flight = inFlightSince;
+        if (flight != NONE && flight - oldest < 0) {
+            oldest = flight;
+        }
+        long pending = pendingSince;
+        if (pending != NONE && pending - oldest < 0) {
+            oldest = pending;
+        }
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, now - oldest);
     }
 
     /** Ends the relay and every stream; used on shutdown so that long polls and SSE streams end promptly. */
@@ -124,19 +167,24 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void run() {
-        List<Object> batch = new ArrayList<>(256);
+        List<Item> batch = new ArrayList<>(256);
         List<Event> local = new ArrayList<>(256);
         while (!closed) {
             try {
-                Object first = inbox.poll(nextWakeMs(), TimeUnit.MILLISECONDS);
+                Item first = inbox.poll(nextWakeMs(), TimeUnit.MILLISECONDS);
                 if (first != null) {
+                    // A scrape between the poll and this line sees a moment's less lag; never more than the truth.
+                    inFlightSince = first.queuedAt();
                     batch.add(first);
                     inbox.drainTo(batch, 4096);
                 }
-                for (Object item : batch) {
-                    if (item instanceof Event e) {
-                        local.add(e);
+                for (Item item : batch) {
+                    if (item instanceof Local l) {
+                        local.addAll(l.events());
                     } else if (item instanceof Remote r) {
+                        if (toReadSince == NONE || r.queuedAt() - toReadSince < 0) {
+                            toReadSince = r.queuedAt();
+                        }
                         toRead.add(r.sessionId());
                     }
                 }
@@ -156,8 +204,25 @@ public final class LiveFeed implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 log.warn("live feed: {}", e.toString());
+            } finally {
+                notePending();
             }
         }
+    }
+
+    /** After a round: what is still held or still to be read keeps the lag up; the round's own items are out. */
+    private void notePending() {
+        if (toRead.isEmpty()) {
+            toReadSince = NONE;
+        }
+        long oldest = toReadSince;
+        for (Cursor c : cursors.values()) {
+            if (c.heldSinceNanos != NONE && (oldest == NONE || c.heldSinceNanos - oldest < 0)) {
+                oldest = c.heldSinceNanos;
+            }
+        }
+        pendingSince = oldest;
+        inFlightSince = NONE;
     }
 
     private long nextWakeMs() {
@@ -207,6 +272,10 @@ public final class LiveFeed implements AutoCloseable {
             if (c.heldSince == 0) {
                 c.heldSince = System.currentTimeMillis();
             }
+            if (c.heldSinceNanos == NONE) {
+                // The round's oldest hand-over time: an upper bound for this event's, so the lag is not understated.
+                c.heldSinceNanos = inFlightSince == NONE ? System.nanoTime() : inFlightSince;
+            }
         }
     }
 
@@ -224,6 +293,9 @@ public final class LiveFeed implements AutoCloseable {
             }
         }
         c.heldSince = c.held.isEmpty() ? 0 : System.currentTimeMillis();
+        if (c.held.isEmpty()) {
+            c.heldSinceNanos = NONE;
+        }
     }
 
     private void emit(Cursor c, Event e) {
@@ -295,6 +367,8 @@ public final class LiveFeed implements AutoCloseable {
         long last;
         long lastId;
         long heldSince;
+        /** For the lag: when the oldest held event was handed over, or NONE. */
+        long heldSinceNanos = NONE;
         final TreeMap<Long, Event> held = new TreeMap<>();
 
         Cursor(long last) {
@@ -306,6 +380,7 @@ public final class LiveFeed implements AutoCloseable {
             lastId = 0;
             held.clear();
             heldSince = 0;
+            heldSinceNanos = NONE;
         }
     }
 }

@@ -27,6 +27,7 @@ public final class StreamHub {
     private final ArrayDeque<Delivery> recent;
     private final int recentCapacity;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.LongAdder overflows = new java.util.concurrent.atomic.LongAdder();
 
     public StreamHub() {
         this(DEFAULT_RECENT);
@@ -97,6 +98,24 @@ public final class StreamHub {
 
     public int subscribers() {
         return subscribers.size();
+    }
+
+    /** The most events waiting in any one subscriber's buffer right now (0 without subscribers). */
+    public int maxBacklog() {
+        int max = 0;
+        for (Subscription s : subscribers) {
+            max = Math.max(max, s.buffered());
+        }
+        return max;
+    }
+
+    /** How many times a subscriber's buffer filled up since start (its reader then resyncs from the store). */
+    public long overflows() {
+        return overflows.sum();
+    }
+
+    void overflowed() {
+        overflows.increment();
     }
 
     void remove(Subscription s) {

@@ -43,6 +43,7 @@ public final class Subscription implements AutoCloseable {
                 }
                 if (buffer.size() >= capacity) {
                     overflowed = true;
+                    hub.overflowed();
                     break;
                 }
                 buffer.add(d);
@@ -119,6 +120,16 @@ public final class Subscription implements AutoCloseable {
         lock.lock();
         try {
             return buffer.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Events waiting in the buffer. */
+    int buffered() {
+        lock.lock();
+        try {
+            return buffer.size();
         } finally {
             lock.unlock();
         }

@@ -42,4 +42,12 @@ public interface McpTool {
     default boolean mayBlock() {
         return false;
     }
+
+    /**
+     * True when this call waits for news on purpose (a long poll): health and the response-time metrics leave its
+     * time out, since it measures the wait the caller asked for, not how fast MOS answers.
+     */
+    default boolean longPoll(java.util.Map<String, Object> arguments) {
+        return false;
+    }
 }

@@ -53,9 +53,11 @@ public final class ToolInvoker {
     public CompletableFuture<ToolResult> invokeAsync(String name, Map<String, Object> arguments,
             ProgressSink progress) {
         long started = System.nanoTime();
+        McpTool known = name == null ? null : tools.get(name);
+        boolean longPoll = known != null && known.longPoll(arguments);
         return run(name, arguments, progress).thenApply(result -> {
-            stats.record(name == null ? "(none)" : tools.containsKey(name) ? name : "(unknown)",
-                    System.nanoTime() - started, result.isError() ? result.text() : null);
+            stats.record(name == null ? "(none)" : known != null ? name : "(unknown)",
+                    System.nanoTime() - started, result.isError() ? result.text() : null, longPoll);
             return result;
         });
     }

@@ -102,6 +102,26 @@ public final class StreamActivityTool implements McpTool {
         return true;
     }
 
+    /** With a cursor and wait_ms the call waits for new events (see {@link #call}); without a cursor it never does. */
+    @Override
+    public boolean longPoll(Map<String, Object> arguments) {
+        if (arguments == null || arguments.get("cursor") == null) {
+            return false;
+        }
+        Object wait = arguments.get("wait_ms");
+        if (wait instanceof Number n) {
+            return n.doubleValue() > 0;
+        }
+        if (wait instanceof String text) {
+            try {
+                return Double.parseDouble(text.trim()) > 0;
+            } catch (NumberFormatException e) {
+                return false; // refused as an invalid argument, quickly
+            }
+        }
+        return false;
+    }
+
     @Override
     public ToolResult call(ToolArguments args, ProgressSink progress) {
         String format = args.choice("output_format", "claude_code_style", GetActivityTreeTool.FORMATS);
