@@ -49,7 +49,7 @@ public final class HealthMetrics {
         Gauge.builder("mos.health.response.time.limit", monitor, m -> m.limits().maxResponseTimeMS() / 1000.0)
                 .baseUnit("seconds").description("health.maxResponseTimeMS").register(registry);
         Gauge.builder("mos.store.ready", monitor, m -> m.storeProblem().isEmpty() ? 1 : 0)
-                .description("1 while the store can serve (reachable, breaker not open), else 0").register(registry);
+                .description("1 while the store answers (the check /health/ready makes), else 0").register(registry);
         Gauge.builder("mos.ready", monitor, m -> m.ready() ? 1 : 0)
                 .description("1 while /health/ready answers 200 (serving and the store can serve), else 0")
                 .register(registry);
