@@ -27,7 +27,8 @@ public final class HealthMetrics {
 
     public void bindTo(MeterRegistry registry) {
         for (HealthStatus s : HealthStatus.values()) {
-            Gauge.builder("mos.health.status", this, m -> m.status() == s ? 1 : 0)
+            // Strong: nothing else holds this object, and a weakly held gauge would turn NaN after a GC.
+            Gauge.builder("mos.health.status", this, m -> m.status() == s ? 1 : 0).strongReference(true)
                     .description("The /health verdict: 1 for the current status, 0 for the others")
                     .tag("status", s.wireName()).register(registry);
         }
