@@ -39,8 +39,12 @@ public final class LiveFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
     /** What the inbox holds, stamped with {@link System#nanoTime} when it was handed over (for the lag). */
-    private sealed interface Item permits Local, Remote {
+    private sealed interface Item permits One, Local, Remote {
         long queuedAt();
+    }
+
+    /** One event committed here (the common case: no list around it). */
+    private record One(Event event, long queuedAt) implements Item {
     }
 
     /** Events committed here, in commit order. */
@@ -106,7 +110,7 @@ public final class LiveFeed implements AutoCloseable {
     /** Committed events from this process; never blocks. */
     public void publish(Event event) {
         if (!closed) {
-            inbox.add(new Local(List.of(event), System.nanoTime()));
+            inbox.add(new One(event, System.nanoTime()));
         }
     }
 
@@ -179,7 +183,9 @@ public final class LiveFeed implements AutoCloseable {
                     inbox.drainTo(batch, 4096);
                 }
                 for (Item item : batch) {
-                    if (item instanceof Local l) {
+                    if (item instanceof One o) {
+                        local.add(o.event());
+                    } else if (item instanceof Local l) {
                         local.addAll(l.events());
                     } else if (item instanceof Remote r) {
                         if (toReadSince == NONE || r.queuedAt() - toReadSince < 0) {

@@ -141,6 +141,28 @@ class MonitoringIT {
         assertThat(value(metrics, "mos_store_ready")).isEqualTo(1.0);
     }
 
+    @Test
+    void aLongPollCountsAsACallButNotInTheAverageResponseTime() throws Exception {
+        String base = mos.baseUrl();
+        JsonNode first = Http.call(base, "stream_activity", "{\"session_id\": \"mon-1\"}").json();
+        long cursor = first.get("next_cursor").asLong();
+        JsonNode before = Http.get(base + "/health").json().get("requests");
+        double avgBefore = before.get("avg_response_ms").asDouble();
+        long started = System.nanoTime();
+        Http.Response poll = Http.call(base, "stream_activity", "{\"session_id\": \"mon-1\", \"cursor\": " + cursor
+                + ", \"wait_ms\": 3000}");
+        assertThat(poll.status()).isEqualTo(200);
+        assertThat(System.nanoTime() - started).isGreaterThan(2_900_000_000L); // it really waited
+        JsonNode after = Http.get(base + "/health").json().get("requests");
+        assertThat(after.get("recent").asLong()).isEqualTo(before.get("recent").asLong() + 1);
+        // Counted in, 3 s over fewer than twenty calls would have added well over 100 ms to the average.
+        assertThat(after.get("avg_response_ms").asDouble()).isLessThan(avgBefore + 100);
+        String metrics = Http.get(base + "/metrics").body();
+        assertThat(value(metrics, "mos_health_requests")).isEqualTo(after.get("recent").asDouble());
+        assertThat(value(metrics, "mos_health_response_time_seconds") * 1000)
+                .isCloseTo(after.get("avg_response_ms").asDouble(), org.assertj.core.data.Offset.offset(0.01));
+    }
+
     /** The guide section's bash blocks, run against this server (its port instead of 3000), from the repo root. */
     @Test
     void everyBashCommandOfTheGuideSectionWorks() throws Exception {
