@@ -105,6 +105,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "mos-shutdown"));
         assembly.startHousekeeping();
+        assembly.startMetricsSampling();
         assembly.lifecycle.serving();
         startup.info("MOS listening on http://{}:{} (MCP at /mcp, health at /health, metrics at /metrics); "
                 + "config: {}; auth: {}", config.server().host(), http.port(), loaded.source(),

@@ -1,6 +1,7 @@
 package dev.mos.cli;
 
 import dev.mos.config.MosConfig;
+import dev.mos.health.HealthMetrics;
 import dev.mos.health.HealthMonitor;
 import dev.mos.health.IngestCounters;
 import dev.mos.health.Lifecycle;
@@ -100,6 +101,7 @@ final class ServerAssembly implements AutoCloseable {
     final RequestStats requestStats;
     final ToolCircuitBreakers breakers;
     final HealthMonitor health;
+    final HealthMetrics healthMetrics;
     final ToolInvoker invoker;
     final McpServerFactory mcpServers;
     private final ScheduledExecutorService scheduler;
@@ -108,6 +110,14 @@ final class ServerAssembly implements AutoCloseable {
 
     /** Per-SSE-subscriber buffer: about a second of a busy agent fleet before a stream is told it lags. */
     static final int SSE_BUFFER_EVENTS = 4096;
+
+    /** How often the health gauges (verdict, readiness, store figures) are sampled off the scrape path. */
+    static final long HEALTH_SAMPLE_MS = 1_000;
+
+    /** For servers that serve /metrics: samples the health gauges in the background from now on. */
+    void startMetricsSampling() {
+        healthMetrics.start(HEALTH_SAMPLE_MS);
+    }
 
     ServerAssembly(MosConfig config, Clock clock, String transport) {
         this.config = config;
@@ -141,19 +151,22 @@ final class ServerAssembly implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(metrics);
         query = new QueryService(store, clock, config.streaming().slowThresholdMs(),
                 nanos -> treeBuild.record(nanos, TimeUnit.NANOSECONDS), json);
-        Gauge.builder("mos.sessions.active", store, s -> s.stats().sessions()).register(metrics);
-        Gauge.builder("mos.events.retained", store, s -> s.stats().retainedEvents()).register(metrics);
-        Gauge.builder("mos.events.dropped", store, s -> s.stats().droppedEvents()).register(metrics);
-        Gauge.builder("mos.sessions.evicted", store, s -> s.stats().evictedSessions()).register(metrics);
-        Gauge.builder("mos.sessions.expired", store, s -> s.stats().expiredSessions()).register(metrics);
-        Gauge.builder("mos.store.estimated.bytes", store, s -> s.stats().estimatedBytes()).register(metrics);
         Gauge.builder("mos.stream.subscribers", live, LiveFeed::waitingReaders).register(metrics);
 
         requestStats = new RequestStats(metrics, clock);
         health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
                 clock);
-        // What alerts need, from the figures health decides on (see deploy/monitoring/README.md).
-        new dev.mos.health.HealthMetrics(health, clock).bindTo(metrics);
+        // What alerts need, from the figures health decides on (see deploy/monitoring/README.md). Store figures
+        // come from its samples: a scrape must not wait for a database that is down.
+        healthMetrics = new HealthMetrics(health, store);
+        healthMetrics.bindTo(metrics);
+        Gauge.builder("mos.sessions.active", healthMetrics, m -> m.storeStats().sessions()).register(metrics);
+        Gauge.builder("mos.events.retained", healthMetrics, m -> m.storeStats().retainedEvents()).register(metrics);
+        Gauge.builder("mos.events.dropped", healthMetrics, m -> m.storeStats().droppedEvents()).register(metrics);
+        Gauge.builder("mos.sessions.evicted", healthMetrics, m -> m.storeStats().evictedSessions()).register(metrics);
+        Gauge.builder("mos.sessions.expired", healthMetrics, m -> m.storeStats().expiredSessions()).register(metrics);
+        Gauge.builder("mos.store.estimated.bytes", healthMetrics, m -> m.storeStats().estimatedBytes())
+                .register(metrics);
         new dev.mos.live.LiveMetrics(live).bindTo(metrics);
 
         eventJson = new EventJson(json);
@@ -263,6 +276,7 @@ final class ServerAssembly implements AutoCloseable {
         notifiers.forEach(ResourceNotifier::close);
         live.close();
         scheduler.shutdownNow();
+        healthMetrics.close();
         store.close();
         metrics.close();
     }

@@ -139,6 +139,11 @@ public final class HealthMonitor {
         return new Verdict(status, alerts);
     }
 
+    /** Serving: neither starting nor draining. */
+    public boolean serving() {
+        return lifecycle.isServing();
+    }
+
     /** What /health/ready answers 200 to: serving (not starting or draining) and the store can serve. */
     public boolean ready() {
         return lifecycle.isServing() && store.problem().isEmpty();

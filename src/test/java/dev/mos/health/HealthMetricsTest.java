@@ -42,12 +42,16 @@ class HealthMetricsTest {
     private final HealthMonitor monitor = new HealthMonitor(new MosConfig.Health(512, 1_000, 0.05, 30_000),
             requests, ingest, store, live, breakers, lifecycle, clock, heapUsed::get);
 
+    private final HealthMetrics metrics = new HealthMetrics(monitor, store);
+
     HealthMetricsTest() {
-        new HealthMetrics(monitor, clock).bindTo(registry);
+        metrics.bindTo(registry);
+        metrics.start(3_600_000); // one sample now; the tests take the next ones themselves
     }
 
     @AfterEach
     void close() {
+        metrics.close();
         store.close();
         live.close();
     }
@@ -60,9 +64,9 @@ class HealthMetricsTest {
         return Double.parseDouble(m.group(1));
     }
 
-    /** The status gauges after the verdict cache (1 s) expired: exactly one is 1, and it is /health's status. */
+    /** The status gauges after a new sample: exactly one is 1, and it is /health's status. */
     private void assertStatusAgrees() {
-        clock.advance(1_001);
+        metrics.sample();
         String healthSays = (String) monitor.report(false).get("status");
         double healthy = sample("mos_health_status{status=\"healthy\"}");
         double warning = sample("mos_health_status{status=\"warning\"}");
@@ -144,13 +148,13 @@ class HealthMetricsTest {
             PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             HealthMonitor withDb = new HealthMonitor(new MosConfig.Health(512, 1_000, 0.05, 30_000), requests,
                     ingest, db, live, breakers, lifecycle, clock, heapUsed::get);
-            new HealthMetrics(withDb, clock).bindTo(own);
+            HealthMetrics dbMetrics = new HealthMetrics(withDb, db);
+            dbMetrics.bindTo(own);
             java.util.function.Function<String, Double> sample = name -> {
                 Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(own.scrape());
                 assertThat(m.find()).as(name).isTrue();
                 return Double.parseDouble(m.group(1));
             };
-
             assertThat(sample.apply("mos_store_ready")).isEqualTo(1.0);
             assertThat(sample.apply("mos_ready")).isEqualTo(0.0); // still starting: /health/ready answers 503
             lifecycle.serving();
@@ -158,9 +162,14 @@ class HealthMetricsTest {
             assertThat(withDb.ready()).isTrue();
 
             pg.stopNow();
-            // Each check waits for the connection attempt to fail: read every figure from one scrape.
-            clock.advance(1_001);
+            assertThat(withDb.storeProblem()).isPresent();
+            assertThat(withDb.ready()).isFalse();
+            assertThat(withDb.report(false).get("status")).isEqualTo("critical");
+            // With the sampler running, a scrape never waits for the database: the outage shows at once, as 0.
+            dbMetrics.start(3_600_000);
+            long started = System.nanoTime();
             String scrape = own.scrape();
+            assertThat(System.nanoTime() - started).isLessThan(1_000_000_000L);
             java.util.function.Function<String, Double> during = name -> {
                 Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(scrape);
                 assertThat(m.find()).as(name).isTrue();
@@ -169,26 +178,41 @@ class HealthMetricsTest {
             assertThat(during.apply("mos_store_ready")).isEqualTo(0.0);
             assertThat(during.apply("mos_ready")).isEqualTo(0.0);
             assertThat(during.apply("mos_health_status{status=\"critical\"}")).isEqualTo(1.0);
-            assertThat(withDb.report(false).get("status")).isEqualTo("critical");
 
             pg.restart();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(sample.apply("mos_store_ready")).isEqualTo(1.0));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+                dbMetrics.sample();
+                assertThat(sample.apply("mos_store_ready")).isEqualTo(1.0);
+            });
             assertThat(sample.apply("mos_ready")).isEqualTo(1.0);
             lifecycle.draining();
+            dbMetrics.sample();
             assertThat(sample.apply("mos_ready")).isEqualTo(0.0);
             assertThat(sample.apply("mos_store_ready")).isEqualTo(1.0);
+            dbMetrics.close();
         }
     }
 
     @Test
-    void oneScrapeSeesOneVerdictEvenIfTheInputsChangeWithinIt() {
+    void theGaugesShowTheLatestSampleWhichIsOneVerdict() {
         assertThat(sample("mos_health_status{status=\"healthy\"}")).isEqualTo(1.0);
-        heapUsed.set(600 * MB); // within the same second: the gauges keep the verdict they showed
+        heapUsed.set(600 * MB); // until the next sample the gauges keep the verdict they showed
         assertThat(sample("mos_health_status{status=\"healthy\"}")).isEqualTo(1.0);
         assertThat(sample("mos_health_status{status=\"critical\"}")).isEqualTo(0.0);
-        clock.advance(1_000);
+        metrics.sample();
         assertThat(sample("mos_health_status{status=\"critical\"}")).isEqualTo(1.0);
+        assertThat(sample("mos_health_status{status=\"healthy\"}")).isEqualTo(0.0);
         assertThat(Map.of("status", monitor.report(false).get("status"))).containsEntry("status", "critical");
+    }
+
+    @Test
+    void withoutASamplerEveryReadIsFresh() {
+        HealthMetrics unsampled = new HealthMetrics(monitor, store);
+        assertThat(unsampled.current().status()).isEqualTo(HealthStatus.HEALTHY);
+        heapUsed.set(600 * MB);
+        assertThat(unsampled.current().status()).isEqualTo(HealthStatus.CRITICAL);
+        store.append(new dev.mos.model.NewEvent("s", dev.mos.model.EventType.TOOL_PRE_CALL,
+                dev.mos.model.EventStatus.STARTED, 1, null, null, null, "Bash", null, null, null));
+        assertThat(unsampled.storeStats().sessions()).isEqualTo(1);
     }
 }
