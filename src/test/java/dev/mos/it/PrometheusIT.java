@@ -3,6 +3,7 @@ package dev.mos.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mos.pg.PostgresServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -36,6 +37,9 @@ class PrometheusIT {
     @TempDir
     static Path tmp;
     private static MosProcess mos;
+    /** A second server, on PostgreSQL, whose database the store test stops. */
+    private static MosProcess pgMos;
+    private static PostgresServer pg;
     private static Process prometheus;
     private static String promUrl;
 
@@ -64,10 +68,15 @@ class PrometheusIT {
         assertThat(Http.get(mos.baseUrl() + "/metrics").status()).isEqualTo(401);
         assertThat(Http.get(mos.baseUrl() + "/metrics", "Authorization", "Bearer " + TOKEN).status()).isEqualTo(200);
 
+        pg = PostgresServer.startPrivate();
+        pgMos = MosProcess.serve(Map.of("MCP_STORE", "postgres", "MCP_DATABASE_URL", pg.url(pg.createDatabase()),
+                "MCP_AUTH_TOKEN", TOKEN));
+
         Path tokenFile = tmp.resolve("mos-token");
         Files.writeString(tokenFile, TOKEN + "\n");
         Path config = tmp.resolve("prometheus.yml");
-        Files.writeString(config, MonitoringFiles.YAML.writeValueAsString(testConfig(mos.port(), tokenFile)));
+        Files.writeString(config, MonitoringFiles.YAML.writeValueAsString(testConfig(tokenFile, mos.port(),
+                pgMos.port())));
         Map.Entry<Integer, String> check = run(tmp, binary("promtool").toString(), "check", "config",
                 config.toString());
         assertThat(check.getKey()).as(check.getValue()).isZero();
@@ -90,7 +99,7 @@ class PrometheusIT {
      * 1 s intervals, the rule file by absolute path. Debian builds Prometheus without Kubernetes service discovery,
      * so the kubernetes_sd_configs job is checked structurally instead ({@link #theKubernetesJobKeepsAnnotatedPods}).
      */
-    static ObjectNode testConfig(int mosPort, Path tokenFile) throws IOException {
+    static ObjectNode testConfig(Path tokenFile, int... mosPorts) throws IOException {
         ObjectNode example = (ObjectNode) MonitoringFiles.YAML.readTree(Files.readString(
                 MonitoringFiles.PROMETHEUS_CONFIG));
         ObjectNode global = (ObjectNode) example.get("global");
@@ -103,7 +112,10 @@ class PrometheusIT {
                 ObjectNode j = (ObjectNode) job;
                 assertThat(j.path("authorization").path("type").asString()).isEqualTo("Bearer");
                 ((ObjectNode) j.get("authorization")).put("credentials_file", tokenFile.toString());
-                ((ObjectNode) j.get("static_configs").get(0)).putArray("targets").add("127.0.0.1:" + mosPort);
+                ArrayNode targets = ((ObjectNode) j.get("static_configs").get(0)).putArray("targets");
+                for (int port : mosPorts) {
+                    targets.add("127.0.0.1:" + port);
+                }
                 jobs.add(j);
             }
         }
@@ -123,6 +135,24 @@ class PrometheusIT {
         if (mos != null) {
             mos.close();
         }
+        if (pgMos != null) {
+            pgMos.close();
+        }
+    }
+
+    private static String instance(MosProcess server) {
+        return "127.0.0.1:" + server.port();
+    }
+
+    /** The series of an instant query's result that belong to one server. */
+    private static List<JsonNode> of(JsonNode result, MosProcess server) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode series : result) {
+            if (series.get("metric").path("instance").asString().equals(instance(server))) {
+                out.add(series);
+            }
+        }
+        return out;
     }
 
     private static JsonNode api(String pathAndQuery) throws Exception {
@@ -193,9 +223,10 @@ class PrometheusIT {
     void prometheusScrapesMosLoadsEveryRuleAndEvaluatesEveryExpression() throws Exception {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             JsonNode targets = api("/api/v1/targets").get("activeTargets");
-            assertThat(targets).hasSize(1);
-            assertThat(targets.get(0).get("health").asString()).as(targets.toString() + "\n" + log())
-                    .isEqualTo("up");
+            assertThat(targets).hasSize(2);
+            for (JsonNode target : targets) {
+                assertThat(target.get("health").asString()).as(targets.toString() + "\n" + log()).isEqualTo("up");
+            }
         });
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             JsonNode groups = api("/api/v1/rules").get("groups");
@@ -226,13 +257,18 @@ class PrometheusIT {
     void aServerOverItsMemoryLimitTriggersMosUnhealthyAndMosMemoryHigh() throws Exception {
         Map<String, String> alerts = MonitoringFiles.alertExpressions();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            JsonNode unhealthy = query(alerts.get("MosUnhealthy")).get("result");
+            List<JsonNode> unhealthy = of(query(alerts.get("MosUnhealthy")).get("result"), mos);
             assertThat(unhealthy).as("MosUnhealthy\n" + log()).hasSize(1);
             assertThat(unhealthy.get(0).get("metric").get("status").asString()).isEqualTo("critical");
-            assertThat(query(alerts.get("MosMemoryHigh")).get("result")).hasSize(1);
+            assertThat(of(query(alerts.get("MosMemoryHigh")).get("result"), mos)).hasSize(1);
+            // the server with the default limit (512 MB) is not over 80 % of it
+            assertThat(of(query(alerts.get("MosMemoryHigh")).get("result"), pgMos)).isEmpty();
             // the rules' own evaluation sees it too: pending (their for: is minutes) or already firing
             Set<String> active = new TreeSet<>();
             for (JsonNode alert : api("/api/v1/alerts").get("alerts")) {
+                if (!alert.get("labels").get("instance").asString().equals(instance(mos))) {
+                    continue;
+                }
                 active.add(alert.get("labels").get("alertname").asString() + ":"
                         + alert.get("labels").get("severity").asString());
                 assertThat(alert.get("state").asString()).isIn("pending", "firing");
@@ -243,8 +279,40 @@ class PrometheusIT {
         JsonNode health = Http.get(mos.baseUrl() + "/health").json();
         assertThat(health.get("status").asString()).isEqualTo("critical");
         // and the conditions that do not hold stay silent
-        assertThat(query(alerts.get("MosStoreNotReady")).get("result")).isEmpty();
-        assertThat(query(alerts.get("MosStreamLag")).get("result")).isEmpty();
-        assertThat(query(alerts.get("MosErrorRateHigh")).get("result")).isEmpty();
+        assertThat(of(query(alerts.get("MosStoreNotReady")).get("result"), mos)).isEmpty();
+        assertThat(of(query(alerts.get("MosStreamLag")).get("result"), mos)).isEmpty();
+        assertThat(of(query(alerts.get("MosErrorRateHigh")).get("result"), mos)).isEmpty();
+    }
+
+    @Test
+    void aDatabaseOutageTriggersMosStoreNotReadyWhileTheTargetStaysUp() throws Exception {
+        Map<String, String> alerts = MonitoringFiles.alertExpressions();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(of(query("mos_store_ready").get("result"), pgMos)).singleElement()
+                        .satisfies(s -> assertThat(s.get("value").get(1).asString()).isEqualTo("1")));
+        assertThat(of(query(alerts.get("MosStoreNotReady")).get("result"), pgMos)).isEmpty();
+        pg.stopNow();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(of(query(alerts.get("MosStoreNotReady")).get("result"), pgMos))
+                        .as("MosStoreNotReady\n" + log()).hasSize(1);
+                // the scrape still succeeds: the outage is a 0, not a missing target
+                assertThat(of(query("up").get("result"), pgMos)).singleElement()
+                        .satisfies(s -> assertThat(s.get("value").get(1).asString()).isEqualTo("1"));
+                Set<String> active = new TreeSet<>();
+                for (JsonNode alert : api("/api/v1/alerts").get("alerts")) {
+                    if (alert.get("labels").get("instance").asString().equals(instance(pgMos))) {
+                        active.add(alert.get("labels").get("alertname").asString() + ":"
+                                + alert.get("labels").get("severity").asString());
+                    }
+                }
+                assertThat(active).contains("MosStoreNotReady:critical", "MosUnhealthy:critical");
+            });
+            assertThat(Http.get(pgMos.baseUrl() + "/health/ready").status()).isEqualTo(503);
+        } finally {
+            pg.restart();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(of(query(alerts.get("MosStoreNotReady")).get("result"), pgMos)).isEmpty());
     }
 }
