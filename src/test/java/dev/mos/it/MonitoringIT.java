@@ -91,6 +91,31 @@ class MonitoringIT {
     }
 
     @Test
+    void theDashboardIsImportableWithADataSourceInputAndAnInstanceVariable() throws Exception {
+        JsonNode d = MonitoringFiles.dashboard();
+        assertThat(d.get("schemaVersion").asInt()).isGreaterThanOrEqualTo(36);
+        assertThat(d.get("__inputs").get(0).get("name").asString()).isEqualTo("DS_PROMETHEUS");
+        assertThat(d.get("__inputs").get(0).get("pluginId").asString()).isEqualTo("prometheus");
+        Set<String> variables = new java.util.TreeSet<>();
+        d.get("templating").get("list").forEach(v -> variables.add(v.get("name").asString()));
+        assertThat(variables).contains("DS_PROMETHEUS", "instance");
+        Set<String> titles = new java.util.TreeSet<>();
+        Set<Integer> ids = new java.util.HashSet<>();
+        for (JsonNode panel : d.get("panels")) {
+            assertThat(ids.add(panel.get("id").asInt())).as("unique panel id").isTrue();
+            titles.add(panel.get("title").asString());
+            for (JsonNode target : panel.path("targets")) {
+                assertThat(target.get("datasource").get("uid").asString()).isEqualTo("${DS_PROMETHEUS}");
+                assertThat(target.get("expr").asString()).contains("$instance");
+            }
+        }
+        assertThat(titles).contains("Health status", "Store ready", "Memory used vs limit",
+                "HTTP request rate by route", "HTTP error rate by route", "Response time", "Stream lag",
+                "Circuit breakers not closed", "GC pauses", "Activity tree build time",
+                "Events ingested by transport and type", "Sessions", "SSE streams and subscribers");
+    }
+
+    @Test
     void theCheckFailsOnAMetricMosDoesNotExport() {
         Set<String> exported = MonitoringFiles.sampleNames(scrape);
         List<String> missing = MonitoringFiles.missing(Map.of("typo", "mos_memory_used_byte / mos_memory_limit_bytes"
