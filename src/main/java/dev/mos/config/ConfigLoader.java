@@ -330,4 +330,19 @@ public final class ConfigLoader {
         List<String> values = strings(setting.raw(), text -> Arrays.asList(text.split(",")), key, setting);
         return values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
+
+    /**
+     * Every environment variable the server's configuration reads: the key overrides plus the file choice, the
+     * logging presets and the launcher's home. Deployment manifests may set only these (checked by their tests).
+     */
+    public static java.util.SortedSet<String> environmentVariables() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(ENV_KEYS.keySet());
+        names.addAll(List.of("MCP_CONFIG_PATH", "NODE_ENV", "DEBUG", "MOS_HOME"));
+        return names;
+    }
+
+    /** Every configuration key ({@code section.key}) a config file may hold. */
+    public static java.util.SortedSet<String> keys() {
+        return new java.util.TreeSet<>(ConfigKeys.ALL.keySet());
+    }
 }
