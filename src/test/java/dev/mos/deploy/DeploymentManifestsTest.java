@@ -243,6 +243,11 @@ class DeploymentManifestsTest {
             c.path("env").forEach(e -> names.add(e.path("name").asString()));
             assertThat(ConfigLoader.environmentVariables()).as("env vars MOS reads").containsAll(names);
             assertThat(names).contains("MCP_AUTH_TOKEN");
+            JsonNode annotations = deployment(r).path("spec").path("template").path("metadata").path("annotations");
+            assertThat(annotations.path("prometheus.io/scrape").asString()).isEqualTo("true");
+            assertThat(annotations.path("prometheus.io/path").asString()).isEqualTo("/metrics");
+            assertThat(annotations.path("prometheus.io/port").asString()).isEqualTo(env.get("MCP_PORT"));
+            assertThat(env).as("annotation scrapes send no token").containsEntry("MCP_PUBLIC_METRICS", "true");
 
             JsonNode res = c.path("resources");
             assertThat(res.path("requests").path("memory").asString()).isEqualTo("256Mi");
