@@ -1,0 +1,176 @@
+package dev.mos.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mos.config.ConfigLoader;
+import dev.mos.deploy.Manifests;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DEPLOYMENT.md as its top says: every ```bash block runs (one bash -euo pipefail script each, in order, from a
+ * scratch copy of the repository) against a live server started like its quick start, and must exit 0; every
+ * `kubectl apply -k DIR` renders with a real kustomize; every repository path it names exists; every environment
+ * variable the server reads is documented.
+ */
+class DeploymentGuideIT {
+
+    private static final Pattern FENCE = Pattern.compile("(?ms)^```(\\w*)\\n(.*?)^```\\s*$");
+    private static final Pattern REPO_PATH = Pattern.compile(
+            "(?<![\\w./<$-])((?:deploy|config|docs|src|\\.ci)/[\\w./-]*\\w|Dockerfile|docker-compose\\.yml"
+                    + "|\\.env\\.example|README\\.md|\\.dockerignore)");
+    private static final Pattern APPLY_K = Pattern.compile("kubectl apply -k (\\S+)");
+
+    record Block(String language, String body) {
+    }
+
+    static Path repo;
+    static String guide;
+    static List<Block> blocks;
+
+    @BeforeAll
+    static void read() throws IOException {
+        repo = Manifests.repo();
+        guide = Files.readString(repo.resolve("DEPLOYMENT.md"));
+        blocks = new ArrayList<>();
+        Matcher m = FENCE.matcher(guide);
+        while (m.find()) {
+            blocks.add(new Block(m.group(1), m.group(2)));
+        }
+    }
+
+    /** Lines of a block with backslash continuations joined. */
+    static List<String> commands(String body) {
+        return List.of(body.replaceAll("\\\\\\n\\s*", " ").split("\\n"));
+    }
+
+    @Test
+    void everyEnvironmentVariableTheServerReadsIsDocumented() {
+        for (String variable : ConfigLoader.environmentVariables()) {
+            assertThat(guide).as("DEPLOYMENT.md documents " + variable).contains("`" + variable + "`");
+        }
+    }
+
+    @Test
+    void everyRepositoryPathTheGuideNamesExists() {
+        String text = guide.replaceAll("(?s)<!--.*?-->", "");
+        Set<String> paths = new LinkedHashSet<>();
+        Matcher m = REPO_PATH.matcher(text);
+        while (m.find()) {
+            paths.add(m.group(1));
+        }
+        assertThat(paths).contains("Dockerfile", "docker-compose.yml", "deploy/kubernetes/overlays/ha");
+        for (String p : paths) {
+            if (p.endsWith(".env") && Files.exists(repo.resolve(p + ".example"))) {
+                continue; // the operator creates it from the committed example, as the guide says
+            }
+            assertThat(repo.resolve(p)).as("path named in DEPLOYMENT.md").exists();
+        }
+    }
+
+    @Test
+    void runnableBlocksUseCurlWithFailSoHttpErrorsFailThem() {
+        List<Block> runnable = blocks.stream().filter(b -> b.language().equals("bash")).toList();
+        assertThat(runnable).hasSizeGreaterThan(5);
+        for (Block b : runnable) {
+            for (String line : commands(b.body())) {
+                if (line.matches(".*\\bcurl\\s.*")) {
+                    assertThat(line).as("curl in a run block must fail on HTTP errors")
+                            .containsPattern("curl\\s+(-[a-zA-Z]*f[a-zA-Z]*|--fail)\\b");
+                }
+            }
+        }
+    }
+
+    @Test
+    void runnableBlocksSucceedAgainstALiveServerAndEveryApplyTargetRenders() throws Exception {
+        Path copy = scratchCopy();
+        Path data = Files.createTempDirectory("mos-guide-data");
+        MosProcess mos = MosProcess.serve(Map.of("MCP_DATA_DIR", data.toString()));
+        try {
+            int port = mos.port();
+            int n = 0;
+            for (Block b : blocks) {
+                if (!b.language().equals("bash")) {
+                    continue;
+                }
+                n++;
+                String script = b.body().replace("localhost:3000", "localhost:" + port)
+                        .replace("127.0.0.1:3000", "127.0.0.1:" + port);
+                ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
+                        .directory(copy.toFile()).redirectErrorStream(true);
+                pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("MOS_")
+                        || k.equals("NODE_ENV") || k.equals("DEBUG"));
+                pb.environment().put("MCP_PORT", Integer.toString(port));
+                pb.environment().put("MCP_DATA_DIR", data.toString());
+                pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+                Process p = pb.start();
+                byte[] out = p.getInputStream().readAllBytes();
+                assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+                String output = new String(out, StandardCharsets.UTF_8);
+                System.out.println("DEPLOYMENT.md bash block " + n + " -> exit " + p.exitValue() + "\n"
+                        + (output.length() > 2000 ? output.substring(0, 2000) + "..." : output));
+                assertThat(p.exitValue()).as("DEPLOYMENT.md bash block %d:\n%s\noutput:\n%s", n, script, output)
+                        .isZero();
+            }
+            assertThat(mos.process.isAlive()).isTrue();
+        } finally {
+            mos.close();
+        }
+
+        // the apply targets, with the secret files the bash blocks created in the copy
+        Set<String> targets = new LinkedHashSet<>();
+        Matcher m = APPLY_K.matcher(guide);
+        while (m.find()) {
+            targets.add(m.group(1));
+        }
+        assertThat(targets).contains("deploy/kubernetes/overlays/single-node", "deploy/kubernetes/overlays/ha");
+        for (String target : targets) {
+            String rendered = Manifests.render(copy.resolve(target));
+            assertThat(Manifests.yamlDocuments(rendered)).as(target)
+                    .anyMatch(d -> d.path("kind").asString().equals("Deployment"));
+        }
+    }
+
+    /**
+     * The repository as an operator has it, minus their secrets: deploy/ and config/ copied (the blocks write
+     * secret files there), the launcher copied, the build and sources linked (./mos uses target/mos.jar).
+     */
+    private static Path scratchCopy() throws IOException {
+        Path copy = Files.createTempDirectory("mos-guide");
+        for (String dir : List.of("deploy", "config")) {
+            Path source = repo.resolve(dir);
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path p : files.toList()) {
+                    Path dest = copy.resolve(repo.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(dest);
+                    } else if (!p.getFileName().toString().endsWith(".env")) {
+                        Files.copy(p, dest);
+                    }
+                }
+            }
+        }
+        for (String file : List.of("mos", "Dockerfile", "docker-compose.yml", ".env.example", ".dockerignore",
+                "README.md", "DEPLOYMENT.md")) {
+            Files.copy(repo.resolve(file), copy.resolve(file));
+        }
+        for (String link : List.of("target", "src", "pom.xml", "mvnw", ".mvn", "docs")) {
+            Files.createSymbolicLink(copy.resolve(link), repo.resolve(link));
+        }
+        return copy;
+    }
+}
