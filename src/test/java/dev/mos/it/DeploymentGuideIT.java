@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +31,8 @@ class DeploymentGuideIT {
 
     private static final Pattern FENCE = Pattern.compile("(?ms)^```(\\w*)\\n(.*?)^```\\s*$");
     private static final Pattern REPO_PATH = Pattern.compile(
-            "(?<![\\w./<$-])((?:deploy|config|docs|src|\\.ci)/[\\w./-]*\\w|Dockerfile|docker-compose\\.yml"
+            "(?<![\\w./<$-])(deploy/(?:kubernetes|monitoring)(?:/[\\w./-]*\\w)?|(?:config|docs|src|\\.ci)/[\\w./-]*\\w"
+                    + "|Dockerfile|docker-compose\\.yml"
                     + "|\\.env\\.example|README\\.md|\\.dockerignore)");
     private static final Pattern APPLY_K = Pattern.compile("kubectl apply -k (\\S+)");
 
@@ -133,9 +135,11 @@ class DeploymentGuideIT {
 
         // the apply targets, with the secret files the bash blocks created in the copy
         Set<String> targets = new LinkedHashSet<>();
-        Matcher m = APPLY_K.matcher(guide);
-        while (m.find()) {
-            targets.add(m.group(1));
+        for (Block b : blocks) {
+            Matcher m = APPLY_K.matcher(b.body());
+            while (m.find()) {
+                targets.add(m.group(1));
+            }
         }
         assertThat(targets).contains("deploy/kubernetes/overlays/single-node", "deploy/kubernetes/overlays/ha");
         for (String target : targets) {
@@ -168,7 +172,9 @@ class DeploymentGuideIT {
                 "README.md", "DEPLOYMENT.md")) {
             Files.copy(repo.resolve(file), copy.resolve(file));
         }
-        for (String link : List.of("target", "src", "pom.xml", "mvnw", ".mvn", "docs")) {
+        // pom.xml keeps its time: ./mos rebuilds the jar when it is newer than target/mos.jar
+        Files.copy(repo.resolve("pom.xml"), copy.resolve("pom.xml"), StandardCopyOption.COPY_ATTRIBUTES);
+        for (String link : List.of("target", "src", "mvnw", ".mvn", "docs")) {
             Files.createSymbolicLink(copy.resolve(link), repo.resolve(link));
         }
         return copy;
