@@ -51,14 +51,14 @@ class ContainerRuntimeIT {
         dockerfile = Manifests.dockerfile(Manifests.repo().resolve("Dockerfile"));
         root = Files.createTempDirectory("mos-image");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        app = Files.createDirectories(root.resolve("app/config"));
+        Files.createDirectories(root.resolve("app/config"));
         app = root.resolve("app");
         Files.copy(MosProcess.JAR, app.resolve("mos.jar"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(Manifests.repo().resolve("config/production.json"), app.resolve("config/production.json"));
         for (Path p : List.of(app.resolve("mos.jar"), app.resolve("config/production.json"))) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r--r--"));
         }
-        for (Path p : List.of(root.resolve("app"), app.resolve("config"))) {
+        for (Path p : List.of(app, app.resolve("config"))) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(ROOT ? "rwxr-xr-x" : "r-xr-xr-x"));
         }
         data = Files.createDirectories(root.resolve("var/lib/mos"));
@@ -83,7 +83,7 @@ class ContainerRuntimeIT {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         if (!ROOT) {
-            Files.setPosixFilePermissions(root.resolve("app"), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(app.resolve("config"), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
