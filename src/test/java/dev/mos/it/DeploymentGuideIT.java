@@ -35,6 +35,14 @@ class DeploymentGuideIT {
                     + "|Dockerfile|docker-compose\\.yml"
                     + "|\\.env\\.example|README\\.md|\\.dockerignore)");
     private static final Pattern APPLY_K = Pattern.compile("kubectl apply -k (\\S+)");
+    /** What the guide runs in the container: "java -jar /app/mos.jar ARGS" up to the end of the command. */
+    private static final Pattern IN_CONTAINER = Pattern.compile("java -jar /app/mos\\.jar ([^\\n;&|]+)");
+    /** Kubernetes objects the guide's kubectl commands name. */
+    private static final Pattern K8S_NAME = Pattern.compile(
+            "(?<=\\s)(deployment|deploy|svc)/([a-z0-9-]+)(?![/\\w])|kubectl -n mcp exec ([a-z0-9-]+-0)\\b");
+    private static final Pattern COMPOSE_SERVICE = Pattern.compile("docker compose exec (\\S+)");
+    private static final Pattern CONTAINER_NAME = Pattern.compile(
+            "docker (?:exec|cp|inspect|stop|logs) (?:--format '[^']*' )?([a-z][a-z0-9-]*)");
 
     record Block(String language, String body) {
     }
@@ -84,6 +92,23 @@ class DeploymentGuideIT {
     }
 
     @Test
+    void composeServicesAndContainerNamesTheGuideUsesExist() throws Exception {
+        var compose = Manifests.yamlDocuments(Files.readString(repo.resolve("docker-compose.yml"))).getFirst();
+        Matcher m = COMPOSE_SERVICE.matcher(guide);
+        int found = 0;
+        while (m.find()) {
+            found++;
+            assertThat(compose.path("services").has(m.group(1))).as("compose service " + m.group(1)).isTrue();
+        }
+        assertThat(found).isPositive();
+        String containerName = compose.path("services").path("mos").path("container_name").asString();
+        Matcher c = CONTAINER_NAME.matcher(guide);
+        while (c.find()) {
+            assertThat(c.group(1)).as("container name in " + c.group()).isEqualTo(containerName);
+        }
+    }
+
+    @Test
     void runnableBlocksUseCurlWithFailSoHttpErrorsFailThem() {
         List<Block> runnable = blocks.stream().filter(b -> b.language().equals("bash")).toList();
         assertThat(runnable).hasSizeGreaterThan(5);
@@ -128,6 +153,30 @@ class DeploymentGuideIT {
                 assertThat(p.exitValue()).as("DEPLOYMENT.md bash block %d:\n%s\noutput:\n%s", n, script, output)
                         .isZero();
             }
+            // the commands the guide runs inside the container, with the image's paths mapped here
+            Set<String> inContainer = new LinkedHashSet<>();
+            for (Block b : blocks) {
+                Matcher c = IN_CONTAINER.matcher(b.body());
+                while (c.find()) {
+                    inContainer.add(c.group(1).strip());
+                }
+            }
+            assertThat(inContainer).anyMatch(c -> c.startsWith("health")).anyMatch(c -> c.startsWith("backup"))
+                    .anyMatch(c -> c.startsWith("prune"));
+            for (String args : inContainer) {
+                List<String> cmd = new ArrayList<>(MosProcess.command());
+                for (String a : args.split("\\s+")) {
+                    cmd.add(a.replace("/var/lib/mos", data.toString()).replace("127.0.0.1:3000", "127.0.0.1:" + port));
+                }
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("MOS_"));
+                pb.environment().put("MCP_DATA_DIR", data.toString());
+                Process p = pb.start();
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                System.out.println("in-container command: mos " + args + " -> exit " + p.exitValue());
+                assertThat(p.exitValue()).as("java -jar /app/mos.jar %s:\n%s", args, output).isZero();
+            }
             assertThat(mos.process.isAlive()).isTrue();
         } finally {
             mos.close();
@@ -142,10 +191,25 @@ class DeploymentGuideIT {
             }
         }
         assertThat(targets).contains("deploy/kubernetes/overlays/single-node", "deploy/kubernetes/overlays/ha");
+        Set<String> objects = new LinkedHashSet<>();
         for (String target : targets) {
-            String rendered = Manifests.render(copy.resolve(target));
-            assertThat(Manifests.yamlDocuments(rendered)).as(target)
-                    .anyMatch(d -> d.path("kind").asString().equals("Deployment"));
+            var documents = Manifests.yamlDocuments(Manifests.render(copy.resolve(target)));
+            assertThat(documents).as(target).anyMatch(d -> d.path("kind").asString().equals("Deployment"));
+            for (var d : documents) {
+                String name = d.path("metadata").path("name").asString();
+                objects.add(d.path("kind").asString() + "/" + name);
+                if (d.path("kind").asString().equals("StatefulSet")) {
+                    objects.add("Pod/" + name + "-0");
+                }
+            }
+        }
+        for (Block b : blocks) {
+            Matcher k = K8S_NAME.matcher(b.body());
+            while (k.find()) {
+                String object = k.group(3) != null ? "Pod/" + k.group(3)
+                        : (k.group(1).equals("svc") ? "Service/" : "Deployment/") + k.group(2);
+                assertThat(objects).as("kubectl in DEPLOYMENT.md names " + object).contains(object);
+            }
         }
     }
 
