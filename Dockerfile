@@ -14,7 +14,9 @@ COPY src src
 RUN --mount=type=cache,id=mos-m2,target=/root/.m2 ./mvnw -B -DskipTests package
 
 FROM eclipse-temurin:21-jre
+ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="MOS - MCP Observability Server" \
+      org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.description="Captures what AI coding agents do (tasks, tools, MCP calls, subagents, LLM calls) as a nested tree; MCP tools, REST/SSE, dashboard, Prometheus metrics" \
       org.opencontainers.image.vendor="MOS project" \
       org.opencontainers.image.documentation="DEPLOYMENT.md"
