@@ -36,6 +36,8 @@ final class ConfigKeys {
         add("server.maxRequestBytes", Type.LONG, 1024, 1L << 30, 4L * 1024 * 1024);
         add("server.shutdownTimeoutMs", Type.LONG, 0, 600_000, 8_000L);
         add("server.allowRemoteWithoutAuth", Type.BOOLEAN, false);
+        // /metrics without the bearer token (for annotation-based Prometheus scraping inside a cluster)
+        add("server.publicMetrics", Type.BOOLEAN, false);
         add("health.maxMemoryMB", Type.INT, 16, 1_048_576, 512);
         add("health.maxResponseTimeMS", Type.LONG, 1, 3_600_000, 1000L);
         add("health.maxErrorRate", Type.DOUBLE, 0, 1, 0.05);

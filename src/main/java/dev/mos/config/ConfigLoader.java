@@ -40,6 +40,7 @@ public final class ConfigLoader {
             Map.entry("MCP_PORT", "server.port"),
             Map.entry("MCP_AUTH_TOKEN", "server.authTokens"),
             Map.entry("MCP_ALLOWED_ORIGINS", "server.allowedOrigins"),
+            Map.entry("MCP_PUBLIC_METRICS", "server.publicMetrics"),
             Map.entry("MCP_REDACT", "privacy.redact"),
             Map.entry("MCP_REDACT_PATTERNS", "privacy.redactPatterns"),
             Map.entry("MCP_CAPTURE_PROMPTS", "privacy.promptCapture"),
@@ -178,7 +179,8 @@ public final class ConfigLoader {
                 new MosConfig.Server(str(s, "server.name"), str(s, "server.version"), str(s, "server.host"),
                         (int) num(s, "server.port"), list(s, "server.authTokens"),
                         list(s, "server.allowedOrigins"), (long) num(s, "server.maxRequestBytes"),
-                        (long) num(s, "server.shutdownTimeoutMs"), bool(s, "server.allowRemoteWithoutAuth")),
+                        (long) num(s, "server.shutdownTimeoutMs"), bool(s, "server.allowRemoteWithoutAuth"),
+                        bool(s, "server.publicMetrics")),
                 new MosConfig.Health((int) num(s, "health.maxMemoryMB"), (long) num(s, "health.maxResponseTimeMS"),
                         num(s, "health.maxErrorRate"), (long) num(s, "health.healthCheckInterval")),
                 new MosConfig.Session((int) num(s, "session.maxEventsPerSession"),
@@ -329,5 +331,20 @@ public final class ConfigLoader {
         Setting setting = s.get(path);
         List<String> values = strings(setting.raw(), text -> Arrays.asList(text.split(",")), key, setting);
         return values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    /**
+     * Every environment variable the server's configuration reads: the key overrides plus the file choice, the
+     * logging presets and the launcher's home. Deployment manifests may set only these (checked by their tests).
+     */
+    public static java.util.SortedSet<String> environmentVariables() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(ENV_KEYS.keySet());
+        names.addAll(List.of("MCP_CONFIG_PATH", "NODE_ENV", "DEBUG", "MOS_HOME"));
+        return names;
+    }
+
+    /** Every configuration key ({@code section.key}) a config file may hold. */
+    public static java.util.SortedSet<String> keys() {
+        return new java.util.TreeSet<>(ConfigKeys.ALL.keySet());
     }
 }

@@ -22,7 +22,8 @@ public record MosConfig(
             List<String> allowedOrigins,
             long maxRequestBytes,
             long shutdownTimeoutMs,
-            boolean allowRemoteWithoutAuth) {
+            boolean allowRemoteWithoutAuth,
+            boolean publicMetrics) {
 
         public Server {
             authTokens = List.copyOf(authTokens);

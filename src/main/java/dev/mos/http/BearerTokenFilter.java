@@ -12,16 +12,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
- * Requires "Authorization: Bearer &lt;token&gt;" on everything but the health probes when tokens are configured.
+ * Requires "Authorization: Bearer &lt;token&gt;" on everything but the health probes (and /metrics with
+ * server.publicMetrics, for scrapers that cannot send a token) when tokens are configured.
  * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}: constant time, and no length leak.
  */
 final class BearerTokenFilter extends HttpFilter {
 
     private final List<byte[]> tokenDigests;
     private final JsonResponses json;
+    private final boolean publicMetrics;
 
-    BearerTokenFilter(List<String> tokens, JsonResponses json) {
+    BearerTokenFilter(List<String> tokens, boolean publicMetrics, JsonResponses json) {
         this.tokenDigests = tokens.stream().map(BearerTokenFilter::digest).toList();
+        this.publicMetrics = publicMetrics;
         this.json = json;
     }
 
@@ -30,7 +33,7 @@ final class BearerTokenFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = request.getRequestURI();
         if (tokenDigests.isEmpty() || path.equals("/health") || path.startsWith("/health/") || isDashboardPage(
-                request)) {
+                request) || publicMetrics && path.equals("/metrics")) {
             chain.doFilter(request, response);
             return;
         }

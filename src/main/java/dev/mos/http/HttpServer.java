@@ -55,7 +55,8 @@ public final class HttpServer {
 
         EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
         context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", requests);
-        context.addFilter(new FilterHolder(new BearerTokenFilter(config.authTokens(), json)), "/*", requests);
+        context.addFilter(new FilterHolder(new BearerTokenFilter(config.authTokens(), config.publicMetrics(), json)),
+                "/*", requests);
         FilterHolder mcpFilter = new FilterHolder(new McpEndpointFilter(invoker, securityValidator(config),
                 config.maxRequestBytes(), json));
         mcpFilter.setAsyncSupported(true);

@@ -143,6 +143,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void publicMetricsIsOffByDefaultAndSetByItsVariable() throws IOException {
+        assertThat(config(Map.of()).server().publicMetrics()).isFalse();
+        assertThat(config(Map.of("MCP_PUBLIC_METRICS", "true")).server().publicMetrics()).isTrue();
+        assertThatThrownBy(() -> config(Map.of("MCP_PUBLIC_METRICS", "yes")))
+                .hasMessageContaining("server.publicMetrics").hasMessageContaining("MCP_PUBLIC_METRICS");
+    }
+
+    @Test
+    void environmentVariablesListsEveryVariableTheLoaderReads() {
+        assertThat(ConfigLoader.environmentVariables()).containsAll(ConfigLoader.ENV_KEYS.keySet())
+                .contains("MCP_CONFIG_PATH", "NODE_ENV", "DEBUG", "MOS_HOME", "MCP_PUBLIC_METRICS");
+        assertThat(ConfigLoader.keys()).containsAll(ConfigLoader.ENV_KEYS.values()).contains("server.publicMetrics");
+    }
+
+    @Test
     void nodeEnvProductionGivesWarnJsonAndNoStacks() throws IOException {
         MosConfig c = config(Map.of("NODE_ENV", "production"));
 

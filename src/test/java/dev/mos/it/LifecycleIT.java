@@ -125,6 +125,24 @@ class LifecycleIT {
     }
 
     @Test
+    void publicMetricsOpensOnlyMetricsEverythingElseStillNeedsTheToken() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of("MCP_AUTH_TOKEN", "the-token", "MCP_PUBLIC_METRICS", "true"));
+        try {
+            Http.Response metrics = Http.get(mos.baseUrl() + "/metrics");
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+            assertThat(Http.get(mos.baseUrl() + "/metrics/other").status()).isEqualTo(401);
+            assertThat(Http.get(mos.baseUrl() + "/api/v1/sessions").status()).isEqualTo(401);
+            assertThat(Http.post(mos.baseUrl() + "/hooks", "{\"session_id\": \"s\"}").status()).isEqualTo(401);
+            assertThat(Http.call(mos.baseUrl(), "list_sessions", "{}").status()).isEqualTo(401);
+            assertThat(Http.call(mos.baseUrl(), "list_sessions", "{}", "Authorization", "Bearer the-token").status())
+                    .isEqualTo(200);
+        } finally {
+            mos.close();
+        }
+    }
+
+    @Test
     void healthTurnsCriticalOnErrorsAndMosHealthReportsIt() throws Exception {
         Path config = Files.createTempFile("mos-health", ".json");
         Files.writeString(config, "{\"health\": {\"maxErrorRate\": 0.2, \"healthCheckInterval\": 200}}");
