@@ -408,7 +408,7 @@ class DeploymentManifestsTest {
     // ---- helpers ----
 
     static JsonNode compose() throws Exception {
-        return Manifests.yamlDocuments(Files.readString(repo.resolve("docker-compose.yml"))).getFirst();
+        return Manifests.composeFile(repo.resolve("docker-compose.yml"));
     }
 
     static Map<String, String> composeEnv(JsonNode service) {

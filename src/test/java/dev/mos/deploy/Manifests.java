@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -45,6 +47,35 @@ public final class Manifests {
             }
         }
         return docs;
+    }
+
+    /**
+     * A Compose file as Docker Compose reads it: anchors, aliases and {@code <<} merge keys resolved (Jackson's YAML
+     * reader keeps neither), keys of the map itself winning over merged ones.
+     */
+    public static JsonNode composeFile(Path file) throws IOException {
+        Object doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
+        return YAML.valueToTree(resolveMerges(doc));
+    }
+
+    private static Object resolveMerges(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            Map<Object, Object> merged = new LinkedHashMap<>();
+            Object base = map.get("<<");
+            for (Object source : base instanceof List<?> list ? list : base == null ? List.of() : List.of(base)) {
+                ((Map<?, ?>) resolveMerges(source)).forEach(merged::put);
+            }
+            map.forEach((k, v) -> {
+                if (!"<<".equals(k)) {
+                    merged.put(k, resolveMerges(v));
+                }
+            });
+            return merged;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(Manifests::resolveMerges).toList();
+        }
+        return node;
     }
 
     /** One Dockerfile instruction: keyword (upper case) and its arguments, continuation lines joined. */

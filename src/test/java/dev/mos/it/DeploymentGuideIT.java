@@ -93,7 +93,7 @@ class DeploymentGuideIT {
 
     @Test
     void composeServicesAndContainerNamesTheGuideUsesExist() throws Exception {
-        var compose = Manifests.yamlDocuments(Files.readString(repo.resolve("docker-compose.yml"))).getFirst();
+        var compose = Manifests.composeFile(repo.resolve("docker-compose.yml"));
         Matcher m = COMPOSE_SERVICE.matcher(guide);
         int found = 0;
         while (m.find()) {
