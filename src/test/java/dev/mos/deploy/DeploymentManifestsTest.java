@@ -241,6 +241,28 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void examplePrometheusKubernetesJobFindsThePodsOfBothOverlays() throws Exception {
+        JsonNode job = null;
+        for (JsonNode j : Manifests.yamlDocuments(Files.readString(
+                repo.resolve("deploy/monitoring/prometheus/prometheus.yml"))).getFirst().path("scrape_configs")) {
+            if (j.has("kubernetes_sd_configs")) {
+                job = j;
+            }
+        }
+        assertThat(job).as("a kubernetes_sd_configs job in prometheus.yml").isNotNull();
+        List<String> namespaces = strings(job.path("kubernetes_sd_configs").get(0).path("namespaces").path("names"));
+        for (Rendered r : List.of(singleNode, ha)) {
+            JsonNode template = deployment(r).path("spec").path("template");
+            assertThat(namespaces).contains(deployment(r).path("metadata").path("namespace").asString());
+            JsonNode annotations = template.path("metadata").path("annotations");
+            assertThat(annotations.path("prometheus.io/scrape").asString()).isEqualTo("true");
+            assertThat(annotations.path("prometheus.io/path").asString()).isEqualTo("/metrics");
+            String port = annotations.path("prometheus.io/port").asString();
+            assertThat(container(r).path("ports").findValuesAsString("containerPort")).contains(port);
+        }
+    }
+
+    @Test
     void deploymentHasTheSeedResourcesSecureContextProbesAndPort() {
         for (Rendered r : List.of(singleNode, ha)) {
             JsonNode pod = deployment(r).path("spec").path("template").path("spec");

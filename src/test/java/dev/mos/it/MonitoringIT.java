@@ -188,26 +188,6 @@ class MonitoringIT {
                 .isCloseTo(after.get("avg_response_ms").asDouble(), org.assertj.core.data.Offset.offset(0.01));
     }
 
-    /** The guide section's bash blocks, run against this server (its port instead of 3000), from the repo root. */
-    @Test
-    void everyBashCommandOfTheGuideSectionWorks() throws Exception {
-        String guide = java.nio.file.Files.readString(MonitoringFiles.DIR.resolve("README.md"));
-        Matcher blocks = Pattern.compile("(?s)```bash\\n(.*?)```").matcher(guide);
-        int count = 0;
-        while (blocks.find()) {
-            count++;
-            String script = blocks.group(1).replace("http://localhost:3000", mos.baseUrl());
-            Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
-                    .directory(java.nio.file.Path.of(System.getProperty("mos.repo", ".")).toFile())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(script + "\n" + out).isZero();
-            assertThat(out).as(script).isNotBlank();
-        }
-        assertThat(count).isGreaterThanOrEqualTo(4);
-    }
-
     private static double value(String scrape, String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(scrape);
         assertThat(m.find()).as(name).isTrue();
