@@ -53,6 +53,8 @@ public final class LiveFeed implements AutoCloseable {
     private final Set<String> toRead = new LinkedHashSet<>();
     /** What this round publishes, handed to the hub in one batch. */
     private final List<Event> out = new ArrayList<>(256);
+    /** Which of {@link #out} this process committed (by identity: the same Event instance that was published). */
+    private final Set<Event> outLocal = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long retryAt;
 
     /** A feed without a store to read from (tests, benches): gaps are skipped after the hold. */
@@ -149,8 +151,10 @@ public final class LiveFeed implements AutoCloseable {
                 local.clear();
                 readDue();
                 if (!out.isEmpty()) {
-                    streams.publish(List.copyOf(out));
+                    // the hub asks while publishing, before outLocal is cleared
+                    streams.publish(List.copyOf(out), outLocal::contains);
                     out.clear();
+                    outLocal.clear();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -200,7 +204,7 @@ public final class LiveFeed implements AutoCloseable {
             }
         }
         if (e.sequence() == c.last + 1) {
-            emit(c, e);
+            emit(c, e, true);
             drainHeld(c);
         } else {
             c.held.put(e.sequence(), e);
@@ -217,7 +221,7 @@ public final class LiveFeed implements AutoCloseable {
             if (next.getKey() <= c.last) {
                 it.remove();
             } else if (next.getKey() == c.last + 1) {
-                emit(c, next.getValue());
+                emit(c, next.getValue(), true); // only local events are ever held
                 it.remove();
             } else {
                 break;
@@ -226,10 +230,13 @@ public final class LiveFeed implements AutoCloseable {
         c.heldSince = c.held.isEmpty() ? 0 : System.currentTimeMillis();
     }
 
-    private void emit(Cursor c, Event e) {
+    private void emit(Cursor c, Event e, boolean local) {
         c.last = e.sequence();
         c.lastId = Math.max(c.lastId, e.id());
         out.add(e);
+        if (local) {
+            outLocal.add(e);
+        }
     }
 
     /** Reads sessions changed elsewhere, and fills gaps held for longer than the hold time. */
@@ -276,7 +283,10 @@ public final class LiveFeed implements AutoCloseable {
             }
             for (Event e : page.events()) {
                 if (e.sequence() > c.last) {
-                    emit(c, e);
+                    // a local event held for a gap is published as the local instance, so it stays local
+                    Event held = c.held.get(e.sequence());
+                    boolean local = held != null && held.id() == e.id();
+                    emit(c, local ? held : e, local);
                 }
             }
             if (!page.more()) {

@@ -1,0 +1,348 @@
+package dev.mos.export;
+
+import dev.mos.live.Delivery;
+import dev.mos.live.StreamHub;
+import dev.mos.live.Subscription;
+import dev.mos.model.ActivityTree;
+import dev.mos.model.Event;
+import dev.mos.model.OperationNode;
+import dev.mos.query.QueryService;
+import dev.mos.query.UnknownSessionException;
+import dev.mos.store.SessionInfo;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards finished operations to an OTLP endpoint, on its own thread, never holding up ingestion.
+ *
+ * <p>It follows the live feed (the same {@link StreamHub} SSE reads, in publication order) and keeps only events
+ * this process committed ({@link Delivery#local}) that close an operation: with several replicas on one PostgreSQL
+ * store, the replica that ingested an operation's end exports it, and the others (which see it relayed) do not.
+ * Every flush interval, or when a batch is full, the trees of the sessions with closed operations are read (through
+ * the query service's tree cache) and each closed operation becomes one span ({@link OperationSpans}). Operations
+ * still running are not exported: they are when they end; at shutdown they are left out.
+ *
+ * <p>Batching is ours, not the SDK's BatchSpanProcessor: that processor takes spans recorded by the SDK tracer,
+ * whose ids are random, while ours must be derived from the operation. The batcher is bounded ({@code queueSize}
+ * operations waiting) and sends one batch at a time through the SDK's {@link SpanExporter}; the call goes through
+ * the {@code otlpExport} circuit breaker, so once a dead backend opened it batches are dropped at no cost until the
+ * breaker lets a trial call through. Waiting operations beyond the bound, batches refused by the open breaker and
+ * batches left at shutdown are counted as dropped; batches the backend refused or that timed out as failed.
+ *
+ * <p>Loop guard: operations that MOS's own OTLP receiver made from spans another MOS exported carry
+ * {@link #RELAYED_MARKER} in their details and are never exported again, so two instances exporting to each other
+ * (or one to itself) do not ping-pong.
+ */
+public final class TraceExporter implements AutoCloseable {
+
+    /** In the details of events made from MOS-exported spans: such operations are not exported again. */
+    public static final String RELAYED_KEY = "mos_relayed";
+    public static final String RELAYED_MARKER = "\"" + RELAYED_KEY + "\":true";
+
+    private static final Logger log = LoggerFactory.getLogger(TraceExporter.class);
+
+    /** What the tool and health show. Never headers; the endpoint without its query. */
+    public record Status(boolean enabled, String endpoint, String protocol, int headerCount, long exported,
+            long dropped, long failed, int waiting, String breakerState, String lastError) {
+    }
+
+    private record Active(ExportTarget target, SpanExporter exporter) {
+    }
+
+    private final StreamHub hub;
+    private final QueryService query;
+    private final OperationSpans spans;
+    private final CircuitBreaker breaker;
+    private final SpanExporterFactory factory;
+    private final int queueSize;
+    private final int maxBatchSize;
+    private final long flushIntervalMs;
+    private final Counter exported;
+    private final Counter dropped;
+    private final Counter failed;
+    private final AtomicReference<Active> active = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile String lastError;
+    private volatile int waitingNow;
+
+    // Owned by the export thread.
+    private final Map<String, Set<Long>> pending = new LinkedHashMap<>();
+    private int pendingCount;
+    private final ArrayDeque<SpanData> ready = new ArrayDeque<>();
+    private CompletableResultCode inFlight;
+    private long inFlightSince;
+    private long lastFlush;
+
+    public TraceExporter(StreamHub hub, QueryService query, OperationSpans spans, CircuitBreaker breaker,
+            SpanExporterFactory factory, MeterRegistry meters, int queueSize, int maxBatchSize,
+            long flushIntervalMs) {
+        this.hub = hub;
+        this.query = query;
+        this.spans = spans;
+        this.breaker = breaker;
+        this.factory = factory;
+        this.queueSize = queueSize;
+        this.maxBatchSize = maxBatchSize;
+        this.flushIntervalMs = flushIntervalMs;
+        String description = "Operations forwarded as OTLP spans, by outcome";
+        exported = Counter.builder("mos.otlp.export.spans").tag("outcome", "exported").description(description)
+                .register(meters);
+        dropped = Counter.builder("mos.otlp.export.spans").tag("outcome", "dropped").description(description)
+                .register(meters);
+        failed = Counter.builder("mos.otlp.export.spans").tag("outcome", "failed").description(description)
+                .register(meters);
+        Gauge.builder("mos.otlp.export.enabled", this, t -> t.active.get() == null ? 0 : 1)
+                .description("1 when sessions are exported as OTLP traces").register(meters);
+        Gauge.builder("mos.otlp.export.queued", this, t -> t.waitingNow)
+                .description("Operations waiting to be exported").register(meters);
+        this.thread = new Thread(this::run, "mos-otlp-export");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts exporting to {@code target} (null: off until {@link #configure}). */
+    public void start(ExportTarget target) {
+        if (target != null) {
+            configure(target);
+        }
+        thread.start();
+    }
+
+    /**
+     * Replaces the target (null turns export off). The new exporter is built first, so a bad target changes
+     * nothing; the old one is shut down after its batch in flight, within its timeout.
+     */
+    public Status configure(ExportTarget target) {
+        SpanExporter next = target == null ? null : factory.create(target);
+        Active previous = active.getAndSet(next == null ? null : new Active(target, next));
+        if (previous != null) {
+            previous.exporter().shutdown().join(previous.target().timeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        log.info("trace export {}", target == null ? "off" : "to " + target);
+        if (target != null) {
+            lastError = null;
+        }
+        return status();
+    }
+
+    public Status status() {
+        Active a = active.get();
+        ExportTarget t = a == null ? null : a.target();
+        return new Status(a != null, t == null ? "" : t.shownEndpoint(), t == null ? null : t.protocol(),
+                t == null ? 0 : t.headers().size(), (long) exported.count(), (long) dropped.count(),
+                (long) failed.count(), waitingNow, breaker.getState().name(), lastError);
+    }
+
+    private void run() {
+        Subscription sub = hub.subscribe(null, Math.max(queueSize, 1024));
+        List<Delivery> batch = new ArrayList<>(1024);
+        lastFlush = System.currentTimeMillis();
+        try {
+            while (!closed) {
+                Delivery first = sub.poll(Math.max(1, flushIntervalMs / 4));
+                if (first != null) {
+                    batch.add(first);
+                    sub.drainTo(batch, 4096);
+                    for (Delivery d : batch) {
+                        take(d.event(), d.local());
+                    }
+                    batch.clear();
+                }
+                if (sub.overflowed()) {
+                    // The thread fell behind the feed by a whole buffer: what the feed could not hand over is lost
+                    // for export (the store still has it). Rare: this thread only filters and never waits on I/O.
+                    log.warn("trace export fell behind the live feed; some operations were not exported");
+                    sub.close();
+                    sub = hub.subscribe(null, Math.max(queueSize, 1024));
+                }
+                step(false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("trace export stopped: {}", e.toString());
+        } finally {
+            sub.close();
+        }
+    }
+
+    private void take(Event e, boolean local) {
+        if (!local || !e.type().closes() || active.get() == null) {
+            return;
+        }
+        if (e.detailsJson() != null && e.detailsJson().contains(RELAYED_MARKER)) {
+            return; // loop guard: made from spans another MOS exported
+        }
+        if (pendingCount + ready.size() >= queueSize) {
+            dropped.increment();
+            return;
+        }
+        if (pending.computeIfAbsent(e.sessionId(), k -> new LinkedHashSet<>()).add(e.id())) {
+            pendingCount++;
+        }
+        waitingNow = pendingCount + ready.size();
+    }
+
+    /** Builds spans when due and sends the next batch when none is in flight. */
+    private void step(boolean force) {
+        long now = System.currentTimeMillis();
+        if (inFlight != null) {
+            Active a = active.get();
+            long limit = (a == null ? 10_000 : a.target().timeoutMs()) + 5_000;
+            if (!inFlight.isDone() && now - inFlightSince < limit) {
+                return;
+            }
+            inFlight = null;
+        }
+        if (pendingCount > 0 && (force || pendingCount >= maxBatchSize || now - lastFlush >= flushIntervalMs)) {
+            build();
+            lastFlush = now;
+        }
+        if (!ready.isEmpty()) {
+            send();
+        }
+        waitingNow = pendingCount + ready.size();
+    }
+
+    private void build() {
+        for (Map.Entry<String, Set<Long>> e : pending.entrySet()) {
+            String sessionId = e.getKey();
+            Set<Long> ends = e.getValue();
+            try {
+                SessionInfo info = query.resolve(sessionId);
+                ActivityTree tree = query.tree(info);
+                Set<Long> found = new HashSet<>();
+                for (OperationNode root : tree.roots()) {
+                    collect(sessionId, info.project(), root, null, root, ends, found);
+                }
+            } catch (UnknownSessionException gone) {
+                // deleted or expired before its operations were exported
+            } catch (RuntimeException failure) {
+                // the store is unavailable: these operations cannot be read now
+                dropped.increment(ends.size());
+                lastError = "reading session for export failed: " + failure.getMessage();
+            }
+        }
+        pending.clear();
+        pendingCount = 0;
+    }
+
+    private void collect(String sessionId, String project, OperationNode node, OperationNode parent,
+            OperationNode root, Set<Long> ends, Set<Long> found) {
+        Event end = node.end();
+        if (end != null && ends.contains(end.id()) && found.add(end.id())) {
+            if (ready.size() < queueSize) {
+                ready.add(spans.span(sessionId, project, node, parent, root));
+            } else {
+                dropped.increment();
+            }
+        }
+        for (OperationNode child : node.children()) {
+            collect(sessionId, project, child, node, root, ends, found);
+        }
+    }
+
+    private void send() {
+        Active a = active.get();
+        List<SpanData> chunk = new ArrayList<>(Math.min(maxBatchSize, ready.size()));
+        while (chunk.size() < maxBatchSize && !ready.isEmpty()) {
+            chunk.add(ready.poll());
+        }
+        if (a == null) {
+            dropped.increment(chunk.size());
+            return;
+        }
+        if (!breaker.tryAcquirePermission()) {
+            dropped.increment(chunk.size());
+            return;
+        }
+        long started = System.nanoTime();
+        CompletableResultCode result;
+        try {
+            result = a.exporter().export(chunk);
+        } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+            failed.increment(chunk.size());
+            lastError = "export failed: " + e.getMessage();
+            return;
+        }
+        int n = chunk.size();
+        inFlight = result;
+        inFlightSince = System.currentTimeMillis();
+        result.whenComplete(() -> {
+            long nanos = System.nanoTime() - started;
+            if (result.isSuccess()) {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                exported.increment(n);
+            } else {
+                Throwable cause = result.getFailureThrowable();
+                breaker.onError(nanos, TimeUnit.NANOSECONDS,
+                        cause != null ? cause : new IllegalStateException("export failed"));
+                failed.increment(n);
+                lastError = "export of " + n + " span(s) to " + a.target().shownEndpoint() + " failed"
+                        + (cause == null ? "" : ": " + firstLine(cause.getMessage()));
+            }
+        });
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /**
+     * Stops following the feed, exports what is waiting within {@code budgetMs} and shuts the exporter down;
+     * whatever is left then is counted as dropped. Called on graceful shutdown.
+     */
+    public void close(long budgetMs) {
+        long deadline = System.currentTimeMillis() + budgetMs;
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(Math.max(1, budgetMs / 4));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            // the export thread is gone: its state is ours now
+            while (System.currentTimeMillis() < deadline && (pendingCount > 0 || !ready.isEmpty()
+                    || inFlight != null && !inFlight.isDone())) {
+                step(true);
+                if (inFlight != null && !inFlight.isDone()) {
+                    inFlight.join(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+                }
+            }
+            dropped.increment(pendingCount + ready.size());
+        }
+        Active a = active.getAndSet(null);
+        if (a != null) {
+            a.exporter().shutdown().join(Math.max(1, deadline - System.currentTimeMillis()),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        close(5_000);
+    }
+}
