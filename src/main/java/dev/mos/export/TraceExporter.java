@@ -157,6 +157,10 @@ public final class TraceExporter implements AutoCloseable {
         try {
             while (!closed) {
                 Delivery first = sub.poll(Math.max(1, flushIntervalMs / 4));
+                if (first == null && sub.ended()) {
+                    // the live feed closed (shutdown has begun): keep flushing what waits until close()
+                    Thread.sleep(Math.max(1, Math.min(50, flushIntervalMs / 4)));
+                }
                 if (first != null) {
                     batch.add(first);
                     sub.drainTo(batch, 4096);
@@ -297,9 +301,16 @@ public final class TraceExporter implements AutoCloseable {
                         cause != null ? cause : new IllegalStateException("export failed"));
                 failed.increment(n);
                 lastError = "export of " + n + " span(s) to " + a.target().shownEndpoint() + " failed"
-                        + (cause == null ? "" : ": " + firstLine(cause.getMessage()));
+                        + (cause == null ? "" : ": " + withoutQuery(firstLine(cause.getMessage()), a.target()));
             }
         });
+    }
+
+    /** The exporter's message may quote the URL, whose query string may hold a key: show it without. */
+    private static String withoutQuery(String message, ExportTarget target) {
+        String url = dev.mos.config.OtlpEndpoints.tracesUrl(target.endpoint());
+        int q = url.indexOf('?');
+        return q < 0 ? message : message.replace(url, url.substring(0, q)).replace(url.substring(q), "");
     }
 
     private static String firstLine(String s) {
