@@ -89,7 +89,8 @@ public final class TraceExporter implements AutoCloseable {
     private final ArrayDeque<SpanData> ready = new ArrayDeque<>();
     private CompletableResultCode inFlight;
     private long inFlightSince;
-    private long lastFlush;
+    /** When the oldest waiting operation arrived: a batch goes at most one flush interval after it. */
+    private long firstPendingAt;
 
     public TraceExporter(StreamHub hub, QueryService query, OperationSpans spans, CircuitBreaker breaker,
             SpanExporterFactory factory, MeterRegistry meters, int queueSize, int maxBatchSize,
@@ -153,7 +154,6 @@ public final class TraceExporter implements AutoCloseable {
     private void run() {
         Subscription sub = hub.subscribe(null, Math.max(queueSize, 1024));
         List<Delivery> batch = new ArrayList<>(1024);
-        lastFlush = System.currentTimeMillis();
         try {
             while (!closed) {
                 Delivery first = sub.poll(Math.max(1, flushIntervalMs / 4));
@@ -198,6 +198,9 @@ public final class TraceExporter implements AutoCloseable {
             dropped.increment();
             return;
         }
+        if (pendingCount == 0) {
+            firstPendingAt = System.currentTimeMillis();
+        }
         if (pending.computeIfAbsent(e.sessionId(), k -> new LinkedHashSet<>()).add(e.id())) {
             pendingCount++;
         }
@@ -215,9 +218,8 @@ public final class TraceExporter implements AutoCloseable {
             }
             inFlight = null;
         }
-        if (pendingCount > 0 && (force || pendingCount >= maxBatchSize || now - lastFlush >= flushIntervalMs)) {
+        if (pendingCount > 0 && (force || pendingCount >= maxBatchSize || now - firstPendingAt >= flushIntervalMs)) {
             build();
-            lastFlush = now;
         }
         if (!ready.isEmpty()) {
             send();
