@@ -219,12 +219,32 @@ public final class TraceExporter implements AutoCloseable {
             inFlight = null;
         }
         if (pendingCount > 0 && (force || pendingCount >= maxBatchSize || now - firstPendingAt >= flushIntervalMs)) {
-            build();
+            if (backendUsable()) {
+                build();
+            } else {
+                // the breaker is open: not even the trees are read, so a dead backend costs next to nothing
+                dropped.increment(pendingCount + ready.size());
+                pending.clear();
+                pendingCount = 0;
+                ready.clear();
+            }
         }
         if (!ready.isEmpty()) {
             send();
         }
         waitingNow = pendingCount + ready.size();
+    }
+
+    /** False while the breaker is open and not yet ready for a trial call. */
+    private boolean backendUsable() {
+        if (breaker.getState() != CircuitBreaker.State.OPEN) {
+            return true;
+        }
+        if (breaker.tryAcquirePermission()) {
+            breaker.releasePermission(); // the send acquires it again
+            return true;
+        }
+        return false;
     }
 
     private void build() {
