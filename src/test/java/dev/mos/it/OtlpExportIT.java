@@ -3,6 +3,7 @@ package dev.mos.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mos.pg.PostgresServer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -57,25 +58,32 @@ class OtlpExportIT {
      * call with tokens and cost, and a failing tool. 7 operations.
      */
     private static void feedSession(MosProcess mos, String s) throws Exception {
+        feedSessionAcross(List.of(mos), s);
+    }
+
+    /** The same session, its events sent to the replicas in turn (as a load balancer would). */
+    private static void feedSessionAcross(List<MosProcess> replicas, String s) throws Exception {
+        int[] next = {0};
+        java.util.function.Supplier<MosProcess> pick = () -> replicas.get(next[0]++ % replicas.size());
         long t = System.currentTimeMillis() - 60_000;
-        event(mos, s, "task_started", t, "task-1", "Fix the build", "", ", \"project\": \"/w/app\"");
-        event(mos, s, "tool_pre_call", t + 100, "toolu_1", "Bash", ", \"parent_id\": \"task-1\"", "");
-        event(mos, s, "tool_post_call", t + 300, "toolu_1", "Bash", "", "");
-        event(mos, s, "mcp_request", t + 400, "mcp-1", "mcp__github__search", ", \"parent_id\": \"task-1\"", "");
-        event(mos, s, "mcp_response", t + 450, "mcp-1", "mcp__github__search", "", "");
-        event(mos, s, "subagent_spawn", t + 500, "agent-1", "Explore", ", \"parent_id\": \"task-1\"",
+        event(pick.get(), s, "task_started", t, "task-1", "Fix the build", "", ", \"project\": \"/w/app\"");
+        event(pick.get(), s, "tool_pre_call", t + 100, "toolu_1", "Bash", ", \"parent_id\": \"task-1\"", "");
+        event(pick.get(), s, "tool_post_call", t + 300, "toolu_1", "Bash", "", "");
+        event(pick.get(), s, "mcp_request", t + 400, "mcp-1", "mcp__github__search", ", \"parent_id\": \"task-1\"", "");
+        event(pick.get(), s, "mcp_response", t + 450, "mcp-1", "mcp__github__search", "", "");
+        event(pick.get(), s, "subagent_spawn", t + 500, "agent-1", "Explore", ", \"parent_id\": \"task-1\"",
                 ", \"subagent_type\": \"Explore\"");
-        event(mos, s, "tool_pre_call", t + 550, "toolu_2", "Read", ", \"parent_id\": \"agent-1\"", "");
-        event(mos, s, "tool_post_call", t + 600, "toolu_2", "Read", "", "");
-        event(mos, s, "subagent_complete", t + 800, "agent-1", "Explore", "", "");
-        event(mos, s, "llm_response", t + 1_000, "llm:req_1", "claude-sonnet-4-5",
+        event(pick.get(), s, "tool_pre_call", t + 550, "toolu_2", "Read", ", \"parent_id\": \"agent-1\"", "");
+        event(pick.get(), s, "tool_post_call", t + 600, "toolu_2", "Read", "", "");
+        event(pick.get(), s, "subagent_complete", t + 800, "agent-1", "Explore", "", "");
+        event(pick.get(), s, "llm_response", t + 1_000, "llm:req_1", "claude-sonnet-4-5",
                 ", \"parent_id\": \"task-1\", \"duration_ms\": 150", ", \"model\": \"claude-sonnet-4-5\", "
                         + "\"input_tokens\": 1200, \"output_tokens\": 340, \"cache_read_tokens\": 5000, "
                         + "\"cost_usd\": 0.0123");
-        event(mos, s, "tool_pre_call", t + 1_100, "toolu_3", "Bash", ", \"parent_id\": \"task-1\"", "");
-        event(mos, s, "tool_error", t + 1_250, "toolu_3", "Bash", ", \"status\": \"error\"",
+        event(pick.get(), s, "tool_pre_call", t + 1_100, "toolu_3", "Bash", ", \"parent_id\": \"task-1\"", "");
+        event(pick.get(), s, "tool_error", t + 1_250, "toolu_3", "Bash", ", \"status\": \"error\"",
                 ", \"error\": \"exit status 2\"");
-        event(mos, s, "task_complete", t + 1_500, "task-1", "Fix the build", "", "");
+        event(pick.get(), s, "task_complete", t + 1_500, "task-1", "Fix the build", "", "");
     }
 
     private static void event(MosProcess mos, String session, String type, long t, String corr, String name,
@@ -295,6 +303,31 @@ class OtlpExportIT {
             assertThat(health.path("status").asString()).isIn("healthy", "warning");
             System.out.println("[OtlpExportIT] 26 log_event calls against a stuck export backend took " + feedMs
                     + " ms");
+        }
+    }
+
+    @Test
+    void replicasOnOnePostgresExportEachOperationOnce() throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        try (OtlpCaptureServer receiver = OtlpCaptureServer.start()) {
+            Map<String, String> env = Map.of("MCP_STORE", "postgres", "MCP_DATABASE_URL",
+                    pg.url(pg.createDatabase()), "MCP_OTLP_EXPORT_ENDPOINT", receiver.baseUrl());
+            String conf = "{\"otlpExport\": {\"flushIntervalMs\": 300}}";
+            try (MosProcess a = MosProcess.serve(env, "--config", config(conf).toString());
+                    MosProcess b = MosProcess.serve(env, "--config", config(conf).toString())) {
+                // every second event to the other replica: each sees the whole session through the relay
+                feedSessionAcross(List.of(a, b), "ha-export");
+                await().atMost(WAIT).until(() -> receiver.spans().size() >= 7);
+                Thread.sleep(2_000); // a few flush intervals more: a duplicate would arrive by now
+                List<String> ops = receiver.spans().stream()
+                        .map(sp -> OtlpCaptureServer.text(sp.getAttributesList(), "mos.operation.id")).toList();
+                assertThat(ops).hasSize(7).doesNotHaveDuplicates();
+                assertThat(spans(a, "exported") + spans(b, "exported")).isEqualTo(7);
+                assertThat(spans(a, "exported")).isPositive();
+                assertThat(spans(b, "exported")).isPositive();
+                // both replicas built the same tree for the spans they exported: one trace, nested as on A
+                assertThat(receiver.spans().stream().map(Span::getTraceId).distinct()).hasSize(1);
+            }
         }
     }
 
