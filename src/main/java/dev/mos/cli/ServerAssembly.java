@@ -165,13 +165,15 @@ final class ServerAssembly implements AutoCloseable {
 
         eventJson = new EventJson(json);
         MosConfig.OtlpExport export = config.otlpExport();
-        traceExport = new TraceExporter(live.streams(), query, new OperationSpans(OperationSpans.resource(
+        traceExport = new TraceExporter(query, new OperationSpans(OperationSpans.resource(
                 export.serviceName(), config.server().version(), instanceId), config.server().version(),
                 eventJson::extra), breakers.forTool("otlpExport"), new SpanExporterFactory(), metrics,
                 export.queueSize(), export.maxBatchSize(), export.flushIntervalMs());
         ExportTarget exportTarget = export.enabled() ? new ExportTarget(export.endpoint(), export.protocol(),
                 export.headers(), export.timeoutMs()) : null;
         traceExport.start(exportTarget);
+        // only this process's own commits: another replica exports what it ingested
+        live.onLocalCommit(traceExport::offer);
         List<McpTool> tools = List.of(
                 new LogEventTool(ingest, hooks, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),

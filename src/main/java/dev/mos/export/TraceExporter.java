@@ -1,8 +1,5 @@
 package dev.mos.export;
 
-import dev.mos.live.Delivery;
-import dev.mos.live.StreamHub;
-import dev.mos.live.Subscription;
 import dev.mos.model.ActivityTree;
 import dev.mos.model.Event;
 import dev.mos.model.OperationNode;
@@ -24,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -32,12 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Forwards finished operations to an OTLP endpoint, on its own thread, never holding up ingestion.
  *
- * <p>It follows the live feed (the same {@link StreamHub} SSE reads, in publication order) and keeps only events
- * this process committed ({@link Delivery#local}) that close an operation: with several replicas on one PostgreSQL
- * store, the replica that ingested an operation's end exports it, and the others (which see it relayed) do not.
- * Every flush interval, or when a batch is full, the trees of the sessions with closed operations are read (through
- * the query service's tree cache) and each closed operation becomes one span ({@link OperationSpans}). Operations
- * still running are not exported: they are when they end; at shutdown they are left out.
+ * <p>The live feed hands it every event this process commits ({@code LiveFeed.onLocalCommit}, on the ingest thread);
+ * {@link #offer} keeps those that close an operation in a bounded queue and never waits: when the queue is full the
+ * operation is dropped and counted. Events another replica committed (which the live feed relays from PostgreSQL)
+ * never come here, so with several replicas on one store the replica that ingested an operation's end exports it
+ * and no other does. Every flush interval, or when a batch is full, the export thread reads the trees of the
+ * sessions with closed operations (through the query service's tree cache) and each closed operation becomes one
+ * span ({@link OperationSpans}); the order in which ends arrived does not matter, as the tree is read from the
+ * store. Operations still running are not exported: they are when they end; at shutdown they are left out.
  *
  * <p>Batching is ours, not the SDK's BatchSpanProcessor: that processor takes spans recorded by the SDK tracer,
  * whose ids are random, while ours must be derived from the operation. The batcher is bounded ({@code queueSize}
@@ -66,7 +66,10 @@ public final class TraceExporter implements AutoCloseable {
     private record Active(ExportTarget target, SpanExporter exporter) {
     }
 
-    private final StreamHub hub;
+    private record Closed(String sessionId, long eventId) {
+    }
+
+    private final ArrayBlockingQueue<Closed> queue;
     private final QueryService query;
     private final OperationSpans spans;
     private final CircuitBreaker breaker;
@@ -92,10 +95,10 @@ public final class TraceExporter implements AutoCloseable {
     /** When the oldest waiting operation arrived: a batch goes at most one flush interval after it. */
     private long firstPendingAt;
 
-    public TraceExporter(StreamHub hub, QueryService query, OperationSpans spans, CircuitBreaker breaker,
+    public TraceExporter(QueryService query, OperationSpans spans, CircuitBreaker breaker,
             SpanExporterFactory factory, MeterRegistry meters, int queueSize, int maxBatchSize,
             long flushIntervalMs) {
-        this.hub = hub;
+        this.queue = new ArrayBlockingQueue<>(queueSize);
         this.query = query;
         this.spans = spans;
         this.breaker = breaker;
@@ -151,49 +154,56 @@ public final class TraceExporter implements AutoCloseable {
                 (long) failed.count(), waitingNow, breaker.getState().name(), lastError);
     }
 
-    private void run() {
-        Subscription sub = hub.subscribe(null, Math.max(queueSize, 1024));
-        List<Delivery> batch = new ArrayList<>(1024);
-        try {
-            while (!closed) {
-                Delivery first = sub.poll(Math.max(1, flushIntervalMs / 4));
-                if (first == null && sub.ended()) {
-                    // the live feed closed (shutdown has begun): keep flushing what waits until close()
-                    Thread.sleep(Math.max(1, Math.min(50, flushIntervalMs / 4)));
-                }
-                if (first != null) {
-                    batch.add(first);
-                    sub.drainTo(batch, 4096);
-                    for (Delivery d : batch) {
-                        take(d.event(), d.local());
-                    }
-                    batch.clear();
-                }
-                if (sub.overflowed()) {
-                    // The thread fell behind the feed by a whole buffer: what the feed could not hand over is lost
-                    // for export (the store still has it). Rare: this thread only filters and never waits on I/O.
-                    log.warn("trace export fell behind the live feed; some operations were not exported");
-                    sub.close();
-                    sub = hub.subscribe(null, Math.max(queueSize, 1024));
-                }
-                step(false);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("trace export stopped: {}", e.toString());
-        } finally {
-            sub.close();
-        }
-    }
-
-    private void take(Event e, boolean local) {
-        if (!local || !e.type().closes() || active.get() == null) {
+    /**
+     * An event this process committed; called on ingest threads, never waits. Keeps it when it closes an operation
+     * and export is on, unless it was made from spans another MOS exported (loop guard).
+     */
+    public void offer(Event e) {
+        if (!e.type().closes() || active.get() == null) {
             return;
         }
         if (e.detailsJson() != null && e.detailsJson().contains(RELAYED_MARKER)) {
-            return; // loop guard: made from spans another MOS exported
+            return;
         }
+        if (!queue.offer(new Closed(e.sessionId(), e.id()))) {
+            dropped.increment();
+        }
+    }
+
+    private void run() {
+        List<Closed> batch = new ArrayList<>(1024);
+        try {
+            while (!closed) {
+                try {
+                    round(batch);
+                } catch (RuntimeException e) {
+                    // one bad round (a store hiccup, an unexpected operation) must not end export for good
+                    lastError = "export round failed: " + e.getMessage();
+                    log.warn("trace export: {}", e.toString());
+                    batch.clear();
+                    Thread.sleep(Math.max(1, Math.min(1_000, flushIntervalMs)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Takes what was handed over and sends what is due. */
+    private void round(List<Closed> batch) throws InterruptedException {
+        Closed first = queue.poll(Math.max(1, flushIntervalMs / 4), TimeUnit.MILLISECONDS);
+        if (first != null) {
+            batch.add(first);
+            queue.drainTo(batch, 4096);
+            for (Closed c : batch) {
+                take(c);
+            }
+            batch.clear();
+        }
+        step(false);
+    }
+
+    private void take(Closed c) {
         if (pendingCount + ready.size() >= queueSize) {
             dropped.increment();
             return;
@@ -201,10 +211,10 @@ public final class TraceExporter implements AutoCloseable {
         if (pendingCount == 0) {
             firstPendingAt = System.currentTimeMillis();
         }
-        if (pending.computeIfAbsent(e.sessionId(), k -> new LinkedHashSet<>()).add(e.id())) {
+        if (pending.computeIfAbsent(c.sessionId(), k -> new LinkedHashSet<>()).add(c.eventId())) {
             pendingCount++;
         }
-        waitingNow = pendingCount + ready.size();
+        waitingNow = pendingCount + ready.size() + queue.size();
     }
 
     /** Builds spans when due and sends the next batch when none is in flight. */
@@ -232,7 +242,7 @@ public final class TraceExporter implements AutoCloseable {
         if (!ready.isEmpty()) {
             send();
         }
-        waitingNow = pendingCount + ready.size();
+        waitingNow = pendingCount + ready.size() + queue.size();
     }
 
     /** False while the breaker is open and not yet ready for a trial call. */
@@ -358,6 +368,9 @@ public final class TraceExporter implements AutoCloseable {
         }
         if (!thread.isAlive()) {
             // the export thread is gone: its state is ours now
+            List<Closed> left = new ArrayList<>();
+            queue.drainTo(left);
+            left.forEach(this::take);
             while (System.currentTimeMillis() < deadline && (pendingCount > 0 || !ready.isEmpty()
                     || inFlight != null && !inFlight.isDone())) {
                 step(true);

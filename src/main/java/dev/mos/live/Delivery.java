@@ -10,26 +10,15 @@ import java.util.function.Function;
 public final class Delivery {
 
     private final Event event;
-    private final boolean local;
     private volatile byte[] wire;
     private volatile byte[] wireAll;
 
-    Delivery(Event event, boolean local) {
+    Delivery(Event event) {
         this.event = event;
-        this.local = local;
     }
 
     public Event event() {
         return event;
-    }
-
-    /**
-     * True when this process committed the event (it came through {@link LiveFeed#publish}), false when another
-     * replica or process did and the relay read it from the store. The trace exporter exports only local events,
-     * so replicas sharing one PostgreSQL never export an operation twice.
-     */
-    public boolean local() {
-        return local;
     }
 
     /**

@@ -44,6 +44,13 @@ public final class LiveFeed implements AutoCloseable {
     private final StreamHub streams;
     private final SessionStore store;
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    /**
+     * Told of every event this process commits, on the ingest thread, before the relay orders it; each must only
+     * hand it over without waiting (the trace exporter's bounded queue). Events another replica committed never
+     * come here, which is how only the replica that ingested an operation exports it.
+     */
+    private final List<java.util.function.Consumer<Event>> localCommitTaps =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -53,8 +60,6 @@ public final class LiveFeed implements AutoCloseable {
     private final Set<String> toRead = new LinkedHashSet<>();
     /** What this round publishes, handed to the hub in one batch. */
     private final List<Event> out = new ArrayList<>(256);
-    /** Which of {@link #out} this process committed (by identity: the same Event instance that was published). */
-    private final Set<Event> outLocal = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long retryAt;
 
     /** A feed without a store to read from (tests, benches): gaps are skipped after the hold. */
@@ -90,6 +95,9 @@ public final class LiveFeed implements AutoCloseable {
     public void publish(Event event) {
         if (!closed) {
             inbox.add(event);
+            for (var tap : localCommitTaps) {
+                tap.accept(event);
+            }
         }
     }
 
@@ -97,7 +105,15 @@ public final class LiveFeed implements AutoCloseable {
     public void publishAll(List<Event> events) {
         if (!closed && !events.isEmpty()) {
             inbox.addAll(events);
+            for (var tap : localCommitTaps) {
+                events.forEach(tap);
+            }
         }
+    }
+
+    /** Adds a listener of this process's own commits (see {@link #localCommitTaps}); it must never block. */
+    public void onLocalCommit(java.util.function.Consumer<Event> tap) {
+        localCommitTaps.add(tap);
     }
 
     /** Another process committed events of this session: read them from the store and publish them. */
@@ -151,10 +167,8 @@ public final class LiveFeed implements AutoCloseable {
                 local.clear();
                 readDue();
                 if (!out.isEmpty()) {
-                    // the hub asks while publishing, before outLocal is cleared
-                    streams.publish(List.copyOf(out), outLocal::contains);
+                    streams.publish(List.copyOf(out));
                     out.clear();
-                    outLocal.clear();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -204,7 +218,7 @@ public final class LiveFeed implements AutoCloseable {
             }
         }
         if (e.sequence() == c.last + 1) {
-            emit(c, e, true);
+            emit(c, e);
             drainHeld(c);
         } else {
             c.held.put(e.sequence(), e);
@@ -221,7 +235,7 @@ public final class LiveFeed implements AutoCloseable {
             if (next.getKey() <= c.last) {
                 it.remove();
             } else if (next.getKey() == c.last + 1) {
-                emit(c, next.getValue(), true); // only local events are ever held
+                emit(c, next.getValue());
                 it.remove();
             } else {
                 break;
@@ -230,13 +244,10 @@ public final class LiveFeed implements AutoCloseable {
         c.heldSince = c.held.isEmpty() ? 0 : System.currentTimeMillis();
     }
 
-    private void emit(Cursor c, Event e, boolean local) {
+    private void emit(Cursor c, Event e) {
         c.last = e.sequence();
         c.lastId = Math.max(c.lastId, e.id());
         out.add(e);
-        if (local) {
-            outLocal.add(e);
-        }
     }
 
     /** Reads sessions changed elsewhere, and fills gaps held for longer than the hold time. */
@@ -283,10 +294,7 @@ public final class LiveFeed implements AutoCloseable {
             }
             for (Event e : page.events()) {
                 if (e.sequence() > c.last) {
-                    // a local event held for a gap is published as the local instance, so it stays local
-                    Event held = c.held.get(e.sequence());
-                    boolean local = held != null && held.id() == e.id();
-                    emit(c, local ? held : e, local);
+                    emit(c, e);
                 }
             }
             if (!page.more()) {

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 
 /**
  * Fans every stored event out to the open streams (SSE today). Each subscriber owns a bounded buffer; publishing
@@ -53,18 +52,13 @@ public final class StreamHub {
     }
 
     /** Several events, in order: each subscriber takes the batch at once and its reader is woken once. */
-    public void publish(List<Event> events) {
-        publish(events, e -> false);
-    }
-
-    /** As {@link #publish(List)}, telling which events this process committed (see {@link Delivery#local}). */
-    public synchronized void publish(List<Event> events, Predicate<Event> local) {
+    public synchronized void publish(List<Event> events) {
         if (events.isEmpty()) {
             return;
         }
         List<Delivery> deliveries = new ArrayList<>(events.size());
         for (Event e : events) {
-            deliveries.add(new Delivery(e, local.test(e)));
+            deliveries.add(new Delivery(e));
         }
         for (Delivery d : deliveries) {
             if (recent.size() == recentCapacity) {
