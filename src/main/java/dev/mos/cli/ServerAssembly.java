@@ -2,6 +2,10 @@ package dev.mos.cli;
 
 import dev.mos.config.MosConfig;
 import dev.mos.health.HealthMetrics;
+import dev.mos.export.ExportTarget;
+import dev.mos.export.OperationSpans;
+import dev.mos.export.SpanExporterFactory;
+import dev.mos.export.TraceExporter;
 import dev.mos.health.HealthMonitor;
 import dev.mos.health.IngestCounters;
 import dev.mos.health.Lifecycle;
@@ -18,6 +22,7 @@ import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.ingest.otlp.ClaudeCodeMetricMapper;
 import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
 import dev.mos.ingest.otlp.ClaudeCodeSpanMapper;
+import dev.mos.ingest.otlp.GenAiSpanMapper;
 import dev.mos.ingest.otlp.OtlpAttributes;
 import dev.mos.ingest.otlp.OtlpEvents;
 import dev.mos.ingest.otlp.OtlpJoins;
@@ -34,6 +39,7 @@ import dev.mos.mcp.resources.SessionResources;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.tools.ConfigureDisplayTool;
+import dev.mos.mcp.tools.ConfigureOtelExportTool;
 import dev.mos.mcp.tools.DeleteSessionTool;
 import dev.mos.mcp.tools.ExportSessionTool;
 import dev.mos.mcp.tools.GetActivityTreeTool;
@@ -104,6 +110,9 @@ final class ServerAssembly implements AutoCloseable {
     final HealthMetrics healthMetrics;
     final ToolInvoker invoker;
     final McpServerFactory mcpServers;
+    /** This process in exported spans (service.instance.id); its own spans coming back are recognised by it. */
+    final String instanceId = java.util.UUID.randomUUID().toString();
+    final TraceExporter traceExport;
     private final ScheduledExecutorService scheduler;
     private final EventJson eventJson;
     private final List<ResourceNotifier> notifiers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -143,7 +152,8 @@ final class ServerAssembly implements AutoCloseable {
         otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(otlpAttributes, otlpEvents, agentLinks, otlpJoins),
                 new ClaudeCodeMetricMapper(otlpAttributes, otlpEvents, otlpJoins),
-                new ClaudeCodeSpanMapper(otlpAttributes, otlpEvents, agentLinks, otlpJoins), ingest, clock);
+                new ClaudeCodeSpanMapper(otlpAttributes, otlpEvents, agentLinks, otlpJoins),
+                new GenAiSpanMapper(otlpAttributes, otlpEvents, instanceId), ingest, clock);
         // Another replica (PostgreSQL NOTIFY) or process (SQLite change check) committed events: the live feed
         // reads them from the store and publishes them to this process's streams, in order, once.
         store.onRemoteAppend(live::remoteAppend);
@@ -170,6 +180,16 @@ final class ServerAssembly implements AutoCloseable {
         new dev.mos.live.LiveMetrics(live).bindTo(metrics);
 
         eventJson = new EventJson(json);
+        MosConfig.OtlpExport export = config.otlpExport();
+        traceExport = new TraceExporter(query, new OperationSpans(OperationSpans.resource(
+                export.serviceName(), config.server().version(), instanceId), config.server().version(),
+                eventJson::extra), breakers.forTool("otlpExport"), new SpanExporterFactory(), metrics,
+                export.queueSize(), export.maxBatchSize(), export.flushIntervalMs());
+        ExportTarget exportTarget = export.enabled() ? new ExportTarget(export.endpoint(), export.protocol(),
+                export.headers(), export.timeoutMs()) : null;
+        traceExport.start(exportTarget);
+        // only this process's own commits: another replica exports what it ingested
+        live.onLocalCommit(traceExport::offer);
         List<McpTool> tools = List.of(
                 new LogEventTool(ingest, hooks, transport),
                 new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
@@ -179,7 +199,9 @@ final class ServerAssembly implements AutoCloseable {
                 new GetHealthStatusTool(health, json),
                 new ListSessionsTool(query),
                 new GetToolAnalyticsTool(query),
-                new DeleteSessionTool(query));
+                new DeleteSessionTool(query),
+                new ConfigureOtelExportTool(traceExport, exportTarget, export.allowRuntimeConfig(),
+                        export.timeoutMs(), json));
         invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
         mcpServers = new McpServerFactory(invoker, new SessionResources(query, new TreeText(eventJson),
                 new TreeJson(eventJson), json), mcpJson, config.server().name(), config.server().version());
@@ -274,6 +296,8 @@ final class ServerAssembly implements AutoCloseable {
     @Override
     public void close() {
         notifiers.forEach(ResourceNotifier::close);
+        // what waits is exported first, within a share of the shutdown budget (the HTTP drain took its part)
+        traceExport.close(Math.min(2_000, Math.max(100, config.server().shutdownTimeoutMs() / 4)));
         live.close();
         scheduler.shutdownNow();
         healthMetrics.close();

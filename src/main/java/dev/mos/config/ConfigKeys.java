@@ -66,6 +66,17 @@ final class ConfigKeys {
         // bounded by EventLimits.MAX_STRING_LENGTH: a longer value would be cut by the decoder anyway
         add("privacy.excerptChars", Type.INT, 1, 10_000, 200);
         add("privacy.maxToolIoChars", Type.INT, 16, 10_000, 2_000);
+        // OTLP trace export (dev.mos.export): empty endpoint = off; headers are secrets (k=v,k2=v2 or an object)
+        add("otlpExport.endpoint", Type.STRING, "");
+        choice("otlpExport.protocol", List.of("http/protobuf"), "http/protobuf");
+        add("otlpExport.headers", Type.STRING, "");
+        add("otlpExport.timeoutMs", Type.LONG, 100, 600_000, 10_000L);
+        add("otlpExport.queueSize", Type.INT, 1, 1_000_000, 10_000);
+        add("otlpExport.maxBatchSize", Type.INT, 1, 100_000, 512);
+        add("otlpExport.flushIntervalMs", Type.LONG, 10, 600_000, 1_000L);
+        // empty: server.name
+        add("otlpExport.serviceName", Type.STRING, "");
+        add("otlpExport.allowRuntimeConfig", Type.BOOLEAN, false);
     }
 
     private ConfigKeys() {

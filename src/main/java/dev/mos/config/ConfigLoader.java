@@ -46,7 +46,11 @@ public final class ConfigLoader {
             Map.entry("MCP_CAPTURE_PROMPTS", "privacy.promptCapture"),
             Map.entry("MCP_CAPTURE_TOOL_IO", "privacy.toolIoCapture"),
             Map.entry("MCP_EXCERPT_CHARS", "privacy.excerptChars"),
-            Map.entry("MCP_MAX_TOOL_IO_CHARS", "privacy.maxToolIoChars"));
+            Map.entry("MCP_MAX_TOOL_IO_CHARS", "privacy.maxToolIoChars"),
+            // not OTEL_EXPORTER_OTLP_*: users set those for Claude Code to point at MOS itself
+            Map.entry("MCP_OTLP_EXPORT_ENDPOINT", "otlpExport.endpoint"),
+            Map.entry("MCP_OTLP_EXPORT_HEADERS", "otlpExport.headers"),
+            Map.entry("MCP_OTLP_EXPORT_PROTOCOL", "otlpExport.protocol"));
 
     private record Setting(Object raw, String source) {
     }
@@ -89,7 +93,7 @@ public final class ConfigLoader {
         return new MosConfig(config.server(), config.health(), config.session(), config.streaming(),
                 config.logging(), config.circuitBreaker(), new MosConfig.Storage(s.backend(),
                         Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs()),
-                config.privacy());
+                config.privacy(), config.otlpExport());
     }
 
     private static Path chooseFile(ConfigOverrides overrides) {
@@ -197,7 +201,60 @@ public final class ConfigLoader {
                         optionalStr(s, "storage.databaseUrl"), (long) num(s, "storage.retentionMs")),
                 new MosConfig.Privacy(bool(s, "privacy.redact"), regexes(s, "privacy.redactPatterns"),
                         str(s, "privacy.promptCapture"), str(s, "privacy.toolIoCapture"),
-                        (int) num(s, "privacy.excerptChars"), (int) num(s, "privacy.maxToolIoChars")));
+                        (int) num(s, "privacy.excerptChars"), (int) num(s, "privacy.maxToolIoChars")),
+                otlpExport(s));
+    }
+
+    private static MosConfig.OtlpExport otlpExport(Map<String, Setting> s) {
+        String endpoint = optionalStr(s, "otlpExport.endpoint");
+        if (endpoint != null) {
+            String problem = OtlpEndpoints.problem(endpoint);
+            if (problem != null) {
+                throw new ConfigException("otlpExport.endpoint (from " + s.get("otlpExport.endpoint").source()
+                        + ") " + problem);
+            }
+        }
+        String serviceName = optionalStr(s, "otlpExport.serviceName");
+        return new MosConfig.OtlpExport(endpoint == null ? "" : endpoint, str(s, "otlpExport.protocol"),
+                headers(s, "otlpExport.headers"), (long) num(s, "otlpExport.timeoutMs"),
+                (int) num(s, "otlpExport.queueSize"), (int) num(s, "otlpExport.maxBatchSize"),
+                (long) num(s, "otlpExport.flushIntervalMs"),
+                serviceName == null ? str(s, "server.name") : serviceName, bool(s, "otlpExport.allowRuntimeConfig"));
+    }
+
+    /**
+     * Export headers: {@code k=v,k2=v2} text (the OTEL_EXPORTER_OTLP_HEADERS form) or a JSON object. They are
+     * credentials, so an error names the key and the position, never the value.
+     */
+    private static Map<String, String> headers(Map<String, Setting> s, String path) {
+        Setting setting = s.get(path);
+        Object raw = setting.raw();
+        if (raw instanceof JsonNode node && node.isObject()) {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                if (!e.getValue().isString()) {
+                    throw new ConfigException(path + " (from " + setting.source() + "): header '" + e.getKey()
+                            + "' must have a string value");
+                }
+                out.put(e.getKey(), e.getValue().stringValue());
+            }
+            String problem = OtlpEndpoints.headersProblem(out);
+            if (problem != null) {
+                throw new ConfigException(path + " (from " + setting.source() + "): " + problem);
+            }
+            return out;
+        }
+        String text = switch (raw) {
+            case String t -> t;
+            case JsonNode node when node.isString() -> node.stringValue();
+            default -> throw new ConfigException(path + " (from " + setting.source()
+                    + ") must be a string k=v,k2=v2 or an object of strings");
+        };
+        try {
+            return OtlpEndpoints.parseHeaders(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path + " (from " + setting.source() + "): " + e.getMessage());
+        }
     }
 
     /**

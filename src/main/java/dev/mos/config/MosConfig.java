@@ -11,7 +11,8 @@ public record MosConfig(
         Logging logging,
         CircuitBreaker circuitBreaker,
         Storage storage,
-        Privacy privacy) {
+        Privacy privacy,
+        OtlpExport otlpExport) {
 
     public record Server(
             String name,
@@ -87,6 +88,31 @@ public record MosConfig(
 
         public Privacy {
             redactPatterns = List.copyOf(redactPatterns);
+        }
+    }
+
+    /**
+     * Forwarding sessions as OTLP traces (dev.mos.export). {@code endpoint} empty = off. {@code headers} are
+     * credentials (an API key for Langfuse, Honeycomb...): never logged or shown, {@link #toString} leaves them out.
+     * {@code protocol} is only http/protobuf: see DEPLOYMENT.md, Trace export, for why gRPC is not bundled.
+     */
+    public record OtlpExport(String endpoint, String protocol, java.util.Map<String, String> headers, long timeoutMs,
+            int queueSize, int maxBatchSize, long flushIntervalMs, String serviceName, boolean allowRuntimeConfig) {
+
+        public OtlpExport {
+            headers = java.util.Map.copyOf(headers);
+        }
+
+        public boolean enabled() {
+            return endpoint != null && !endpoint.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "OtlpExport[endpoint=" + endpoint + ", protocol=" + protocol + ", headers=" + headers.size()
+                    + " (hidden), timeoutMs=" + timeoutMs + ", queueSize=" + queueSize + ", maxBatchSize="
+                    + maxBatchSize + ", flushIntervalMs=" + flushIntervalMs + ", serviceName=" + serviceName
+                    + ", allowRuntimeConfig=" + allowRuntimeConfig + "]";
         }
     }
 }

@@ -61,6 +61,13 @@ public final class LiveFeed implements AutoCloseable {
     private final StreamHub streams;
     private final SessionStore store;
     private final LinkedBlockingQueue<Item> inbox = new LinkedBlockingQueue<>();
+    /**
+     * Told of every event this process commits, on the ingest thread, before the relay orders it; each must only
+     * hand it over without waiting (the trace exporter's bounded queue). Events another replica committed never
+     * come here, which is how only the replica that ingested an operation exports it.
+     */
+    private final List<java.util.function.Consumer<Event>> localCommitTaps =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
     /** When the oldest item the relay took this round was handed over, until the round has published it. */
@@ -111,6 +118,9 @@ public final class LiveFeed implements AutoCloseable {
     public void publish(Event event) {
         if (!closed) {
             inbox.add(new One(event, System.nanoTime()));
+            for (var tap : localCommitTaps) {
+                tap.accept(event);
+            }
         }
     }
 
@@ -118,7 +128,15 @@ public final class LiveFeed implements AutoCloseable {
     public void publishAll(List<Event> events) {
         if (!closed && !events.isEmpty()) {
             inbox.add(new Local(events, System.nanoTime()));
+            for (var tap : localCommitTaps) {
+                events.forEach(tap);
+            }
         }
+    }
+
+    /** Adds a listener of this process's own commits (see {@link #localCommitTaps}); it must never block. */
+    public void onLocalCommit(java.util.function.Consumer<Event> tap) {
+        localCommitTaps.add(tap);
     }
 
     /** Another process committed events of this session: read them from the store and publish them. */

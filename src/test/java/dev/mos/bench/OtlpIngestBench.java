@@ -51,7 +51,8 @@ public final class OtlpIngestBench {
         OtlpReceiver receiver = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(attributes, events, links, joins),
                 new ClaudeCodeMetricMapper(attributes, events, joins),
-                new ClaudeCodeSpanMapper(attributes, events, links, joins), pipeline, clock);
+                new ClaudeCodeSpanMapper(attributes, events, links, joins),
+                new dev.mos.ingest.otlp.GenAiSpanMapper(attributes, events, "bench"), pipeline, clock);
         byte[][] bodies = OtlpLoadDriver.bodies(protobuf, 1000);
         double[] rates = new double[runs + 1];
         double[] perCpu = new double[runs + 1];

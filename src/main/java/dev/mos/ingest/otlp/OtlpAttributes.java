@@ -24,15 +24,21 @@ public final class OtlpAttributes {
             "gen_ai.usage.cache_write.input_tokens", "gen_ai.tool.name", "gen_ai.operation.name",
             "gen_ai.response.finish_reasons");
     /**
-     * NOISE minus what the mappers read (session, prompt, event name, sequence and time, span type): the decoders
-     * do not even decode these values.
+     * NOISE minus what the mappers read (session, prompt, event name, sequence and time, span type, and the GenAI
+     * attributes GenAiSpanMapper reads): the decoders do not even decode these values.
      */
     static final Set<String> UNREAD;
+    /** The GenAI attributes GenAiSpanMapper reads from spans that are not Claude Code's. */
+    static final Set<String> GEN_AI_READ = Set.of("gen_ai.conversation.id", "gen_ai.provider.name", "gen_ai.system",
+            "gen_ai.tool.call.id", "gen_ai.request.model", "gen_ai.response.model", "gen_ai.usage.input_tokens",
+            "gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens",
+            "gen_ai.usage.cache_write.input_tokens", "gen_ai.tool.name", "gen_ai.operation.name");
 
     static {
         java.util.HashSet<String> unread = new java.util.HashSet<>(NOISE);
         unread.removeAll(Set.of("session.id", "prompt.id", "event.name", "event.sequence", "event.timestamp",
                 "span.type"));
+        unread.removeAll(GEN_AI_READ);
         UNREAD = Set.copyOf(unread);
     }
 

@@ -19,16 +19,19 @@ public final class OtlpReceiver {
     private final ClaudeCodeOtelMapper logs;
     private final ClaudeCodeMetricMapper metrics;
     private final ClaudeCodeSpanMapper spans;
+    private final GenAiSpanMapper genAiSpans;
     private final IngestPipeline ingest;
     private final Clock clock;
 
     public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper logs,
-            ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, IngestPipeline ingest, Clock clock) {
+            ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans,
+            IngestPipeline ingest, Clock clock) {
         this.json = json;
         this.proto = proto;
         this.logs = logs;
         this.metrics = metrics;
         this.spans = spans;
+        this.genAiSpans = genAiSpans;
         this.ingest = ingest;
         this.clock = clock;
     }
@@ -75,16 +78,32 @@ public final class OtlpReceiver {
         return new Outcome(points.size() - rejected, rejected, firstError);
     }
 
-    /** Maps spans onto the session's operations once their trace is complete (see ClaudeCodeSpanMapper). */
+    /**
+     * Claude Code's spans onto the session's operations once their trace is complete (see ClaudeCodeSpanMapper);
+     * spans exported by MOS or in the GenAI conventions each as one operation (see GenAiSpanMapper).
+     */
     public Outcome traces(byte[] body, boolean protobuf) {
         List<OtlpSpan> decoded = protobuf ? proto.spans(body) : json.spans(body);
+        List<OtlpSpan> claude = new ArrayList<>(decoded.size());
+        List<OtlpSpan> genAi = new ArrayList<>();
+        for (OtlpSpan s : decoded) {
+            (GenAiSpanMapper.handles(s) ? genAi : claude).add(s);
+        }
         List<NewEvent> events;
         try {
-            events = spans.map(decoded, clock.millis());
+            events = claude.isEmpty() ? new ArrayList<>() : new ArrayList<>(spans.map(claude, clock.millis()));
         } catch (EventRejectedException e) {
             return new Outcome(0, decoded.size(), e.getMessage());
         }
+        int rejected = 0;
+        String firstError = null;
+        if (!genAi.isEmpty()) {
+            GenAiSpanMapper.Result r = genAiSpans.map(genAi);
+            events.addAll(r.events());
+            rejected = r.rejected();
+            firstError = r.firstError();
+        }
         ingest.acceptValid(events, "otlp");
-        return new Outcome(decoded.size(), 0, null);
+        return new Outcome(decoded.size() - rejected, rejected, firstError);
     }
 }

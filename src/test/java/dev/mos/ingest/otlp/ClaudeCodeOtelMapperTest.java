@@ -65,7 +65,8 @@ class ClaudeCodeOtelMapperTest {
     private final OtlpReceiver otlp = new OtlpReceiver(new OtlpJsonDecoder(JSON), new OtlpProtoDecoder(),
             new ClaudeCodeOtelMapper(attributes, otlpEvents, links, joins),
             new ClaudeCodeMetricMapper(attributes, otlpEvents, joins),
-            new ClaudeCodeSpanMapper(attributes, otlpEvents, links, joins), pipeline, clock);
+            new ClaudeCodeSpanMapper(attributes, otlpEvents, links, joins),
+            new GenAiSpanMapper(attributes, otlpEvents, "test-instance"), pipeline, clock);
 
     @AfterEach
     void close() {
