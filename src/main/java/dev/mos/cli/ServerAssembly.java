@@ -166,7 +166,7 @@ final class ServerAssembly implements AutoCloseable {
         requestStats = new RequestStats(metrics, clock);
         health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
                 clock);
-        // What alerts need, from the figures health decides on (see deploy/monitoring/README.md). Store figures
+        // What alerts need, from the figures health decides on (see DEPLOYMENT.md, Monitoring and alerts). Store figures
         // come from its samples: a scrape must not wait for a database that is down.
         healthMetrics = new HealthMetrics(health, store);
         healthMetrics.bindTo(metrics);
