@@ -81,7 +81,7 @@ public final class McpServerFactory {
                 .outputSchema(mapper, tool.outputSchema())
                 .annotations(new McpSchema.ToolAnnotations(tool.name(), tool.readOnly(), tool.destructive(),
                         tool.readOnly() || tool.destructive(),
-                        false, null))
+                        tool.openWorld(), null))
                 .build();
         return AsyncToolSpecification.builder().tool(definition).callHandler((exchange, request) -> {
             Mono<McpSchema.CallToolResult> call = Mono.defer(() -> {

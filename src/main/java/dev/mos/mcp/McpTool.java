@@ -27,6 +27,11 @@ public interface McpTool {
         return false;
     }
 
+    /** True for tools that reach systems outside MOS (configure_otel_export); shown as openWorldHint. */
+    default boolean openWorld() {
+        return false;
+    }
+
     ToolResult call(ToolArguments args, ProgressSink progress);
 
     /**

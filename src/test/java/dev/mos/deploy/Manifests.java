@@ -194,8 +194,19 @@ public final class Manifests {
      * creates), so that rendering never writes into the repository.
      */
     public static Path preparedKubernetesCopy() throws IOException {
-        Path source = repo().resolve("deploy/kubernetes");
         Path target = Files.createTempDirectory("mos-k8s");
+        copyWithoutSecrets(repo().resolve("deploy/kubernetes"), target);
+        try (Stream<Path> files = Files.walk(target)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".env.example")).toList()) {
+                String name = p.getFileName().toString();
+                Files.copy(p, p.resolveSibling(name.substring(0, name.length() - ".example".length())));
+            }
+        }
+        return target;
+    }
+
+    /** Copies a folder, leaving out {@code *.env} files: an operator's secrets must never reach a test's copy. */
+    public static void copyWithoutSecrets(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path p : files.toList()) {
                 Path dest = target.resolve(source.relativize(p).toString());
@@ -203,14 +214,9 @@ public final class Manifests {
                     Files.createDirectories(dest);
                 } else if (!p.getFileName().toString().endsWith(".env")) {
                     Files.copy(p, dest);
-                    if (p.getFileName().toString().endsWith(".env.example")) {
-                        String name = p.getFileName().toString();
-                        Files.copy(p, dest.resolveSibling(name.substring(0, name.length() - ".example".length())));
-                    }
                 }
             }
         }
-        return target;
     }
 
     public static String render(Path kustomizationDir) throws IOException, InterruptedException {

@@ -220,17 +220,7 @@ class DeploymentGuideIT {
     private static Path scratchCopy() throws IOException {
         Path copy = Files.createTempDirectory("mos-guide");
         for (String dir : List.of("deploy", "config")) {
-            Path source = repo.resolve(dir);
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path p : files.toList()) {
-                    Path dest = copy.resolve(repo.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(dest);
-                    } else if (!p.getFileName().toString().endsWith(".env")) {
-                        Files.copy(p, dest);
-                    }
-                }
-            }
+            Manifests.copyWithoutSecrets(repo.resolve(dir), copy.resolve(dir));
         }
         for (String file : List.of("mos", "Dockerfile", "docker-compose.yml", ".env.example", ".dockerignore",
                 "README.md", "DEPLOYMENT.md")) {

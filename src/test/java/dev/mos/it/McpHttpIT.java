@@ -85,7 +85,9 @@ class McpHttpIT {
             assertThat(tool.annotations().readOnlyHint()).as(tool.name()).isEqualTo(!writes);
             assertThat(tool.annotations().destructiveHint()).as(tool.name())
                     .isEqualTo(tool.name().equals("delete_session"));
-            assertThat(tool.annotations().openWorldHint()).as(tool.name()).isFalse();
+            // only the export tool reaches outside MOS (it sends sessions where the caller says)
+            assertThat(tool.annotations().openWorldHint()).as(tool.name())
+                    .isEqualTo(tool.name().equals("configure_otel_export"));
         }
     }
 

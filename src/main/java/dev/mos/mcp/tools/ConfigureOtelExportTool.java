@@ -97,6 +97,12 @@ public final class ConfigureOtelExportTool implements McpTool {
         return false;
     }
 
+    /** It makes this server send sessions to an endpoint the caller names. */
+    @Override
+    public boolean openWorld() {
+        return true;
+    }
+
     @Override
     public synchronized ToolResult call(ToolArguments args, ProgressSink progress) {
         boolean change = parameters().stream().anyMatch(args::has);
