@@ -118,9 +118,10 @@ public final class LiveFeed implements AutoCloseable {
     public void publish(Event event) {
         if (!closed) {
             inbox.add(new One(event, System.nanoTime()));
-            for (var tap : localCommitTaps) {
-                tap.accept(event);
-            }
+        }
+        // also while closed: requests still draining at shutdown commit events the trace export must see
+        for (var tap : localCommitTaps) {
+            tap.accept(event);
         }
     }
 
@@ -128,9 +129,9 @@ public final class LiveFeed implements AutoCloseable {
     public void publishAll(List<Event> events) {
         if (!closed && !events.isEmpty()) {
             inbox.add(new Local(events, System.nanoTime()));
-            for (var tap : localCommitTaps) {
-                events.forEach(tap);
-            }
+        }
+        for (var tap : localCommitTaps) {
+            events.forEach(tap);
         }
     }
 

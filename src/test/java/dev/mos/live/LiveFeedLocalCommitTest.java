@@ -44,4 +44,16 @@ class LiveFeedLocalCommitTest {
             assertThat(tapped).containsExactly("ours", "ours 2", "ours 3");
         }
     }
+
+    /** At shutdown the feed closes before the HTTP drain ends; commits made meanwhile must still reach the export. */
+    @Test
+    void commitsAfterTheFeedClosedStillReachTheTap() {
+        List<String> tapped = new CopyOnWriteArrayList<>();
+        LiveFeed feed = new LiveFeed(new StreamHub(), store);
+        feed.onLocalCommit(e -> tapped.add(e.name()));
+        feed.close();
+        feed.publish(store.append(event("drained 1")));
+        feed.publishAll(List.of(store.append(event("drained 2"))));
+        assertThat(tapped).containsExactly("drained 1", "drained 2");
+    }
 }
