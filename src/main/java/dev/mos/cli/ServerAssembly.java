@@ -1,11 +1,11 @@
 package dev.mos.cli;
 
 import dev.mos.config.MosConfig;
-import dev.mos.health.HealthMetrics;
 import dev.mos.export.ExportTarget;
 import dev.mos.export.OperationSpans;
 import dev.mos.export.SpanExporterFactory;
 import dev.mos.export.TraceExporter;
+import dev.mos.health.HealthMetrics;
 import dev.mos.health.HealthMonitor;
 import dev.mos.health.IngestCounters;
 import dev.mos.health.Lifecycle;
@@ -31,6 +31,7 @@ import dev.mos.ingest.otlp.OtlpProtoDecoder;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.live.LiveFeed;
+import dev.mos.live.LiveMetrics;
 import dev.mos.live.StreamHub;
 import dev.mos.mcp.McpServerFactory;
 import dev.mos.mcp.McpTool;
@@ -166,18 +167,11 @@ final class ServerAssembly implements AutoCloseable {
         requestStats = new RequestStats(metrics, clock);
         health = new HealthMonitor(config.health(), requestStats, ingestCounters, store, live, breakers, lifecycle,
                 clock);
-        // What alerts need, from the figures health decides on (see DEPLOYMENT.md, Monitoring and alerts). Store figures
-        // come from its samples: a scrape must not wait for a database that is down.
+        // What alerts need, from the figures health decides on (see DEPLOYMENT.md, Monitoring and alerts), and the
+        // store's figures from its samples: a scrape must not wait for a database that is down.
         healthMetrics = new HealthMetrics(health, store);
         healthMetrics.bindTo(metrics);
-        Gauge.builder("mos.sessions.active", healthMetrics, m -> m.storeStats().sessions()).register(metrics);
-        Gauge.builder("mos.events.retained", healthMetrics, m -> m.storeStats().retainedEvents()).register(metrics);
-        Gauge.builder("mos.events.dropped", healthMetrics, m -> m.storeStats().droppedEvents()).register(metrics);
-        Gauge.builder("mos.sessions.evicted", healthMetrics, m -> m.storeStats().evictedSessions()).register(metrics);
-        Gauge.builder("mos.sessions.expired", healthMetrics, m -> m.storeStats().expiredSessions()).register(metrics);
-        Gauge.builder("mos.store.estimated.bytes", healthMetrics, m -> m.storeStats().estimatedBytes())
-                .register(metrics);
-        new dev.mos.live.LiveMetrics(live).bindTo(metrics);
+        new LiveMetrics(live).bindTo(metrics);
 
         eventJson = new EventJson(json);
         MosConfig.OtlpExport export = config.otlpExport();

@@ -71,6 +71,16 @@ public final class HealthMetrics implements AutoCloseable {
         Gauge.builder("mos.ready", this, m -> m.current().ready() ? 1 : 0).strongReference(true)
                 .description("1 while /health/ready answers 200 (serving and the store answers), else 0")
                 .register(registry);
+        storeGauge(registry, "mos.sessions.active", StoreStats::sessions);
+        storeGauge(registry, "mos.events.retained", StoreStats::retainedEvents);
+        storeGauge(registry, "mos.events.dropped", StoreStats::droppedEvents);
+        storeGauge(registry, "mos.sessions.evicted", StoreStats::evictedSessions);
+        storeGauge(registry, "mos.sessions.expired", StoreStats::expiredSessions);
+        storeGauge(registry, "mos.store.estimated.bytes", StoreStats::estimatedBytes);
+    }
+
+    private void storeGauge(MeterRegistry registry, String name, java.util.function.ToDoubleFunction<StoreStats> f) {
+        Gauge.builder(name, this, m -> f.applyAsDouble(m.storeStats())).strongReference(true).register(registry);
     }
 
     /** The latest sample; taken now when no sampler runs (stdio, tests) or none was taken yet. */

@@ -34,7 +34,8 @@ final class HealthServlet extends HttpServlet {
             case "/health/ready" -> {
                 // A replica whose store is down must leave the load balancer: it could not store anything.
                 java.util.Optional<String> storeProblem = health.storeProblem();
-                boolean ready = health.ready() && storeProblem.isEmpty();
+                // the same rule as HealthMonitor.ready(), with the store asked once (it may wait during an outage)
+                boolean ready = lifecycle.isServing() && storeProblem.isEmpty();
                 Map<String, Object> body = new java.util.LinkedHashMap<>();
                 body.put("status", ready ? "ready" : "not_ready");
                 body.put("lifecycle", lifecycle.state().name().toLowerCase(java.util.Locale.ROOT));
