@@ -77,10 +77,7 @@ class DeploymentManifestsTest {
 
     @Test
     void imageVersionIsTheProjectVersionEverywhere() throws Exception {
-        Matcher pom = Pattern.compile("<artifactId>mos</artifactId>\\s*<version>([^<]+)</version>")
-                .matcher(Files.readString(repo.resolve("pom.xml")));
-        assertThat(pom.find()).isTrue();
-        String version = pom.group(1);
+        String version = Manifests.projectVersion();
         assertThat(Manifests.one(Manifests.lastStage(dockerfile), "ARG").args()).isEqualTo("VERSION=" + version);
         for (Rendered r : List.of(singleNode, ha)) {
             assertThat(container(r).path("image").asString()).isEqualTo("mos:" + version);

@@ -36,6 +36,17 @@ public final class Manifests {
         return (fromProperty == null ? Path.of("") : Path.of(fromProperty)).toAbsolutePath();
     }
 
+    /** The version in pom.xml (the image's and the manifests' tag). */
+    public static String projectVersion() throws IOException {
+        java.util.regex.Matcher pom = java.util.regex.Pattern.compile(
+                "<artifactId>mos</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(repo().resolve("pom.xml")));
+        if (!pom.find()) {
+            throw new AssertionError("no <version> after <artifactId>mos</artifactId> in pom.xml");
+        }
+        return pom.group(1);
+    }
+
     public static List<JsonNode> yamlDocuments(String text) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
         try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
