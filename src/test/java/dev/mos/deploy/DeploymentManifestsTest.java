@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -182,6 +183,51 @@ class DeploymentManifestsTest {
             assertThat(url.user()).isEqualTo("mos");
             assertThat(url.password()).isEqualTo("pw-from-env");
         }
+    }
+
+    /**
+     * Docker Compose itself (v1 from Debian's docker-compose package, installed by .ci/run; it validates against the
+     * Compose schema and resolves the file without an engine) accepts the file, resolves it to what the tests above
+     * read, and refuses to start without a token.
+     */
+    @Test
+    void dockerComposeAcceptsTheFileAndResolvesItAsTheTestsRead() throws Exception {
+        Map<String, String> secrets = Map.of("MCP_AUTH_TOKEN", "token-from-env", "POSTGRES_PASSWORD", "pw-from-env");
+        ProcessResult ok = dockerCompose(secrets, "--profile", "ha", "config");
+        assertThat(ok.exit()).as("docker-compose config:%n%s", ok.output()).isZero();
+        JsonNode resolved = Manifests.yamlDocuments(ok.output()).getFirst().path("services");
+        JsonNode ours = compose().path("services");
+        assertThat(names(resolved)).containsExactlyInAnyOrderElementsOf(names(ours));
+        for (String name : names(ours)) {
+            Map<String, String> env = new LinkedHashMap<>();
+            composeEnv(ours.path(name)).forEach((k, v) -> env.put(k, interpolate(v)));
+            assertThat(composeEnv(resolved.path(name))).as(name).isEqualTo(env);
+            assertThat(resolved.path(name).path("read_only").asBoolean())
+                    .isEqualTo(ours.path(name).path("read_only").asBoolean());
+        }
+        ProcessResult refused = dockerCompose(Map.of(), "config");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.output()).contains("MCP_AUTH_TOKEN");
+    }
+
+    record ProcessResult(int exit, String output) {
+    }
+
+    static ProcessResult dockerCompose(Map<String, String> env, String... args) throws Exception {
+        if (Stream.of(System.getenv("PATH").split(":"))
+                .noneMatch(d -> Files.isExecutable(Path.of(d, "docker-compose")))) {
+            throw new AssertionError("docker-compose is not installed: .ci/run installs Debian's docker-compose");
+        }
+        List<String> cmd = new ArrayList<>(List.of("docker-compose", "-f", repo.resolve("docker-compose.yml")
+                .toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.equals("POSTGRES_PASSWORD"));
+        pb.environment().putAll(env);
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new ProcessResult(p.exitValue(), out);
     }
 
     @Test
