@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +80,9 @@ public final class HealthMetrics implements AutoCloseable {
         storeGauge(registry, "mos.store.estimated.bytes", StoreStats::estimatedBytes);
     }
 
-    private void storeGauge(MeterRegistry registry, String name, java.util.function.ToDoubleFunction<StoreStats> f) {
-        Gauge.builder(name, this, m -> f.applyAsDouble(m.storeStats())).strongReference(true).register(registry);
+    private void storeGauge(MeterRegistry registry, String name, Function<StoreStats, Number> figure) {
+        Gauge.builder(name, this, m -> figure.apply(m.storeStats()).doubleValue()).strongReference(true)
+                .register(registry);
     }
 
     /** The latest sample; taken now when no sampler runs (stdio, tests) or none was taken yet. */
