@@ -90,7 +90,8 @@ public final class TraceExporter implements AutoCloseable {
     private final Map<String, Set<Long>> pending = new LinkedHashMap<>();
     private int pendingCount;
     private final ArrayDeque<SpanData> ready = new ArrayDeque<>();
-    private CompletableResultCode inFlight;
+    /** Written by the export thread; read by {@link #configure} to let the old target finish its batch. */
+    private volatile CompletableResultCode inFlight;
     private long inFlightSince;
     /** When the oldest waiting operation arrived: a batch goes at most one flush interval after it. */
     private long firstPendingAt;
@@ -137,6 +138,12 @@ public final class TraceExporter implements AutoCloseable {
         SpanExporter next = target == null ? null : factory.create(target);
         Active previous = active.getAndSet(next == null ? null : new Active(target, next));
         if (previous != null) {
+            // the batch in flight was sent to the old target: let it complete (and count) before shutting it down,
+            // or a delivered batch would be cut off and counted as failed
+            CompletableResultCode sending = inFlight;
+            if (sending != null) {
+                sending.join(previous.target().timeoutMs(), TimeUnit.MILLISECONDS);
+            }
             previous.exporter().shutdown().join(previous.target().timeoutMs(), TimeUnit.MILLISECONDS);
         }
         log.info("trace export {}", target == null ? "off" : "to " + target);
