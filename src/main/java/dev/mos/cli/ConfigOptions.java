@@ -21,6 +21,36 @@ final class ConfigOptions {
     String logLevel;
 
     /**
+     * These options from plain arguments ({@code --config F}, {@code --log-level=L}, ...) without building a
+     * picocli model, for the start of {@code mos stdio}; null for anything else (help, a typo, a repeat), which
+     * picocli then parses and explains.
+     */
+    static ConfigOptions parsePlain(String[] args) {
+        ConfigOptions options = new ConfigOptions();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                value = args[++i];
+            } else {
+                return null;
+            }
+            if (name.equals("--config") && options.configFile == null && !value.isEmpty()) {
+                options.configFile = Path.of(value);
+            } else if (name.equals("--log-level") && options.logLevel == null) {
+                options.logLevel = value;
+            } else {
+                return null;
+            }
+        }
+        return options;
+    }
+
+    /**
      * Loads and validates the configuration, then applies its logging section and logs its warnings; on a bad
      * configuration prints one line and returns null.
      */

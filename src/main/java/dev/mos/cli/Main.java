@@ -1,5 +1,6 @@
 package dev.mos.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,19 @@ public final class Main implements Runnable {
     }
 
     static int run(String... args) {
+        if (args.length > 0 && args[0].equals("stdio")) {
+            // Claude Code starts one stdio server per session and waits for its first answer: plain arguments are
+            // read without picocli, whose model of the commands cost a fifth of that start.
+            ConfigOptions plain = ConfigOptions.parsePlain(Arrays.copyOfRange(args, 1, args.length));
+            if (plain != null) {
+                try {
+                    return new StdioCommand(plain).call();
+                } catch (Exception e) {
+                    System.err.println("mos: " + e.getMessage());
+                    return 1;
+                }
+            }
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("mos: " + e.getMessage());

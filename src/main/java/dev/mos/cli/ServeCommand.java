@@ -62,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
 
-        ServerAssembly assembly = new ServerAssembly(config, Clock.systemUTC(), "http");
+        ServerAssembly assembly = new ServerAssembly(config, Clock.systemUTC(), "http", false);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider
                 .builder()
                 .jsonMapper(assembly.mcpJson)

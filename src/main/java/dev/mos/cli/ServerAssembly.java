@@ -58,6 +58,7 @@ import dev.mos.store.SessionStore;
 import dev.mos.store.StoreLimits;
 import dev.mos.store.GuardedSessionStore;
 import dev.mos.store.LiveWindowSessionStore;
+import dev.mos.store.OpeningSessionStore;
 import dev.mos.store.jdbc.Database;
 import dev.mos.store.jdbc.DatabaseUrl;
 import dev.mos.store.jdbc.JdbcSessionStore;
@@ -116,6 +117,8 @@ final class ServerAssembly implements AutoCloseable {
     final TraceExporter traceExport;
     private final ScheduledExecutorService scheduler;
     private final EventJson eventJson;
+    /** The store while it opens in the background, or null when it was opened in the constructor. */
+    private final OpeningSessionStore opening;
     private final List<ResourceNotifier> notifiers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Per-SSE-subscriber buffer: about a second of a busy agent fleet before a stream is told it lags. */
@@ -124,24 +127,41 @@ final class ServerAssembly implements AutoCloseable {
     /** How often the health gauges (verdict, readiness, store figures) are sampled off the scrape path. */
     static final long HEALTH_SAMPLE_MS = 1_000;
 
-    /** For servers that serve /metrics: samples the health gauges in the background from now on. */
+    /**
+     * For servers that serve /metrics: the JVM's meters, and the health gauges sampled in the background from now
+     * on. (stdio serves no /metrics, and binding the JVM meters costs a tenth of its start.)
+     */
     void startMetricsSampling() {
-        healthMetrics.start(HEALTH_SAMPLE_MS);
-    }
-
-    ServerAssembly(MosConfig config, Clock clock, String transport) {
-        this.config = config;
-        this.clock = clock;
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
+        healthMetrics.start(HEALTH_SAMPLE_MS);
+    }
+
+    /**
+     * @param openStoreLater open a durable store in the background, after {@link #startOpeningStore()} or on first
+     *     use, instead of before this constructor returns (stdio: answer {@code initialize} first)
+     */
+    ServerAssembly(MosConfig config, Clock clock, String transport, boolean openStoreLater) {
+        this.config = config;
+        this.clock = clock;
 
         breakers = new ToolCircuitBreakers(config.circuitBreaker(), metrics);
-        store = openStore(config, clock, breakers);
-        log.info("storage: {}", store.description());
-        live = new LiveFeed(new StreamHub(), store);
+        if (openStoreLater && config.storage().durable()) {
+            opening = new OpeningSessionStore(() -> openStore(config, clock, breakers), config.storage().backend(),
+                    storeDescription(config), clock::millis);
+            store = opening;
+        } else {
+            opening = null;
+            store = openStore(config, clock, breakers);
+            log.info("storage: {}", store.description());
+        }
+        live = new LiveFeed(new StreamHub(), store, opening == null);
+        if (opening != null) {
+            opening.beforeFirstUse(open -> live.startFrom(open.sessions()));
+        }
         IngestCounters ingestCounters = new IngestCounters(metrics);
         CapturePolicy capture = new CapturePolicy(config.privacy());
         ingest = new IngestPipeline(new EventDecoder(json, clock, capture.redactor()), store, live, ingestCounters);
@@ -258,6 +278,30 @@ final class ServerAssembly implements AutoCloseable {
         long configured = config.health().maxMemoryMB() * 1_048_576L;
         long heap = Runtime.getRuntime().maxMemory();
         return (long) (Math.min(configured, heap) * STORE_SHARE_OF_MEMORY);
+    }
+
+    /** Opens a store that opens later now, in the background (a no-op for one already open). */
+    void startOpeningStore() {
+        if (opening != null) {
+            opening.startOpening().whenComplete((s, failure) -> {
+                if (failure == null) {
+                    log.info("storage: {}", s.description());
+                } else {
+                    log.error("{} (tool calls answer that nothing was stored; retried on the next call)",
+                            failure.getMessage());
+                }
+            });
+        }
+    }
+
+    /** What {@link #openStore} will open, safe to log, without opening it. */
+    private static String storeDescription(MosConfig config) {
+        return switch (config.storage().backend()) {
+            case "sqlite" -> "sqlite " + Path.of(config.storage().dataDir()).toAbsolutePath().normalize()
+                    .resolve("mos.db");
+            case "postgres" -> "postgres " + DatabaseUrl.parse(config.storage().databaseUrl()).redacted();
+            default -> config.storage().backend();
+        };
     }
 
     /** Starts the session sweeper and the periodic health check. */

@@ -23,6 +23,15 @@ final class StdioCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    /** For picocli. */
+    StdioCommand() {
+    }
+
+    /** With options already parsed (see {@link Main#run}). */
+    StdioCommand(ConfigOptions options) {
+        this.options = options;
+    }
+
     @Override
     public Integer call() throws Exception {
         // Claim stdout for MCP before anything can print to it; stray prints land on stderr instead.
@@ -34,8 +43,9 @@ final class StdioCommand implements Callable<Integer> {
             return 1;
         }
 
-        ServerAssembly assembly = new ServerAssembly(loaded.config(), Clock.systemUTC(), "stdio");
-        StdioTraffic traffic = new StdioTraffic(loaded.config().server().shutdownTimeoutMs());
+        ServerAssembly assembly = new ServerAssembly(loaded.config(), Clock.systemUTC(), "stdio", true);
+        StdioTraffic traffic = new StdioTraffic(loaded.config().server().shutdownTimeoutMs(),
+                assembly::startOpeningStore);
         StdioServerTransportProvider transport = new StdioServerTransportProvider(assembly.mcpJson,
                 traffic.watch(new FileInputStream(FileDescriptor.in)), traffic.watch(mcpOut));
         McpAsyncServer mcp = assembly.mcpServers.stdio(new SerializedSends(transport));

@@ -23,9 +23,12 @@ final class StdioTraffic {
     private final long drainTimeoutMs;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong responses = new AtomicLong();
+    private final Runnable firstAnswer;
 
-    StdioTraffic(long drainTimeoutMs) {
+    /** @param firstAnswer runs once the first answer ({@code initialize}'s) is written: the time for deferred work */
+    StdioTraffic(long drainTimeoutMs, Runnable firstAnswer) {
         this.drainTimeoutMs = drainTimeoutMs;
+        this.firstAnswer = firstAnswer;
     }
 
     InputStream watch(InputStream in) {
@@ -130,7 +133,9 @@ final class StdioTraffic {
                     if (b == RESPONSE_PREFIX[matched]) {
                         matched++;
                         if (matched == RESPONSE_PREFIX.length) {
-                            responses.incrementAndGet();
+                            if (responses.incrementAndGet() == 1) {
+                                firstAnswer.run();
+                            }
                             lineStart = false;
                         }
                     } else {

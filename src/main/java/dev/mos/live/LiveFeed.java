@@ -77,7 +77,8 @@ public final class LiveFeed implements AutoCloseable {
 
     // Owned by the relay thread.
     private final Map<String, Cursor> cursors = new HashMap<>();
-    private final Map<String, Long> startingPoints = new HashMap<>();
+    /** Filled before the first append (see {@link #startFrom}), then taken from by the relay thread. */
+    private final Map<String, Long> startingPoints = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<String> toRead = new LinkedHashSet<>();
     /** What this round publishes, handed to the hub in one batch. */
     private final List<Event> out = new ArrayList<>(256);
@@ -90,15 +91,21 @@ public final class LiveFeed implements AutoCloseable {
         this(new StreamHub(), null);
     }
 
+    /** A feed over an open store: its sessions start from their current ends. */
     public LiveFeed(StreamHub streams, SessionStore store) {
+        this(streams, store, true);
+    }
+
+    /**
+     * @param readStartNow false for a store that opens later: then {@link #startFrom} must be given its sessions
+     *     once it is open, before anything is appended to it
+     */
+    public LiveFeed(StreamHub streams, SessionStore store, boolean readStartNow) {
         this.streams = streams;
         this.store = store;
-        if (store != null) {
-            // Sessions that exist now start from their current end; any created later starts from 0.
+        if (store != null && readStartNow) {
             try {
-                for (SessionInfo info : store.sessions()) {
-                    startingPoints.put(info.sessionId(), info.lastSequence());
-                }
+                startFrom(store.sessions());
             } catch (RuntimeException e) {
                 log.warn("live feed: could not read the sessions at start ({}); streams start from new events",
                         e.toString());
@@ -107,6 +114,16 @@ public final class LiveFeed implements AutoCloseable {
         this.thread = new Thread(this::run, "mos-live-relay");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /**
+     * The sessions that exist when the store opens start from their current end (their history is not news); any
+     * created later starts from 0.
+     */
+    public void startFrom(List<SessionInfo> existing) {
+        for (SessionInfo info : existing) {
+            startingPoints.put(info.sessionId(), info.lastSequence());
+        }
     }
 
     /** The bounded-buffer fan-out used by SSE, resource notifications and stream_activity. */

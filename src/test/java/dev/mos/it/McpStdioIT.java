@@ -57,6 +57,29 @@ class McpStdioIT {
         }
     }
 
+    /**
+     * The store opens after initialize is answered; when it cannot open, the server still answers, and log_event
+     * says at once that nothing was stored, naming why (instead of the process dying before Claude Code connects,
+     * or a call hanging).
+     */
+    @Test
+    void aStoreThatCannotOpenAnswersNothingWasStoredNamingTheReason() throws Exception {
+        java.nio.file.Path notADirectory = java.nio.file.Files.createTempFile("mos-not-a-dir", ".txt");
+        try (McpStdio mos = McpStdio.start(Map.of("MCP_DATA_DIR", notADirectory.toString()))) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                McpSchema.CallToolResult result = mos.client().callTool(new McpSchema.CallToolRequest("log_event",
+                        Map.of("event", Map.of("session_id", "s", "event_type", "tool_pre_call",
+                                "correlation_id", "c" + attempt, "details", Map.of("name", "Read")))));
+                assertThat(result.isError()).isTrue();
+                String text = ((McpSchema.TextContent) result.content().getFirst()).text();
+                assertThat(text).contains("nothing was stored").contains("MCP_DATA_DIR")
+                        .doesNotContain("Exception").doesNotContain("\tat ");
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(notADirectory);
+        }
+    }
+
     @Test
     void stdoutCarriesOnlyMcpMessagesAndEofEndsTheProcess() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(MosProcess.command("stdio"));
