@@ -4,6 +4,7 @@ import dev.mos.config.LoadedConfig;
 import dev.mos.mcp.SerializedSends;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -35,7 +36,8 @@ final class StdioCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Claim stdout for MCP before anything can print to it; stray prints land on stderr instead.
-        OutputStream mcpOut = new FileOutputStream(FileDescriptor.out);
+        // Buffered: the SDK writes each message and its newline separately, then flushes: one write call, not two.
+        OutputStream mcpOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
 
         LoadedConfig loaded = options.load(Map.of());

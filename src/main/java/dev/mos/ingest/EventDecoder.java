@@ -189,7 +189,7 @@ public final class EventDecoder {
             }
             case String text -> {
                 try {
-                    return Instant.parse(text).toEpochMilli();
+                    return IsoInstant.parseMillis(text);
                 } catch (DateTimeParseException e) {
                     try {
                         return OffsetDateTime.parse(text).toInstant().toEpochMilli();
