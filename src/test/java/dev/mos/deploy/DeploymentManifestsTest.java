@@ -186,7 +186,7 @@ class DeploymentManifestsTest {
     }
 
     /**
-     * Docker Compose itself (v1 from Debian's docker-compose package, installed by .ci/run; it validates against the
+     * Docker Compose itself (v1 from Debian's docker-compose package, installed by ./run-tests; it validates against the
      * Compose schema and resolves the file without an engine) accepts the file, resolves it to what the tests above
      * read, and refuses to start without a token.
      */
@@ -216,7 +216,7 @@ class DeploymentManifestsTest {
     static ProcessResult dockerCompose(Map<String, String> env, String... args) throws Exception {
         if (Stream.of(System.getenv("PATH").split(":"))
                 .noneMatch(d -> Files.isExecutable(Path.of(d, "docker-compose")))) {
-            throw new AssertionError("docker-compose is not installed: .ci/run installs Debian's docker-compose");
+            throw new AssertionError("docker-compose is not installed: ./run-tests installs Debian's docker-compose (apt-get install -y docker-compose)");
         }
         List<String> cmd = new ArrayList<>(List.of("docker-compose", "-f", repo.resolve("docker-compose.yml")
                 .toString()));

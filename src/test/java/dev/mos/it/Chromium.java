@@ -9,7 +9,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The system's headless Chromium driven through the system's chromedriver (Debian packages chromium and
- * chromium-driver, installed by .ci/run). Both paths are given explicitly so that Selenium Manager never runs and
+ * chromium-driver, installed by ./run-tests). Both paths are given explicitly so that Selenium Manager never runs and
  * nothing is downloaded.
  */
 public final class Chromium {
@@ -23,7 +23,7 @@ public final class Chromium {
     public static ChromeDriver start() throws IOException {
         if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
             throw new AssertionError("the dashboard test needs " + BROWSER + " and " + DRIVER
-                    + ": apt-get install -y chromium chromium-driver (.ci/run does)");
+                    + ": apt-get install -y chromium chromium-driver (./run-tests does)");
         }
         Path profile = Files.createTempDirectory("mos-chromium");
         ChromeOptions options = new ChromeOptions();

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Locates (and on first use installs) a pinned, real Claude Code for integration tests.
  *
- * <p>Claude Code lives in a fixed cache dir, {@code ${user.home}/.cache/mos-test/claude-code} by default (override
+ * <p>Claude Code lives in a fixed cache dir, {@code $HOME/.cache/mos-test/claude-code} by default (override
  * with env {@code MOS_CLAUDE_CODE_DIR}); its {@code claude} is {@code <dir>/node_modules/.bin/claude}. When that is
  * missing or reports another version, {@code npm install --prefix <dir> @anthropic-ai/claude-code@<VERSION>} runs
  * (needs npm and the npm registry). {@code .ci/install-claude-code.sh} does the same ahead of time: keep the
@@ -37,13 +37,15 @@ public final class ClaudeCode {
     private ClaudeCode() {
     }
 
-    /** The install dir: env MOS_CLAUDE_CODE_DIR, else ${user.home}/.cache/mos-test/claude-code. */
+    /** The install dir: env MOS_CLAUDE_CODE_DIR, else $HOME/.cache/mos-test/claude-code. */
     public static Path dir() {
         String fromEnv = System.getenv("MOS_CLAUDE_CODE_DIR");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv).toAbsolutePath();
         }
-        return Path.of(System.getProperty("user.home"), ".cache", "mos-test", "claude-code");
+        // $HOME as the install script reads it (Java's user.home comes from the passwd entry instead)
+        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+        return Path.of(home, ".cache", "mos-test", "claude-code");
     }
 
     /** Path of a working {@code claude} of {@link #VERSION}, installing it first when needed. */

@@ -132,10 +132,10 @@ class PostgresReplicasIT {
                         + " \"event_type\": \"tool_pre_call\", \"details\": {\"name\": \"op" + i + "\"}}}");
             }
             Path dump = tmp.resolve("mos.dump");
-            run(pg.binDir().resolve("pg_dump").toString(), "-Fc", "-h", "127.0.0.1", "-p",
+            run(PostgresServer.clientTool("pg_dump").toString(), "-Fc", "-h", "127.0.0.1", "-p",
                     String.valueOf(pg.port()), "-U", "postgres", "-f", dump.toString(), dbName(source));
             String target = pg.createDatabase();
-            run(pg.binDir().resolve("pg_restore").toString(), "-h", "127.0.0.1", "-p", String.valueOf(pg.port()),
+            run(PostgresServer.clientTool("pg_restore").toString(), "-h", "127.0.0.1", "-p", String.valueOf(pg.port()),
                     "-U", "postgres", "-d", dbName(target), dump.toString());
             try (MosProcess restored = MosProcess.serve(env(pg, target))) {
                 JsonNode events = Http.call(restored.baseUrl(), "export_session", "{\"session_id\": \"dumped\"}")

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The shipped rules, their promtool tests, the example scrape config and the dashboard against a real Prometheus
- * (Debian's prometheus package, installed by .ci/run) scraping the packaged MOS with a bearer token. MOS runs
+ * (Debian's prometheus package, installed by ./run-tests) scraping the packaged MOS with a bearer token. MOS runs
  * with the smallest memory limit, so /health is critical and MosUnhealthy and MosMemoryHigh really trigger.
  */
 class PrometheusIT {
@@ -50,7 +50,7 @@ class PrometheusIT {
                 return p;
             }
         }
-        throw new AssertionError(name + " is not installed: apt-get install -y prometheus (.ci/run does)");
+        throw new AssertionError(name + " is not installed: apt-get install -y prometheus (./run-tests does)");
     }
 
     /** Runs a command to its end; returns exit code and output. */

