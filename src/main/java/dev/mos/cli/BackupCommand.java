@@ -39,7 +39,8 @@ final class BackupCommand implements Callable<Integer> {
             System.err.println("mos backup: " + target + " already exists; choose a new file");
             return 2;
         }
-        try (Database db = Database.sqlite(Path.of(config.storage().dataDir()))) {
+        try (Database db = Database.sqlite(Path.of(config.storage().dataDir()),
+                config.storage().fsyncEachCommit())) {
             db.backupTo(target.toAbsolutePath());
         }
         System.out.println("backed up " + Path.of(config.storage().dataDir()).resolve("mos.db") + " to " + target);

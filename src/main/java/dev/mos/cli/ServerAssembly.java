@@ -255,7 +255,8 @@ final class ServerAssembly implements AutoCloseable {
         SessionStore store = switch (storage.backend()) {
             case "memory" -> new MemorySessionStore(limits, clock);
             case "sqlite" -> new GuardedSessionStore(
-                    new JdbcSessionStore(Database.sqlite(Path.of(storage.dataDir())), limits, clock),
+                    new JdbcSessionStore(Database.sqlite(Path.of(storage.dataDir()), storage.fsyncEachCommit()),
+                            limits, clock),
                     breakers.forTool("store"));
             case "postgres" -> new GuardedSessionStore(
                     new JdbcSessionStore(Database.postgres(DatabaseUrl.parse(storage.databaseUrl())), limits, clock),

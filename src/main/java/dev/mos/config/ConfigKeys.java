@@ -59,6 +59,8 @@ final class ConfigKeys {
         add("storage.databaseUrl", Type.STRING, "");
         // 0: the same as session.sessionTimeoutMs
         add("storage.retentionMs", Type.LONG, 0, 100L * 365 * 86_400_000, 0L);
+        // process: an acknowledged event survives the process dying; power: also a power loss (fsync per commit)
+        choice("storage.durability", List.of("process", "power"), "process");
         add("privacy.redact", Type.BOOLEAN, true);
         add("privacy.redactPatterns", Type.REGEX_LIST, List.of());
         choice("privacy.promptCapture", List.of("none", "excerpt", "full"), "excerpt");

@@ -31,6 +31,7 @@ public final class ConfigLoader {
             Map.entry("MCP_DATA_DIR", "storage.dataDir"),
             Map.entry("MCP_DATABASE_URL", "storage.databaseUrl"),
             Map.entry("MCP_RETENTION_MS", "storage.retentionMs"),
+            Map.entry("MCP_DURABILITY", "storage.durability"),
             Map.entry("MCP_LOG_LEVEL", "logging.level"),
             Map.entry("MCP_MAX_MEMORY_MB", "health.maxMemoryMB"),
             Map.entry("MCP_SESSION_TIMEOUT_MS", "session.sessionTimeoutMs"),
@@ -92,7 +93,8 @@ public final class ConfigLoader {
         MosConfig.Storage s = config.storage();
         return new MosConfig(config.server(), config.health(), config.session(), config.streaming(),
                 config.logging(), config.circuitBreaker(), new MosConfig.Storage(s.backend(),
-                        Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs()),
+                        Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs(),
+                        s.durability()),
                 config.privacy(), config.otlpExport());
     }
 
@@ -198,7 +200,8 @@ public final class ConfigLoader {
                         (int) num(s, "circuitBreaker.slidingWindowSize"),
                         (long) num(s, "circuitBreaker.waitInOpenMs")),
                 new MosConfig.Storage(str(s, "storage.backend"), str(s, "storage.dataDir"),
-                        optionalStr(s, "storage.databaseUrl"), (long) num(s, "storage.retentionMs")),
+                        optionalStr(s, "storage.databaseUrl"), (long) num(s, "storage.retentionMs"),
+                        str(s, "storage.durability")),
                 new MosConfig.Privacy(bool(s, "privacy.redact"), regexes(s, "privacy.redactPatterns"),
                         str(s, "privacy.promptCapture"), str(s, "privacy.toolIoCapture"),
                         (int) num(s, "privacy.excerptChars"), (int) num(s, "privacy.maxToolIoChars")),

@@ -56,15 +56,27 @@ public record MosConfig(
      * Where sessions live. {@code databaseUrl} may hold a password: never log it, use
      * {@code DatabaseUrl.redacted()}. {@code retentionMs} is how long an inactive session stays in a durable store.
      */
-    public record Storage(String backend, String dataDir, String databaseUrl, long retentionMs) {
+    /**
+     * @param durability {@code process}: an acknowledged event survives the process being killed (SQLite WAL,
+     *     {@code synchronous=NORMAL}: committed pages are in the OS's hands before the answer); {@code power}: also
+     *     a power loss or OS crash ({@code synchronous=FULL}, an fsync per commit). PostgreSQL follows its own
+     *     {@code fsync}/{@code synchronous_commit} settings.
+     */
+    public record Storage(String backend, String dataDir, String databaseUrl, long retentionMs, String durability) {
 
         public boolean durable() {
             return !"memory".equals(backend);
         }
 
+        /** True when a commit must reach the disk before it is acknowledged (storage.durability=power). */
+        public boolean fsyncEachCommit() {
+            return "power".equals(durability);
+        }
+
         @Override
         public String toString() {
-            return "Storage[backend=" + backend + ", dataDir=" + dataDir + ", retentionMs=" + retentionMs + "]";
+            return "Storage[backend=" + backend + ", dataDir=" + dataDir + ", retentionMs=" + retentionMs
+                    + ", durability=" + durability + "]";
         }
     }
 

@@ -349,6 +349,9 @@ class ConfigLoaderTest {
         assertThat(defaults.dataDir()).isEqualTo("./data");
         assertThat(defaults.databaseUrl()).isNull();
         assertThat(defaults.retentionMs()).isZero();
+        assertThat(defaults.durability()).isEqualTo("process");
+        assertThat(defaults.fsyncEachCommit()).isFalse();
+        assertThat(config(Map.of("MCP_DURABILITY", "power")).storage().fsyncEachCommit()).isTrue();
 
         MosConfig.Storage pg = config(Map.of("MCP_STORE", "postgres",
                 "MCP_DATABASE_URL", "postgres://mos:s3cret@db:5432/mos", "MCP_RETENTION_MS", "60000")).storage();
@@ -371,6 +374,8 @@ class ConfigLoaderTest {
     void anUnknownStoreIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> config(Map.of("MCP_STORE", "mongo")))
                 .hasMessageContaining("storage.backend (from MCP_STORE) must be one of memory, sqlite, postgres");
+        assertThatThrownBy(() -> config(Map.of("MCP_DURABILITY", "fsync")))
+                .hasMessageContaining("storage.durability (from MCP_DURABILITY) must be one of process, power");
     }
 
     @Test

@@ -87,14 +87,19 @@ class SqliteDurabilityIT {
         }
     }
 
-    @Test
-    void sigkillDuringConcurrentIngestionLosesNoAcknowledgedEventAndDuplicatesNone() throws Exception {
+    /** Both durability settings: the default (no fsync per commit) and power-loss durability (fsync each). */
+    @org.junit.jupiter.params.ParameterizedTest(name = "storage.durability={0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"process", "power"})
+    void sigkillDuringConcurrentIngestionLosesNoAcknowledgedEventAndDuplicatesNone(String durability)
+            throws Exception {
         long seed = System.nanoTime();
         Map<String, Set<String>> acked;
-        try (MosProcess mos = MosProcess.serve(env())) {
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.put("MCP_DURABILITY", durability);
+        try (MosProcess mos = MosProcess.serve(env)) {
             acked = CrashCheck.ingestUntilKilled(mos, seed);
         }
-        try (MosProcess restarted = MosProcess.serve(env())) {
+        try (MosProcess restarted = MosProcess.serve(env)) {
             int total = CrashCheck.verify(restarted.baseUrl(), acked);
             assertThat(total).as("events acknowledged before the kill (seed %d)", seed).isPositive();
         }

@@ -29,8 +29,20 @@ public final class Database implements AutoCloseable {
         this.description = description;
     }
 
-    /** The SQLite file {@code mos.db} under {@code dataDir}, created if needed. */
+    /** The SQLite file {@code mos.db} under {@code dataDir}, created if needed; safe from a killed process. */
     public static Database sqlite(Path dataDir) {
+        return sqlite(dataDir, false);
+    }
+
+    /**
+     * The SQLite file {@code mos.db} under {@code dataDir}, created if needed.
+     *
+     * @param fsyncEachCommit true: a commit is on disk before it is acknowledged ({@code synchronous=FULL}, survives
+     *     a power loss); false: in WAL mode a commit is written to the OS before it is acknowledged
+     *     ({@code synchronous=NORMAL}), which survives the process being killed at any point, at a fraction of
+     *     the cost (docs/PERFORMANCE.md)
+     */
+    public static Database sqlite(Path dataDir, boolean fsyncEachCommit) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("mos.db");
         try {
             Files.createDirectories(file.getParent());
@@ -43,8 +55,7 @@ public final class Database implements AutoCloseable {
         config.setJdbcUrl("jdbc:sqlite:" + file);
         // WAL: readers never wait for the writer, and other processes on the same file see commits at once.
         config.addDataSourceProperty("journal_mode", "WAL");
-        // FULL: a commit is on disk before we acknowledge it (group commit keeps this cheap).
-        config.addDataSourceProperty("synchronous", System.getProperty("mos.sqlite.synchronous", "FULL"));
+        config.addDataSourceProperty("synchronous", fsyncEachCommit ? "FULL" : "NORMAL");
         // Several processes may share the file: wait for the write lock instead of failing at once.
         config.addDataSourceProperty("busy_timeout", "10000");
         // Take the write lock at BEGIN so a transaction never has to upgrade a read lock (which cannot wait).
