@@ -298,8 +298,7 @@ final class ServerAssembly implements AutoCloseable {
     /** What {@link #openStore} will open, safe to log, without opening it. */
     private static String storeDescription(MosConfig config) {
         return switch (config.storage().backend()) {
-            case "sqlite" -> "sqlite " + Path.of(config.storage().dataDir()).toAbsolutePath().normalize()
-                    .resolve("mos.db");
+            case "sqlite" -> "sqlite " + Database.sqliteFile(Path.of(config.storage().dataDir()));
             case "postgres" -> "postgres " + DatabaseUrl.parse(config.storage().databaseUrl()).redacted();
             default -> config.storage().backend();
         };

@@ -43,7 +43,7 @@ public final class Database implements AutoCloseable {
      *     the cost (docs/PERFORMANCE.md)
      */
     public static Database sqlite(Path dataDir, boolean fsyncEachCommit) {
-        Path file = dataDir.toAbsolutePath().normalize().resolve("mos.db");
+        Path file = sqliteFile(dataDir);
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
@@ -63,6 +63,11 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(4);
         config.setConnectionTimeout(10_000);
         return open(Dialect.SQLITE, config, "sqlite " + file);
+    }
+
+    /** The database file under a data directory. */
+    public static Path sqliteFile(Path dataDir) {
+        return dataDir.toAbsolutePath().normalize().resolve("mos.db");
     }
 
     public static Database postgres(DatabaseUrl url) {
