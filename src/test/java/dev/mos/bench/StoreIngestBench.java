@@ -38,7 +38,7 @@ public final class StoreIngestBench {
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         dev.mos.pg.PostgresServer privatePg = null;
         if (target.equals("postgres")) {
-            // a throwaway PostgreSQL started like the tests start theirs (Debian's postgresql binaries)
+            // a throwaway PostgreSQL started like the tests start theirs (binaries from Maven)
             privatePg = dev.mos.pg.PostgresServer.startPrivate();
             target = privatePg.createDatabase();
         }
@@ -54,7 +54,9 @@ public final class StoreIngestBench {
     private static void run(String target, int events) throws Exception {
         StoreLimits limits = new StoreLimits(10_000_000, 1L << 40);
         Path dataDir = Files.createTempDirectory("mos-bench");
-        Database db = target.equals("sqlite") ? Database.sqlite(dataDir) : Database.postgres(DatabaseUrl.parse(target));
+        // sqlite: storage.durability=process (the default); sqlite-power: power (an fsync per commit)
+        Database db = target.startsWith("sqlite") ? Database.sqlite(dataDir, target.equals("sqlite-power"))
+                : Database.postgres(DatabaseUrl.parse(target));
         try (SessionStore store = new JdbcSessionStore(db, limits, Clock.systemUTC())) {
             int threads = 16;
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -91,7 +93,8 @@ public final class StoreIngestBench {
             pool.shutdown();
         }
         // Cold: a fresh store over the same data (as after a restart) has nothing in its working set.
-        Database again = target.equals("sqlite") ? Database.sqlite(dataDir) : Database.postgres(DatabaseUrl.parse(target));
+        Database again = target.startsWith("sqlite") ? Database.sqlite(dataDir, target.equals("sqlite-power"))
+                : Database.postgres(DatabaseUrl.parse(target));
         try (SessionStore store = new JdbcSessionStore(again, limits, Clock.systemUTC())) {
             treeRead(store, "cold (first read after start)");
             treeRead(store, "warm (nothing new)");
