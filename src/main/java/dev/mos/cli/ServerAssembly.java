@@ -73,6 +73,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.mos.mcp.DirectConversions;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import java.time.Clock;
 import java.util.List;
@@ -97,7 +99,7 @@ final class ServerAssembly implements AutoCloseable {
     final MosConfig config;
     final Clock clock;
     final JsonMapper json = JsonMapper.builder().build();
-    final JacksonMcpJsonMapper mcpJson = new JacksonMcpJsonMapper(json);
+    final McpJsonMapper mcpJson = new DirectConversions(new JacksonMcpJsonMapper(json));
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final SessionStore store;
     final LiveFeed live;
