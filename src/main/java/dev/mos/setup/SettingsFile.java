@@ -57,7 +57,11 @@ public final class SettingsFile {
         if (!Files.isRegularFile(file)) {
             throw new SettingsFileException(file, "not a regular file");
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return parse(file, Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** {@code text}, the content of {@code file}, as settings (named in the error when it is none). */
+    public Map<String, Object> parse(Path file, String text) throws SettingsFileException {
         if (text.isBlank()) {
             return new LinkedHashMap<>();
         }
@@ -107,32 +111,34 @@ public final class SettingsFile {
     }
 
     private Path backUp(Path file) throws IOException {
-        long ms = clock.millis();
+        List<Map.Entry<Long, Path>> existing = backups(file);
+        // never below the newest: a name freed by pruning must not come back as the "oldest" backup
+        long ms = existing.isEmpty() ? clock.millis() : Math.max(clock.millis(), existing.getFirst().getKey() + 1);
         while (true) {
             Path backup = file.resolveSibling(file.getFileName() + ".bak-" + ms);
             try {
                 Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
-                prune(file);
-                return backup;
+                break;
             } catch (FileAlreadyExistsException e) {
-                ms++; // two runs within one millisecond: the next free name
+                ms++; // another run at the same moment: the next free name
             }
         }
+        List<Map.Entry<Long, Path>> all = backups(file);
+        for (Map.Entry<Long, Path> old : all.subList(Math.min(BACKUPS_KEPT, all.size()), all.size())) {
+            Files.deleteIfExists(old.getValue());
+        }
+        return file.resolveSibling(file.getFileName() + ".bak-" + ms);
     }
 
-    /** Deletes MOS's older backups of {@code file} beyond the newest {@value #BACKUPS_KEPT}. */
-    private static void prune(Path file) throws IOException {
+    /** MOS's backups of {@code file} ({@code <name>.bak-<epoch ms>}), newest first. */
+    private static List<Map.Entry<Long, Path>> backups(Path file) throws IOException {
         Pattern ours = Pattern.compile(Pattern.quote(file.getFileName() + ".bak-") + "(\\d{1,18})");
-        List<Map.Entry<Long, Path>> backups;
         try (var siblings = Files.list(file.toAbsolutePath().getParent())) {
-            backups = siblings.map(p -> Map.entry(ours.matcher(p.getFileName().toString()), p))
+            return siblings.map(p -> Map.entry(ours.matcher(p.getFileName().toString()), p))
                     .filter(e -> e.getKey().matches())
                     .map(e -> Map.entry(Long.parseLong(e.getKey().group(1)), e.getValue()))
                     .sorted(Map.Entry.<Long, Path>comparingByKey(Comparator.reverseOrder()))
                     .toList();
-        }
-        for (Map.Entry<Long, Path> old : backups.subList(Math.min(BACKUPS_KEPT, backups.size()), backups.size())) {
-            Files.deleteIfExists(old.getValue());
         }
     }
 }
