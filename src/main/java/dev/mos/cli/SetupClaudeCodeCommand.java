@@ -74,6 +74,14 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
             System.err.println("mos setup: --token-env takes the name of an environment variable, e.g. MOS_TOKEN");
             return 2;
         }
+        if (otlp && scope() != Scope.USER) {
+            // seen with Claude Code 2.1.332: OTEL_* in project or local settings are ignored, so that a repository
+            // cannot send its users' telemetry elsewhere; writing them there would look set up and send nothing
+            System.err.println("mos setup: Claude Code ignores OpenTelemetry variables in project and local settings;"
+                    + " use --otlp with the user settings (mos setup claude-code --write --otlp, hooks there too), or"
+                    + " export the variables printed without --write");
+            return 2;
+        }
         String base = ServerUrl.resolve(url);
         Path file = ClaudeSettingsLocation.resolve(target == null ? null : target.settings, scope(), System.getenv(),
                 System.getProperty("user.home"), Path.of(""));

@@ -122,4 +122,14 @@ class SetupClaudeCodeCommandTest {
         assertThat(run("--project", "--settings", tmp.resolve("s.json").toString())).isEqualTo(2);
         assertThat(stderr()).contains("mutually exclusive");
     }
+
+    @Test
+    void otlpIsRefusedForProjectAndLocalSettingsWhichClaudeCodeDoesNotTakeItFrom() {
+        boolean hadProjectDir = Files.exists(Path.of(".claude"));
+        assertThat(run("--write", "--otlp", "--project")).isEqualTo(2);
+        assertThat(run("--write", "--otlp", "--local")).isEqualTo(2);
+        assertThat(stderr()).contains("ignores OpenTelemetry variables in project and local settings");
+        assertThat(Files.exists(Path.of(".claude"))).as("nothing written in the working directory")
+                .isEqualTo(hadProjectDir);
+    }
 }
