@@ -74,7 +74,7 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
             System.err.println("mos setup: --token-env takes the name of an environment variable, e.g. MOS_TOKEN");
             return 2;
         }
-        if (otlp && scope() != Scope.USER) {
+        if (otlp && !remove && scope() != Scope.USER) {
             // seen with Claude Code 2.1.332: OTEL_* in project or local settings are ignored, so that a repository
             // cannot send its users' telemetry elsewhere; writing them there would look set up and send nothing
             System.err.println("mos setup: Claude Code ignores OpenTelemetry variables in project and local settings;"
@@ -90,10 +90,12 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
             return 0;
         }
         SettingsFile io = new SettingsFile(Clock.systemUTC());
+        boolean withOtlp;
         try {
             Map<String, Object> current = io.read(file);
+            withOtlp = !remove && keepsOtlp(current);
             SettingsEdit.Result edit = remove ? SettingsEdit.remove(current, base)
-                    : SettingsEdit.apply(current, entries(base, keepsOtlp(current)));
+                    : SettingsEdit.apply(current, entries(base, withOtlp));
             edit.notes().forEach(note -> System.err.println("mos setup: " + note));
             if (edit.settings().equals(current)) {
                 System.err.println("mos setup: " + file + (remove ? " has no MOS entries" : " already up to date")
@@ -112,7 +114,7 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
             System.err.println("mos setup: cannot update " + file + ": " + e);
             return 1;
         }
-        report(base, file);
+        report(base, file, withOtlp);
         return 0;
     }
 
@@ -144,14 +146,14 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
         return earlier;
     }
 
-    private void report(String base, Path file) {
+    private void report(String base, Path file, boolean withOtlp) {
         if (remove) {
             System.err.println("mos setup: removed MOS's hooks and OpenTelemetry settings from " + file);
             return;
         }
         System.err.println("mos setup: wrote " + file + ": Claude Code hooks to " + base + "/hooks"
-                + (otlp ? ", OpenTelemetry to " + base : ""));
-        if (otlp && tokenEnv != null) {
+                + (withOtlp ? ", OpenTelemetry to " + base : ""));
+        if (withOtlp && tokenEnv != null) {
             System.err.println("mos setup: export " + tokenEnv + " where Claude Code runs: the hooks and the "
                     + "OpenTelemetry headers helper read the token from it");
         }

@@ -91,6 +91,17 @@ class SetupClaudeCodeCommandTest {
     }
 
     @Test
+    void aReRunForAnotherUrlMovesAnEarlierOtlpExportAlong() throws Exception {
+        Path file = tmp.resolve("settings.json");
+        assertThat(run("--url", "http://h:1", "--write", "--otlp", "--settings", file.toString())).isZero();
+        assertThat(run("--url", "http://h:2", "--write", "--settings", file.toString())).isZero();
+        assertThat(stderr()).contains("keeping the OpenTelemetry export")
+                .contains("hooks to http://h:2/hooks, OpenTelemetry to http://h:2");
+        assertThat(Files.readString(file)).contains("\"OTEL_EXPORTER_OTLP_ENDPOINT\": \"http://h:2\"")
+                .doesNotContain("http://h:1");
+    }
+
+    @Test
     void aFileThatIsNotJsonIsNamedAndLeftUntouched() throws Exception {
         Path file = tmp.resolve("settings.json");
         Files.writeString(file, "{\"hooks\": {oops}");
