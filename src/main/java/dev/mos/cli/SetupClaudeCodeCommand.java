@@ -1,46 +1,34 @@
 package dev.mos.cli;
 
+import dev.mos.setup.ClaudeSettingsLocation;
+import dev.mos.setup.ClaudeSettingsLocation.Scope;
+import dev.mos.setup.MosEntries;
+import dev.mos.setup.OwnEntries;
+import dev.mos.setup.SettingsEdit;
+import dev.mos.setup.SettingsFile;
+import dev.mos.setup.SettingsFileException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * mos setup claude-code: prints (or, with --write, merges into a settings.json) the hooks that send every supported
- * Claude Code hook event to this server, plus the {@code claude mcp add} line and the OpenTelemetry variables.
- * Merging keeps every hook of the user's own, backs the file up first, and is idempotent: entries of ours (the
- * same /hooks URL, or a {@code mos hook} command) are replaced, never duplicated.
+ * mos setup claude-code: prints (or, with --write, merges into a Claude Code settings file) the hooks that send
+ * every supported Claude Code hook event to this server, with --otlp also the OpenTelemetry variables, plus the
+ * {@code claude mcp add} line; --remove takes all of it out again. Which file, what is MOS's and how it is merged:
+ * {@link ClaudeSettingsLocation}, {@link OwnEntries}, {@link SettingsEdit}.
  */
 @Command(name = "claude-code", mixinStandardHelpOptions = true,
-        description = "Print, or merge with --write, the Claude Code settings that send hooks to MOS.")
+        description = {"Print, or merge with --write, the Claude Code settings that send hooks (and with --otlp "
+                + "OpenTelemetry) to MOS; --remove takes them out again.",
+                "The file is Claude Code's user settings: $CLAUDE_CONFIG_DIR/settings.json, else "
+                        + "$HOME/.claude/settings.json. Earlier MOS entries (any server URL) are replaced, never "
+                        + "added beside; your own hooks and settings are kept."})
 final class SetupClaudeCodeCommand implements Callable<Integer> {
-
-    /** Events Claude Code delivers to an HTTP hook. */
-    static final List<String> HTTP_EVENTS = List.of("UserPromptSubmit", "PreToolUse", "PostToolUse",
-            "PostToolUseFailure", "PostToolBatch", "PermissionRequest", "PermissionDenied", "Notification",
-            "SubagentStart", "SubagentStop", "Stop", "StopFailure", "PreCompact", "PostCompact", "SessionEnd");
-    /** Events Claude Code runs only as command (or mcp_tool) hooks: sent through {@code mos hook}. */
-    static final List<String> COMMAND_EVENTS = List.of("SessionStart");
-    /** Short: a hook must never hold Claude Code up, and a refused connection fails at once anyway. */
-    static final int HOOK_TIMEOUT_SECONDS = 5;
-    /**
-     * The command hook starts a JVM, which on a loaded machine can take seconds; {@code mos hook} bounds its own
-     * network wait (2 s), so this limit only guards against a JVM that cannot start at all.
-     */
-    static final int COMMAND_HOOK_TIMEOUT_SECONDS = 30;
-    private static final String OUR_COMMAND_MARK = " hook --url ";
 
     @Option(names = "--url", description = ServerUrl.DESCRIPTION)
     String url;
@@ -48,114 +36,155 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
     @Option(names = "--write", description = "Merge into the settings file (backup first) instead of printing")
     boolean write;
 
-    @Option(names = "--settings", description = "Settings file to merge into (default ~/.claude/settings.json)")
-    Path settings;
+    @Option(names = "--remove", description = "Take MOS's hooks and OpenTelemetry variables out of the settings "
+            + "file again (backup first)")
+    boolean remove;
+
+    @Option(names = "--otlp", description = "Also set Claude Code's OpenTelemetry export to MOS (model calls, "
+            + "tokens, cost) in the settings' env block")
+    boolean otlp;
+
+    @ArgGroup(exclusive = true)
+    Target target;
 
     @Option(names = "--hook-command", description = "Command that runs `mos hook` (default: this java and jar)")
     String hookCommand;
 
     @Option(names = "--token-env", description = "Name of an environment variable holding the bearer token; "
-            + "hooks then send 'Authorization: Bearer $VAR'")
+            + "hooks then send 'Authorization: Bearer $VAR' (the value is never written down)")
     String tokenEnv;
 
-    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** Which settings file: Claude Code's user settings unless one of these says otherwise. */
+    static final class Target {
+        @Option(names = "--settings", description = "Settings file to edit (default: Claude Code's user settings,"
+                + " $CLAUDE_CONFIG_DIR/settings.json or $HOME/.claude/settings.json)")
+        Path settings;
+
+        @Option(names = "--project", description = "The project's shared .claude/settings.json (current directory)")
+        boolean project;
+
+        @Option(names = "--local", description = "The project's personal .claude/settings.local.json (current "
+                + "directory)")
+        boolean local;
+    }
 
     @Override
     public Integer call() throws IOException {
+        if (tokenEnv != null && !tokenEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            System.err.println("mos setup: --token-env takes the name of an environment variable, e.g. MOS_TOKEN");
+            return 2;
+        }
+        if (otlp && !remove && scope() != Scope.USER) {
+            // seen with Claude Code 2.1.332: OTEL_* in project or local settings are ignored, so that a repository
+            // cannot send its users' telemetry elsewhere; writing them there would look set up and send nothing
+            System.err.println("mos setup: Claude Code ignores OpenTelemetry variables in project and local settings;"
+                    + " use --otlp with the user settings (mos setup claude-code --write --otlp, hooks there too), or"
+                    + " export the variables printed without --write");
+            return 2;
+        }
         String base = ServerUrl.resolve(url);
-        String command = (hookCommand != null ? hookCommand : defaultHookCommand()) + OUR_COMMAND_MARK + base;
-        Map<String, Object> hooks = hooksBlock(base + "/hooks", command);
-        if (!write) {
-            System.out.println("# Add to ~/.claude/settings.json (or run again with --write to merge it):");
-            System.out.println(json.writeValueAsString(Map.of("hooks", hooks)));
-            System.out.println();
-            System.out.println("# MCP tools (get_activity_tree and friends):");
-            System.out.println(mcpAddLine(base));
-            System.out.println();
-            System.out.println("# Optional: Claude Code's OpenTelemetry (tokens, cost) to the same server:");
-            otelVariables(base).forEach((k, v) -> System.out.println("export " + k + "=" + v));
+        Path file = ClaudeSettingsLocation.resolve(target == null ? null : target.settings, scope(), System.getenv(),
+                System.getProperty("user.home"), Path.of(""));
+        if (!write && !remove) {
+            print(base, file);
             return 0;
         }
-        Path file = settings != null ? settings : Path.of(System.getProperty("user.home"), ".claude",
-                "settings.json");
-        Map<String, Object> current = read(file);
-        if (current == null) {
+        SettingsFile io = new SettingsFile(Clock.systemUTC());
+        boolean withOtlp;
+        try {
+            Map<String, Object> current = io.read(file);
+            withOtlp = !remove && keepsOtlp(current);
+            SettingsEdit.Result edit = remove ? SettingsEdit.remove(current, base)
+                    : SettingsEdit.apply(current, entries(base, withOtlp));
+            edit.notes().forEach(note -> System.err.println("mos setup: " + note));
+            if (edit.settings().equals(current)) {
+                System.err.println("mos setup: " + file + (remove ? " has no MOS entries" : " already up to date")
+                        + "; nothing changed");
+                return 0;
+            }
+            Path backup = io.write(file, edit.settings());
+            if (backup != null) {
+                System.err.println("mos setup: backed up " + file + " to " + backup);
+            }
+        } catch (SettingsFileException | IllegalArgumentException e) {
+            System.err.println("mos setup: " + (e instanceof SettingsFileException ? e.getMessage()
+                    : new SettingsFileException(file, e.getMessage()).getMessage()));
+            return 1;
+        } catch (IOException e) {
+            System.err.println("mos setup: cannot update " + file + ": " + e);
             return 1;
         }
-        Map<String, Object> merged = SettingsMerge.merge(current, hooks, base + "/hooks", OUR_COMMAND_MARK);
-        if (merged.equals(current)) {
-            System.err.println("mos setup: " + file + " already sends hooks to " + base + "; nothing changed");
-            return 0;
-        }
-        if (Files.exists(file)) {
-            Path backup = file.resolveSibling(file.getFileName() + ".bak-" + Instant.now().toEpochMilli());
-            Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
-            System.err.println("mos setup: backed up " + file + " to " + backup);
-        } else {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        Path temp = file.resolveSibling(file.getFileName() + ".mos-tmp");
-        Files.writeString(temp, json.writeValueAsString(merged) + "\n", StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        System.err.println("mos setup: " + file + " now sends Claude Code hooks to " + base + "/hooks");
-        System.err.println("mos setup: for the MCP tools run: " + mcpAddLine(base));
+        report(base, file, withOtlp);
         return 0;
     }
 
-    private Map<String, Object> read(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return new LinkedHashMap<>();
+    private Scope scope() {
+        if (target != null && target.local) {
+            return Scope.LOCAL;
         }
-        try {
-            Object parsed = json.readValue(Files.readString(file, StandardCharsets.UTF_8), Object.class);
-            if (parsed instanceof Map<?, ?> map) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = (Map<String, Object>) map;
-                return m;
-            }
-            System.err.println("mos setup: " + file + " is not a JSON object; left unchanged");
-        } catch (JacksonException e) {
-            System.err.println("mos setup: " + file + " is not valid JSON (" + e.getOriginalMessage()
-                    + "); left unchanged");
-        }
-        return null;
+        return target != null && target.project ? Scope.PROJECT : Scope.USER;
     }
 
-    Map<String, Object> hooksBlock(String hooksUrl, String command) {
-        Map<String, Object> hooks = new LinkedHashMap<>();
-        Map<String, Object> http = new LinkedHashMap<>();
-        http.put("type", "http");
-        http.put("url", hooksUrl);
-        http.put("timeout", HOOK_TIMEOUT_SECONDS);
-        if (tokenEnv != null) {
-            http.put("headers", Map.of("Authorization", "Bearer $" + tokenEnv));
-            http.put("allowedEnvVars", List.of(tokenEnv));
+    private MosEntries entries(String base, boolean withOtlp) {
+        return MosEntries.of(base, hookCommand != null ? hookCommand : defaultHookCommand(), tokenEnv, withOtlp);
+    }
+
+    /**
+     * OpenTelemetry stays on when an earlier --otlp run put it in: a re-run for another URL must move the export
+     * along with the hooks, not leave it sending to the old (dead) port.
+     */
+    private boolean keepsOtlp(Map<String, Object> current) {
+        if (otlp) {
+            return true;
         }
-        for (String event : HTTP_EVENTS) {
-            hooks.put(event, List.of(Map.of("hooks", List.of(http))));
+        boolean earlier = current.get("env") instanceof Map<?, ?> env
+                && env.get(MosEntries.OTLP_ENDPOINT) instanceof String endpoint
+                && OwnEntries.serverBases(current).contains(endpoint.replaceAll("/+$", ""));
+        if (earlier) {
+            System.err.println("mos setup: keeping the OpenTelemetry export an earlier --otlp run set up");
         }
-        Map<String, Object> cmd = new LinkedHashMap<>();
-        cmd.put("type", "command");
-        cmd.put("command", command);
-        cmd.put("timeout", COMMAND_HOOK_TIMEOUT_SECONDS);
-        for (String event : COMMAND_EVENTS) {
-            hooks.put(event, List.of(Map.of("hooks", List.of(cmd))));
+        return earlier;
+    }
+
+    private void report(String base, Path file, boolean withOtlp) {
+        if (remove) {
+            System.err.println("mos setup: removed MOS's hooks and OpenTelemetry settings from " + file);
+            return;
         }
-        return hooks;
+        System.err.println("mos setup: wrote " + file + ": Claude Code hooks to " + base + "/hooks"
+                + (withOtlp ? ", OpenTelemetry to " + base : ""));
+        if (withOtlp && tokenEnv != null) {
+            System.err.println("mos setup: export " + tokenEnv + " where Claude Code runs: the hooks and the "
+                    + "OpenTelemetry headers helper read the token from it");
+        }
+        if (scope() == Scope.PROJECT && hookCommand == null) {
+            System.err.println("mos setup: the SessionStart hook runs " + defaultHookCommand() + ", a path on this "
+                    + "machine; for a settings file others share, consider --hook-command mos (or --local)");
+        }
+        System.err.println("mos setup: for the MCP tools run: " + mcpAddLine(base));
+    }
+
+    /** The printed mode: exactly what --write would merge, then what else to run. Only this goes to stdout. */
+    private void print(String base, Path file) {
+        MosEntries entries = entries(base, otlp);
+        System.out.println("# Add to " + file + " (or run again with --write to merge it):");
+        System.out.print(new SettingsFile(Clock.systemUTC()).render(entries.asSettings()));
+        System.out.println();
+        System.out.println("# MCP tools (get_activity_tree and friends):");
+        System.out.println(mcpAddLine(base));
+        if (!otlp) {
+            System.out.println();
+            System.out.println("# Optional: Claude Code's OpenTelemetry (model calls, tokens, cost) to the same server."
+                    + " Run with --otlp to put it in the settings' env block, or export:");
+            MosEntries.otelVariables(base).forEach((k, v) -> System.out.println("export " + k + "=" + v));
+            if (tokenEnv != null) {
+                System.out.println("export OTEL_EXPORTER_OTLP_HEADERS=\"Authorization=Bearer $" + tokenEnv + "\"");
+            }
+        }
     }
 
     static String mcpAddLine(String base) {
         return "claude mcp add --transport http mos " + base + "/mcp";
-    }
-
-    static Map<String, String> otelVariables(String base) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CLAUDE_CODE_ENABLE_TELEMETRY", "1");
-        env.put("OTEL_LOGS_EXPORTER", "otlp");
-        env.put("OTEL_METRICS_EXPORTER", "otlp");
-        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
-        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", base);
-        return env;
     }
 
     /** This JVM running this jar: works wherever the settings are used on this machine, without PATH tricks. */
@@ -173,58 +202,5 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
 
     private static String quote(String s) {
         return s.matches("[A-Za-z0-9_./:@+=-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    /** Pure merge of our hooks block into a settings object, so it can be tested without files. */
-    static final class SettingsMerge {
-
-        private SettingsMerge() {
-        }
-
-        @SuppressWarnings("unchecked")
-        static Map<String, Object> merge(Map<String, Object> settings, Map<String, Object> ours, String hooksUrl,
-                String commandMark) {
-            Map<String, Object> out = new LinkedHashMap<>(settings);
-            Map<String, Object> hooks = out.get("hooks") instanceof Map<?, ?> m
-                    ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-            for (Map.Entry<String, Object> entry : ours.entrySet()) {
-                List<Object> groups = new ArrayList<>();
-                if (hooks.get(entry.getKey()) instanceof List<?> existing) {
-                    for (Object group : existing) {
-                        Object kept = withoutOurs(group, hooksUrl, commandMark);
-                        if (kept != null) {
-                            groups.add(kept);
-                        }
-                    }
-                }
-                groups.addAll((List<Object>) entry.getValue());
-                hooks.put(entry.getKey(), groups);
-            }
-            out.put("hooks", hooks);
-            return out;
-        }
-
-        /** The group without our handlers; null when nothing of the user's is left in it. */
-        @SuppressWarnings("unchecked")
-        private static Object withoutOurs(Object group, String hooksUrl, String commandMark) {
-            if (!(group instanceof Map<?, ?> g) || !(g.get("hooks") instanceof List<?> handlers)) {
-                return group;
-            }
-            List<Object> kept = new ArrayList<>();
-            for (Object h : handlers) {
-                boolean ours = h instanceof Map<?, ?> handler
-                        && (hooksUrl.equals(handler.get("url"))
-                        || handler.get("command") instanceof String c && c.contains(commandMark));
-                if (!ours) {
-                    kept.add(h);
-                }
-            }
-            if (kept.isEmpty()) {
-                return null;
-            }
-            Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) g);
-            copy.put("hooks", kept);
-            return copy;
-        }
     }
 }

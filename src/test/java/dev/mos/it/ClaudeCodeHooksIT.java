@@ -7,6 +7,7 @@ import dev.mos.it.MessagesApiStandIn.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +132,113 @@ class ClaudeCodeHooksIT {
         assertThat(tree.path("running_count").asInt()).isZero();
     }
 
+    /**
+     * What a user gets from {@code mos setup claude-code --write --otlp} alone: the settings file found from HOME
+     * (no --settings), and nothing exported in the shell (the runner drops every OTEL_ and CLAUDE variable), so
+     * the OpenTelemetry export runs only on what setup wrote into the settings' env block. The tree must have the
+     * hooks' details (the Bash command, the MCP call by server and tool) and the OTLP path's model calls.
+     */
+    @Test
+    void setupWithOtlpUnderACustomHomeNeedsNoExports() throws Exception {
+        MosProcess mos = MosProcess.serve(Map.of());
+        closeables.add(mos);
+        MessagesApiStandIn api = new MessagesApiStandIn()
+                .script("full", "All done.",
+                        Step.of("Bash", Map.of("command", "echo setup-proof-42", "description", "Echo a marker")),
+                        Step.of("mcp__mos__list_sessions", Map.of("limit", 5)));
+        closeables.add(api);
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+
+        Proc.Result setup = runner.setup(Map.of("HOME", home.toString()), List.of(), work, "--write", "--otlp",
+                "--url", mos.baseUrl());
+        assertThat(setup.exitCode()).as(setup.toString()).isZero();
+        JsonNode env = Http.JSON.readTree(Files.readString(home.resolve(".claude/settings.json"))).path("env");
+        assertThat(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asString()).isEqualTo(mos.baseUrl());
+        Proc.Result add = runner.claude(home, work, api, Map.of(), "mcp", "add", "--transport", "http", "mos",
+                mos.baseUrl() + "/mcp");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+
+        Proc.Result run = runner.claude(home, work, api, Map.of(), "-p", "[[sc:full]] please work",
+                "--permission-mode", "bypassPermissions");
+        assertThat(run.exitCode()).as("claude -p: %s\nstand-in: %s", run, api.requestLog).isZero();
+
+        JsonNode tree = awaitTree(mos, t -> findTask(t) != null
+                && "success".equals(findTask(t).path("status").asString())
+                && ofKind(findTask(t), "llm").size() == 3 && ofKind(findTask(t), "mcp").size() == 1
+                // OTLP's tool_decision and tool_result have reached the MCP call too
+                && ofKind(findTask(t), "mcp").getFirst().path("progress").size() >= 2);
+        JsonNode task = findTask(tree);
+        JsonNode bash = ofKind(task, "tool").stream().filter(n -> n.path("name").asString().equals("Bash"))
+                .findFirst().orElseThrow();
+        assertThat(bash.path("status").asString()).isEqualTo("success");
+        assertThat(bash.path("attributes").path("tool_input").asString()).contains("echo setup-proof-42");
+        JsonNode mcp = ofKind(task, "mcp").getFirst();
+        assertThat(mcp.path("name").asString()).isEqualTo("mcp__mos__list_sessions");
+        assertThat(mcp.path("status").asString()).isEqualTo("success");
+        assertThat(mcp.path("attributes").path("mcp_server").asString()).isEqualTo("mos");
+        assertThat(mcp.path("attributes").path("mcp_tool").asString()).isEqualTo("list_sessions");
+        // the OTLP path: one model call per turn (two tool turns and the answer), with the stand-in's tokens
+        assertThat(ofKind(task, "llm")).allSatisfy(n -> {
+            assertThat(n.path("status").asString()).isEqualTo("success");
+            assertThat(n.path("attributes").path("input_tokens").asLong()).isEqualTo(120L);
+            assertThat(n.path("attributes").has("cost_usd")).isTrue();
+        });
+        // OTEL_LOG_TOOL_DETAILS from the settings took effect: OTLP names the MCP server and tool (its tool_name
+        // is only "mcp_tool") and carries the Bash command
+        Map<String, JsonNode> otelToolResults = new HashMap<>();
+        for (JsonNode e : Http.get(mos.baseUrl() + "/api/v1/sessions/" + tree.path("session_id").asString()
+                + "/events?limit=1000").json().path("events")) {
+            JsonNode d = e.path("details");
+            if ("otel".equals(d.path("source").asString()) && d.has("tool_use_id") && d.has("tool_input")) {
+                otelToolResults.put(d.path("tool_use_id").asString(), d);
+            }
+        }
+        JsonNode mcpResult = otelToolResults.get(mcp.path("id").asString());
+        assertThat(mcpResult).as("OTLP tool_result of the MCP call: %s", otelToolResults).isNotNull();
+        JsonNode parameters = Http.JSON.readTree(mcpResult.path("tool_parameters").asString());
+        assertThat(parameters.path("mcp_server_name").asString()).isEqualTo("mos");
+        assertThat(parameters.path("mcp_tool_name").asString()).isEqualTo("list_sessions");
+        assertThat(otelToolResults.get(bash.path("id").asString()).path("tool_input").asString())
+                .contains("echo setup-proof-42");
+    }
+
+    /**
+     * A server that requires a token: setup writes only the variable's name (hook headers via allowedEnvVars, the
+     * OTLP headers via otelHeadersHelper), and Claude Code with the token in its environment gets both paths in.
+     */
+    @Test
+    void setupWithATokenVariableAuthenticatesHooksAndOtlpWithoutWritingTheToken() throws Exception {
+        String token = "tok-" + System.nanoTime();
+        MosProcess mos = MosProcess.serve(Map.of("MCP_AUTH_TOKEN", token));
+        closeables.add(mos);
+        MessagesApiStandIn api = new MessagesApiStandIn()
+                .script("tok", "Done.", Step.of("Bash", Map.of("command", "echo with-token", "description", "Echo")));
+        closeables.add(api);
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+
+        Proc.Result setup = runner.setup(Map.of("HOME", home.toString()), List.of(), work, "--write", "--otlp",
+                "--token-env", "MOS_TOKEN", "--url", mos.baseUrl());
+        assertThat(setup.exitCode()).as(setup.toString()).isZero();
+        assertThat(Files.readString(home.resolve(".claude/settings.json"))).doesNotContain(token)
+                .contains("otelHeadersHelper");
+
+        Proc.Result run = runner.claude(home, work, api, Map.of("MOS_TOKEN", token), "-p", "[[sc:tok]] go",
+                "--permission-mode", "bypassPermissions");
+        assertThat(run.exitCode()).as("claude -p: %s", run).isZero();
+
+        JsonNode tree = awaitTree(mos, token, t -> findTask(t) != null && ofKind(findTask(t), "llm").size() == 2
+                && ofKind(findTask(t), "tool").size() == 1);
+        assertThat(ofKind(findTask(tree), "tool").getFirst().path("attributes").path("tool_input").asString())
+                .contains("echo with-token");
+        assertThat(mos.stderrText()).doesNotContain("401");
+    }
+
+    private static List<JsonNode> ofKind(JsonNode task, String kind) {
+        return list(task.path("children")).stream().filter(n -> n.path("kind").asString().equals(kind)).toList();
+    }
+
     /** Claude Code's built-in OpenTelemetry pointed at MOS, exporting quickly so the test stays short. */
     private static Map<String, String> otel(MosProcess mos, String protocol) {
         return Map.of("CLAUDE_CODE_ENABLE_TELEMETRY", "1", "OTEL_LOGS_EXPORTER", "otlp",
@@ -202,11 +310,18 @@ class ClaudeCodeHooksIT {
     }
 
     static JsonNode awaitTree(MosProcess mos, java.util.function.Predicate<JsonNode> ready) throws Exception {
+        return awaitTree(mos, null, ready);
+    }
+
+    /** The latest session's tree once {@code ready}; asked with {@code token} when the server requires one. */
+    static JsonNode awaitTree(MosProcess mos, String token, java.util.function.Predicate<JsonNode> ready)
+            throws Exception {
+        String[] auth = token == null ? new String[0] : new String[] {"Authorization", "Bearer " + token};
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         JsonNode tree = null;
         while (System.nanoTime() < deadline) {
             Http.Response r = Http.call(mos.baseUrl(), "get_activity_tree",
-                    "{\"session_id\": \"latest\", \"format\": \"json\", \"max_depth\": 20}");
+                    "{\"session_id\": \"latest\", \"format\": \"json\", \"max_depth\": 20}", auth);
             if (r.status() == 200) {
                 tree = r.json();
                 if (ready.test(tree)) {

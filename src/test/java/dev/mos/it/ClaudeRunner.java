@@ -22,8 +22,8 @@ final class ClaudeRunner {
 
     private final String label;
     private final Path tmp;
-    private final Path claude = ClaudeCode.executable();
     private String lastStdout = "";
+    private String lastStderr = "";
 
     ClaudeRunner(String label, Path tmp) {
         this.label = label;
@@ -33,7 +33,8 @@ final class ClaudeRunner {
     /** {@code claude ARGS} in {@code work}, with HOME {@code home}, against {@code api}, plus {@code env}. */
     Proc.Result claude(Path home, Path work, MessagesApiStandIn api, Map<String, String> env, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(claude.toString()));
+        // looked up (and installed on first use) only here: the setup-only tests need no Claude Code
+        List<String> cmd = new ArrayList<>(List.of(ClaudeCode.executable().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         ClaudeCode.isolate(pb.environment(), home);
@@ -50,6 +51,23 @@ final class ClaudeRunner {
                 "--settings", settings.toString())), work);
     }
 
+    /**
+     * {@code mos setup claude-code ARGS} in {@code work} as a user would run it: no {@code --settings}, so the
+     * file is found from the environment, which is this one without HOME, CLAUDE_CONFIG_DIR and the MOS and
+     * OpenTelemetry variables, plus {@code env}; {@code jvmArgs} go to the JVM (e.g. a decoy {@code user.home}).
+     */
+    Proc.Result setup(Map<String, String> env, List<String> jvmArgs, Path work, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(MosProcess.javaBin()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", MosProcess.JAR.toString(), "setup", "claude-code"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.equals("HOME") || k.startsWith("CLAUDE") || k.startsWith("MOS_")
+                || k.startsWith("MCP_") || k.startsWith("OTEL_"));
+        pb.environment().putAll(env);
+        return run(pb, work);
+    }
+
     /** Any command, in {@code work}, with no input; waits at most {@link #TIMEOUT}. */
     Proc.Result run(ProcessBuilder pb, Path work) throws IOException {
         Path out = Files.createTempFile(tmp, "out", ".txt");
@@ -58,14 +76,19 @@ final class ClaudeRunner {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Proc.Result r = Proc.run(pb, TIMEOUT);
         lastStdout = Files.readString(out, StandardCharsets.UTF_8);
+        lastStderr = Files.readString(err, StandardCharsets.UTF_8);
         System.err.printf("[%s] %s -> exit %d in %d ms%n--- stdout ---%n%s--- stderr ---%n%s%n", label,
-                String.join(" ", pb.command()), r.exitCode(), r.elapsed().toMillis(), lastStdout,
-                Files.readString(err, StandardCharsets.UTF_8));
+                String.join(" ", pb.command()), r.exitCode(), r.elapsed().toMillis(), lastStdout, lastStderr);
         return r;
     }
 
     /** What the last command printed on stdout. */
     String lastStdout() {
         return lastStdout;
+    }
+
+    /** What the last command printed on stderr. */
+    String lastStderr() {
+        return lastStderr;
     }
 }
