@@ -105,12 +105,27 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database open(Dialect dialect, HikariConfig config, String description) {
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot open storage (" + description + "): "
-                    + JdbcErrors.describe(e), e);
+        HikariDataSource pool = null;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pool == null) {
+            try {
+                pool = new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                // Two processes creating the same SQLite file at once: switching it to WAL answers SQLITE_BUSY at
+                // once, without waiting for busy_timeout. The other one finishes in milliseconds: try again.
+                boolean busy = dialect == Dialect.SQLITE && String.valueOf(JdbcErrors.describe(e))
+                        .contains("SQLITE_BUSY");
+                if (!busy || System.nanoTime() - deadline > 0) {
+                    throw new StoreUnavailableException("cannot open storage (" + description + "): "
+                            + JdbcErrors.describe(e), e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException("interrupted while opening " + description, interrupted);
+                }
+            }
         }
         try {
             if (schemaIsCurrent(pool)) {
