@@ -47,9 +47,7 @@ public final class StdioLoadDriver {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         OutputStream out = p.getOutputStream();
         BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        out.write((INIT + INITIALIZED).getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        in.readLine();
+        initialize(out, in);
 
         // warm-up, then the measured pipelined run
         pipelined(out, in, 1, Math.min(calls, 50_000), inFlight);
@@ -65,9 +63,14 @@ public final class StdioLoadDriver {
         p.destroyForcibly();
     }
 
-    private static long timeToInitialize(List<String> command) throws Exception {
+    static long timeToInitialize(List<String> command) throws Exception {
+        return timeToInitialize(new ProcessBuilder(command));
+    }
+
+    /** Milliseconds from starting {@code server} to its answer to initialize. */
+    static long timeToInitialize(ProcessBuilder server) throws Exception {
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = server.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().write(INIT.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().flush();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
@@ -90,7 +93,14 @@ public final class StdioLoadDriver {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static double pipelined(OutputStream out, BufferedReader in, long firstId, int calls, int inFlight)
+    /** Sends initialize and notifications/initialized, waits for the answer. */
+    static void initialize(OutputStream out, BufferedReader in) throws IOException {
+        out.write((INIT + INITIALIZED).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        in.readLine();
+    }
+
+    static double pipelined(OutputStream out, BufferedReader in, long firstId, int calls, int inFlight)
             throws Exception {
         Semaphore window = new Semaphore(inFlight);
         AtomicLong answered = new AtomicLong();
@@ -129,7 +139,7 @@ public final class StdioLoadDriver {
         return calls / seconds;
     }
 
-    private static long[] sequential(OutputStream out, BufferedReader in, long firstId, int calls) throws Exception {
+    static long[] sequential(OutputStream out, BufferedReader in, long firstId, int calls) throws Exception {
         long[] times = new long[calls];
         for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();
