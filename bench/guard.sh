@@ -6,7 +6,7 @@
 #   bench/guard.sh                 # baseline: HEAD (what the work tree changes)
 #   bench/guard.sh HEAD~3          # baseline: any commit
 #   bench/guard.sh none            # no baseline: only beside the committed figures
-#   GUARD_OPTS='--rounds 5 --skip-jmh' bench/guard.sh
+#   GUARD_OPTS='--rounds 5 --only stdio,hooks' bench/guard.sh   # groups: stdio, hooks, otlp, jmh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-$(./mos java-home)}"

@@ -34,6 +34,7 @@ import dev.mos.live.LiveFeed;
 import dev.mos.live.LiveMetrics;
 import dev.mos.live.StreamHub;
 import dev.mos.mcp.McpServerFactory;
+import dev.mos.mcp.OutputSchemaCheck;
 import dev.mos.mcp.McpTool;
 import dev.mos.mcp.resources.ResourceNotifier;
 import dev.mos.mcp.resources.SessionResources;
@@ -220,7 +221,8 @@ final class ServerAssembly implements AutoCloseable {
                         export.timeoutMs(), json));
         invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
         mcpServers = new McpServerFactory(invoker, new SessionResources(query, new TreeText(eventJson),
-                new TreeJson(eventJson), json), mcpJson, config.server().name(), config.server().version());
+                new TreeJson(eventJson), json), mcpJson, new OutputSchemaCheck(json), config.server().name(),
+                config.server().version());
 
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mos-housekeeping");

@@ -1,9 +1,8 @@
 package dev.mos.cli;
 
 import dev.mos.config.LoadedConfig;
-import dev.mos.mcp.SerializedSends;
+import dev.mos.mcp.StdioTransport;
 import io.modelcontextprotocol.server.McpAsyncServer;
-import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -36,7 +35,7 @@ final class StdioCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Claim stdout for MCP before anything can print to it; stray prints land on stderr instead.
-        // Buffered: the SDK writes each message and its newline separately, then flushes: one write call, not two.
+        // Buffered: each message and its newline leave in one write call.
         OutputStream mcpOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
 
@@ -46,11 +45,10 @@ final class StdioCommand implements Callable<Integer> {
         }
 
         ServerAssembly assembly = new ServerAssembly(loaded.config(), Clock.systemUTC(), "stdio", true);
-        StdioTraffic traffic = new StdioTraffic(loaded.config().server().shutdownTimeoutMs(),
+        StdioTransport transport = new StdioTransport(assembly.mcpJson, new FileInputStream(FileDescriptor.in),
+                mcpOut, (int) Math.min(Integer.MAX_VALUE - 8, loaded.config().server().maxRequestBytes()),
                 assembly::startOpeningStore);
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(assembly.mcpJson,
-                traffic.watch(new FileInputStream(FileDescriptor.in)), traffic.watch(mcpOut));
-        McpAsyncServer mcp = assembly.mcpServers.stdio(new SerializedSends(transport));
+        McpAsyncServer mcp = assembly.mcpServers.stdio(transport);
         assembly.notifyResourceChanges(mcp);
         assembly.startHousekeeping();
         assembly.lifecycle.serving();
@@ -66,7 +64,7 @@ final class StdioCommand implements Callable<Integer> {
             assembly.close();
         }, "mos-shutdown"));
 
-        traffic.awaitInputEndAndAnswers();
+        transport.awaitInputEndAndAnswers(loaded.config().server().shutdownTimeoutMs());
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.mos.mcp;
 
 import dev.mos.mcp.resources.SessionResources;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
@@ -35,9 +36,11 @@ public final class McpServerFactory {
     private final String serverName;
     private final String serverVersion;
     private final SessionResources resources;
+    private final JsonSchemaValidator outputCheck;
 
-    public McpServerFactory(ToolInvoker invoker, SessionResources resources, McpJsonMapper mapper, String serverName,
-            String serverVersion) {
+    public McpServerFactory(ToolInvoker invoker, SessionResources resources, McpJsonMapper mapper,
+            JsonSchemaValidator outputCheck, String serverName, String serverVersion) {
+        this.outputCheck = outputCheck;
         this.invoker = invoker;
         this.resources = resources;
         this.mapper = mapper;
@@ -57,6 +60,7 @@ public final class McpServerFactory {
         return spec.serverInfo(serverName, serverVersion)
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(mapper)
+                .jsonSchemaValidator(outputCheck)
                 // Our tools validate their own arguments so that MCP and the plain HTTP form give the same
                 // messages, naming the parameter and the rule.
                 .validateToolInputs(false)

@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * whose {@code target/} holds {@code mos.jar}, {@code classes}, {@code test-classes} and {@code cp.txt}.
  *
  * <pre>java -cp ... dev.mos.bench.RegressionGuard --now DIR [--base DIR --base-label L] [--rounds 3]
- *     [--committed docs/PERFORMANCE.md] [--skip-jmh]</pre>
+ *     [--committed docs/PERFORMANCE.md] [--only stdio,hooks,otlp,jmh]</pre>
  */
 public final class RegressionGuard {
 
@@ -86,6 +86,7 @@ public final class RegressionGuard {
                 ? new Build(options.getOrDefault("--base-label", "base"), Path.of(options.get("--base")).toAbsolutePath())
                 : null;
         int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
+        List<String> groups = List.of(options.getOrDefault("--only", "stdio,hooks,otlp,jmh").split(","));
         Path committedFile = Path.of(options.getOrDefault("--committed", "docs/PERFORMANCE.md"));
         Map<String, Double> committed = Files.exists(committedFile) ? committed(Files.readString(committedFile))
                 : Map.of();
@@ -98,14 +99,20 @@ public final class RegressionGuard {
             List<Build> order = round % 2 == 0 ? builds : builds.reversed();
             for (Build build : order) {
                 System.err.printf(Locale.ROOT, "guard: round %d of %d, %s%n", round + 1, rounds, build.label());
-                guard.stdio(build, "sqlite");
-                guard.stdioThroughput(build, "memory");
-                guard.hooks(build);
-                guard.otlp(build, "protobuf");
-                guard.otlp(build, "json");
+                if (groups.contains("stdio")) {
+                    guard.stdio(build, "sqlite");
+                    guard.stdioThroughput(build, "memory");
+                }
+                if (groups.contains("hooks")) {
+                    guard.hooks(build);
+                }
+                if (groups.contains("otlp")) {
+                    guard.otlp(build, "protobuf");
+                    guard.otlp(build, "json");
+                }
             }
         }
-        if (!options.containsKey("--skip-jmh")) {
+        if (groups.contains("jmh")) {
             for (Build build : builds) {
                 System.err.printf(Locale.ROOT, "guard: JMH set, %s%n", build.label());
                 guard.jmh(build);

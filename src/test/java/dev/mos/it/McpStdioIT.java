@@ -12,6 +12,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,5 +132,61 @@ class McpStdioIT {
         JsonNode refused = replies.stream().filter(r -> r.get("id").intValue() == 3).findFirst().orElseThrow();
         assertThat(refused.get("result").get("isError").booleanValue()).isTrue();
         assertThat(err.toString()).as("debug logging went to stderr").contains("DEBUG");
+    }
+
+    @Test
+    void aLineThatIsNotJsonRpcIsAnsweredWithAnErrorAndTheSessionGoesOn() throws Exception {
+        Path config = Files.createTempFile("mos-stdio", ".json");
+        Files.writeString(config, "{\"server\": {\"maxRequestBytes\": 100000}}");
+        List<String> command = new ArrayList<>(MosProcess.command("stdio"));
+        command.addAll(List.of("--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("MCP_DATA_DIR", System.getProperty("java.io.tmpdir") + "/mos-stdio-bad-"
+                + ProcessHandle.current().pid());
+        Process p = pb.start();
+        int calls = 2_000;
+        try (OutputStream in = p.getOutputStream()) {
+            StringBuilder all = new StringBuilder();
+            all.append("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\r\n");
+            all.append("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+            all.append("this is not json\n");
+            all.append("{\"no\":\"jsonrpc\"}\n");
+            all.append("\n");
+            all.append("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\",\"params\":{\"pad\":\"")
+                    .append("x".repeat(200_000)).append("\"}}\n");
+            for (int i = 0; i < calls; i++) {
+                all.append("{\"jsonrpc\":\"2.0\",\"id\":").append(100 + i).append(",\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"log_event\",\"arguments\":{\"event\":{\"session_id\":\"bad-lines\","
+                        + "\"event_type\":\"task_started\",\"correlation_id\":\"t").append(i).append("\"}}}}\n");
+            }
+            // the last line has no newline: the end of input ends it
+            all.append("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+            in.write(all.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        List<JsonNode> replies = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                replies.add(Http.JSON.readTree(line));
+            }
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits after stdin closes").isTrue();
+        assertThat(p.exitValue()).isEqualTo(0);
+
+        List<String> errors = replies.stream().filter(r -> r.get("id").isNull())
+                .map(r -> r.get("error").get("code").intValue() + " " + r.get("error").get("message").stringValue())
+                .toList();
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0)).startsWith("-32700 not JSON: Unrecognized token 'this'");
+        assertThat(errors.get(1)).startsWith("-32600 not a JSON-RPC message");
+        assertThat(errors.get(2)).isEqualTo("-32600 message exceeds server.maxRequestBytes (100000 bytes)");
+        List<Integer> answered = replies.stream().filter(r -> !r.get("id").isNull()).map(r -> r.get("id").intValue())
+                .toList();
+        assertThat(answered).as("initialize, every log_event and the last ping; not the oversized one")
+                .hasSize(calls + 2).contains(1, 3, 100, 100 + calls - 1).doesNotContain(2);
+        assertThat(replies.stream().filter(r -> r.has("result") && r.get("result").has("isError")
+                && r.get("result").get("isError").booleanValue())).isEmpty();
     }
 }
