@@ -197,8 +197,8 @@ public final class StdioTransport implements McpServerTransportProvider {
                 return;
             }
             if ((long) length + count > limit) {
-                overflowed = true;
-                length = 1; // not empty: the rest of the line is skipped, then answered as too long
+                overflowed = true; // the rest of the line is skipped, then answered as too long
+                length = 0;
                 return;
             }
             if (length + count > bytes.length) {
@@ -209,7 +209,7 @@ public final class StdioTransport implements McpServerTransportProvider {
         }
 
         boolean isEmpty() {
-            return length == 0;
+            return length == 0 && !overflowed;
         }
 
         boolean overflowed() {
