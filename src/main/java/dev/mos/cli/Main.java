@@ -4,11 +4,11 @@ import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** mos: serve | stdio | health | tail | hook | setup | prune | backup | version. */
+/** mos: serve | stdio | health | tail | hook | import | setup | token | prune | backup | version. */
 @Command(name = "mos", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "MOS, the MCP Observability Server: see what AI coding agents do.",
         subcommands = {ServeCommand.class, StdioCommand.class, HealthCommand.class, TailCommand.class,
-                HookCommand.class, ImportCommand.class, SetupCommand.class, PruneCommand.class, BackupCommand.class, VersionCommand.class,
+                HookCommand.class, ImportCommand.class, SetupCommand.class, TokenCommand.class, PruneCommand.class, BackupCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,5 +1,6 @@
 package dev.mos.cli;
 
+import dev.mos.auth.Tokens;
 import dev.mos.config.LoadedConfig;
 import dev.mos.config.MosConfig;
 import dev.mos.http.HttpServer;
@@ -7,6 +8,7 @@ import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -62,6 +64,16 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
 
+        Tokens tokens;
+        try {
+            String tokensFile = config.server().tokensFile();
+            tokens = new Tokens(config.server().authTokens(), tokensFile == null ? null : Path.of(tokensFile),
+                    Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            System.err.println("mos: " + e.getMessage());
+            return 1;
+        }
+
         ServerAssembly assembly = new ServerAssembly(config, Clock.systemUTC(), "http", false);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider
                 .builder()
@@ -73,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
         McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
         assembly.notifyResourceChanges(mcp);
         HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
-                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api, assembly.hooks, assembly.otlp);
+                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api, assembly.hooks, assembly.otlp, tokens);
         try {
             http.start();
         } catch (Exception e) {

@@ -32,6 +32,8 @@ final class ConfigKeys {
         add("server.host", Type.STRING, "127.0.0.1");
         add("server.port", Type.INT, 0, 65_535, 3000);
         add("server.authTokens", Type.STRING_LIST, List.of());
+        // a JSON array of {"name", "scopes", "sha256"}: scoped tokens, re-read when the file changes
+        add("server.tokensFile", Type.STRING, "");
         add("server.allowedOrigins", Type.STRING_LIST, List.of());
         add("server.maxRequestBytes", Type.LONG, 1024, 1L << 30, 4L * 1024 * 1024);
         add("server.shutdownTimeoutMs", Type.LONG, 0, 600_000, 8_000L);

@@ -40,6 +40,7 @@ public final class ConfigLoader {
             Map.entry("MCP_HOST", "server.host"),
             Map.entry("MCP_PORT", "server.port"),
             Map.entry("MCP_AUTH_TOKEN", "server.authTokens"),
+            Map.entry("MCP_TOKENS_FILE", "server.tokensFile"),
             Map.entry("MCP_ALLOWED_ORIGINS", "server.allowedOrigins"),
             Map.entry("MCP_PUBLIC_METRICS", "server.publicMetrics"),
             Map.entry("MCP_REDACT", "privacy.redact"),
@@ -183,7 +184,7 @@ public final class ConfigLoader {
     private static MosConfig bind(Map<String, Setting> s) {
         return new MosConfig(
                 new MosConfig.Server(str(s, "server.name"), str(s, "server.version"), str(s, "server.host"),
-                        (int) num(s, "server.port"), list(s, "server.authTokens"),
+                        (int) num(s, "server.port"), list(s, "server.authTokens"), optionalStr(s, "server.tokensFile"),
                         list(s, "server.allowedOrigins"), (long) num(s, "server.maxRequestBytes"),
                         (long) num(s, "server.shutdownTimeoutMs"), bool(s, "server.allowRemoteWithoutAuth"),
                         bool(s, "server.publicMetrics")),

@@ -20,6 +20,7 @@ public record MosConfig(
             String host,
             int port,
             List<String> authTokens,
+            String tokensFile, // null when none is configured
             List<String> allowedOrigins,
             long maxRequestBytes,
             long shutdownTimeoutMs,
@@ -32,7 +33,7 @@ public record MosConfig(
         }
 
         public boolean authRequired() {
-            return !authTokens.isEmpty();
+            return !authTokens.isEmpty() || tokensFile != null;
         }
     }
 

@@ -1,29 +1,31 @@
 package dev.mos.http;
 
+import dev.mos.auth.Caller;
+import dev.mos.auth.Scope;
+import dev.mos.auth.ScopeRules;
+import dev.mos.auth.Tokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.List;
+import java.util.Optional;
 
 /**
  * Requires "Authorization: Bearer &lt;token&gt;" on everything but the health probes (and /metrics with
- * server.publicMetrics, for scrapers that cannot send a token) when tokens are configured.
- * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}: constant time, and no length leak.
+ * server.publicMetrics, for scrapers that cannot send a token) when tokens are configured: 401 without a valid
+ * token, 403 naming the scope when the token lacks the one the request needs ({@link ScopeRules}). The caller is
+ * left on the request for what follows (the MCP endpoint checks each tool call's scope).
  */
 final class BearerTokenFilter extends HttpFilter {
 
-    private final List<byte[]> tokenDigests;
+    private final Tokens tokens;
     private final JsonResponses json;
     private final boolean publicMetrics;
 
-    BearerTokenFilter(List<String> tokens, boolean publicMetrics, JsonResponses json) {
-        this.tokenDigests = tokens.stream().map(BearerTokenFilter::digest).toList();
+    BearerTokenFilter(Tokens tokens, boolean publicMetrics, JsonResponses json) {
+        this.tokens = tokens;
         this.publicMetrics = publicMetrics;
         this.json = json;
     }
@@ -32,7 +34,7 @@ final class BearerTokenFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI();
-        if (tokenDigests.isEmpty() || path.equals("/health") || path.startsWith("/health/") || isDashboardPage(
+        if (!tokens.required() || path.equals("/health") || path.startsWith("/health/") || isDashboardPage(
                 request) || publicMetrics && path.equals("/metrics")) {
             chain.doFilter(request, response);
             return;
@@ -43,16 +45,28 @@ final class BearerTokenFilter extends HttpFilter {
                     "invalid_request");
             return;
         }
-        byte[] presented = digest(header.substring(7).trim());
-        boolean match = false;
-        for (byte[] expected : tokenDigests) {
-            match |= MessageDigest.isEqual(expected, presented);
-        }
-        if (!match) {
+        Optional<Caller> caller = tokens.authenticate(header.substring(7).trim());
+        if (caller.isEmpty()) {
             reject(response, "invalid bearer token", "invalid_token");
             return;
         }
+        Optional<Scope> needed = ScopeRules.forRequest(request.getMethod(), path);
+        if (needed.isPresent() && !caller.get().may(needed.get())) {
+            forbid(response, caller.get(), needed.get(), request.getMethod() + " " + path, json);
+            return;
+        }
+        request.setAttribute(Caller.ATTRIBUTE, caller.get());
         chain.doFilter(request, response);
+    }
+
+    /** 403 naming the scope that is missing and the token that lacks it (by name, never the token). */
+    static void forbid(HttpServletResponse response, Caller caller, Scope scope, String what, JsonResponses json)
+            throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"mos\", error=\"insufficient_scope\", scope=\""
+                + scope.wireName() + "\"");
+        json.error(response, HttpServletResponse.SC_FORBIDDEN, what + " needs the '" + scope.wireName()
+                + "' scope; token '" + caller.name() + "' has " + caller.scopes().stream().sorted()
+                .map(Scope::wireName).toList());
     }
 
     /**
@@ -68,13 +82,5 @@ final class BearerTokenFilter extends HttpFilter {
     private void reject(HttpServletResponse response, String message, String error) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer realm=\"mos\", error=\"" + error + "\"");
         json.error(response, HttpServletResponse.SC_UNAUTHORIZED, message);
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.mos.http;
 
+import dev.mos.auth.Tokens;
+
 import dev.mos.config.MosConfig;
 import dev.mos.health.HealthMonitor;
 import dev.mos.health.Lifecycle;
@@ -31,7 +33,7 @@ public final class HttpServer {
 
     public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
             ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
-            JsonMapper mapper, ApiFactory api, HookReceiver hooks, OtlpReceiver otlp) {
+            JsonMapper mapper, ApiFactory api, HookReceiver hooks, OtlpReceiver otlp, Tokens tokens) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("mos-http");
         server = new Server(threads);
@@ -55,7 +57,7 @@ public final class HttpServer {
 
         EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
         context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", requests);
-        context.addFilter(new FilterHolder(new BearerTokenFilter(config.authTokens(), config.publicMetrics(), json)),
+        context.addFilter(new FilterHolder(new BearerTokenFilter(tokens, config.publicMetrics(), json)),
                 "/*", requests);
         FilterHolder mcpFilter = new FilterHolder(new McpEndpointFilter(invoker, securityValidator(config),
                 config.maxRequestBytes(), json));

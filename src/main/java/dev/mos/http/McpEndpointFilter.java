@@ -1,5 +1,8 @@
 package dev.mos.http;
 
+import dev.mos.auth.Caller;
+import dev.mos.auth.Scope;
+import dev.mos.auth.ScopeRules;
 import dev.mos.mcp.ProgressSink;
 import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.ToolResult;
@@ -13,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +55,13 @@ final class McpEndpointFilter extends HttpFilter {
                         "request body exceeds server.maxRequestBytes (" + maxBodyBytes + " bytes)");
                 return;
             }
+            Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
+            if (caller != null && !caller.scopes().containsAll(Scope.ALL)) {
+                String refused = toolScopeRefusal(body, caller, response);
+                if (refused != null) {
+                    return;
+                }
+            }
             JsonNode parsed = parseObject(body);
             if (parsed != null && !parsed.has("jsonrpc") && parsed.has("method")) {
                 directCall(request, response, parsed);
@@ -61,6 +72,49 @@ final class McpEndpointFilter extends HttpFilter {
         ErrorBodySanitizer sanitizer = new ErrorBodySanitizer(response);
         chain.doFilter(forward, sanitizer);
         sanitizer.finish(json.mapper());
+    }
+
+    /**
+     * A token without every scope may call only the tools its scopes allow: each tools/call (or seed-style direct
+     * call) in the body is checked against {@link ScopeRules#forTool}. Answers 403 and returns non-null when one
+     * is not allowed.
+     */
+    private String toolScopeRefusal(byte[] body, Caller caller, HttpServletResponse response) throws IOException {
+        JsonNode root;
+        try {
+            root = json.mapper().readTree(body);
+        } catch (JacksonException e) {
+            return null; // the SDK answers malformed JSON-RPC itself; nothing is called
+        }
+        List<JsonNode> messages = new ArrayList<>();
+        if (root != null && root.isArray()) {
+            root.forEach(messages::add);
+        } else if (root != null) {
+            messages.add(root);
+        }
+        for (JsonNode message : messages) {
+            String tool = toolCalled(message);
+            if (tool != null && !caller.may(ScopeRules.forTool(tool))) {
+                BearerTokenFilter.forbid(response, caller, ScopeRules.forTool(tool), "the " + tool + " tool", json);
+                return tool;
+            }
+        }
+        return null;
+    }
+
+    private static String toolCalled(JsonNode message) {
+        if (message == null || !message.isObject() || !message.path("method").isString()) {
+            return null;
+        }
+        String method = message.get("method").stringValue();
+        if (!message.has("jsonrpc")) {
+            return method; // the seed's direct form: the method is the tool
+        }
+        if ("tools/call".equals(method)) {
+            JsonNode name = message.path("params").path("name");
+            return name.isString() ? name.stringValue() : "";
+        }
+        return null;
     }
 
     private byte[] readBounded(HttpServletRequest request) throws IOException {

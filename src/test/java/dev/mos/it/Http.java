@@ -43,6 +43,14 @@ final class Http {
         return send(b.build());
     }
 
+    static Response delete(String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
     private static Response send(HttpRequest request) throws Exception {
         HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.headers().map(), r.body());
