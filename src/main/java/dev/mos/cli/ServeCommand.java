@@ -85,7 +85,8 @@ final class ServeCommand implements Callable<Integer> {
         McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
         assembly.notifyResourceChanges(mcp);
         HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
-                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api, assembly.hooks, assembly.otlp, tokens);
+                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api, assembly.hooks, assembly.otlp, tokens,
+                config.limits());
         try {
             http.start();
         } catch (Exception e) {

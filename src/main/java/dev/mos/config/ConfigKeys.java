@@ -40,6 +40,12 @@ final class ConfigKeys {
         add("server.allowRemoteWithoutAuth", Type.BOOLEAN, false);
         // /metrics without the bearer token (for annotation-based Prometheus scraping inside a cluster)
         add("server.publicMetrics", Type.BOOLEAN, false);
+        // per token and per remote address; 0 = no limit. One Claude Code session sends a few requests/s; behind an
+        // ingress every client shares its address, so the defaults leave room for a team
+        add("limits.requestsPerSecond", Type.LONG, 0, 1_000_000_000, 1000L);
+        add("limits.bytesPerSecond", Type.LONG, 0, 1L << 40, 32L * 1024 * 1024);
+        // a developer's own machine is not limited by address (its token still is)
+        add("limits.exemptLoopback", Type.BOOLEAN, true);
         add("health.maxMemoryMB", Type.INT, 16, 1_048_576, 512);
         add("health.maxResponseTimeMS", Type.LONG, 1, 3_600_000, 1000L);
         add("health.maxErrorRate", Type.DOUBLE, 0, 1, 0.05);

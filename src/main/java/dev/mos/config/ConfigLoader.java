@@ -43,6 +43,8 @@ public final class ConfigLoader {
             Map.entry("MCP_TOKENS_FILE", "server.tokensFile"),
             Map.entry("MCP_ALLOWED_ORIGINS", "server.allowedOrigins"),
             Map.entry("MCP_PUBLIC_METRICS", "server.publicMetrics"),
+            Map.entry("MCP_RATE_LIMIT_RPS", "limits.requestsPerSecond"),
+            Map.entry("MCP_RATE_LIMIT_BYTES", "limits.bytesPerSecond"),
             Map.entry("MCP_REDACT", "privacy.redact"),
             Map.entry("MCP_REDACT_PATTERNS", "privacy.redactPatterns"),
             Map.entry("MCP_CAPTURE_PROMPTS", "privacy.promptCapture"),
@@ -96,7 +98,7 @@ public final class ConfigLoader {
                 config.logging(), config.circuitBreaker(), new MosConfig.Storage(s.backend(),
                         Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs(),
                         s.durability()),
-                config.privacy(), config.otlpExport());
+                config.privacy(), config.otlpExport(), config.limits());
     }
 
     private static Path chooseFile(ConfigOverrides overrides) {
@@ -206,7 +208,9 @@ public final class ConfigLoader {
                 new MosConfig.Privacy(bool(s, "privacy.redact"), regexes(s, "privacy.redactPatterns"),
                         str(s, "privacy.promptCapture"), str(s, "privacy.toolIoCapture"),
                         (int) num(s, "privacy.excerptChars"), (int) num(s, "privacy.maxToolIoChars")),
-                otlpExport(s));
+                otlpExport(s),
+                new MosConfig.Limits((long) num(s, "limits.requestsPerSecond"), (long) num(s, "limits.bytesPerSecond"),
+                        bool(s, "limits.exemptLoopback")));
     }
 
     private static MosConfig.OtlpExport otlpExport(Map<String, Setting> s) {

@@ -12,7 +12,12 @@ public record MosConfig(
         CircuitBreaker circuitBreaker,
         Storage storage,
         Privacy privacy,
-        OtlpExport otlpExport) {
+        OtlpExport otlpExport,
+        Limits limits) {
+
+    /** Budgets per client (dev.mos.limits): 0 turns a budget off; loopback callers are exempt by address. */
+    public record Limits(long requestsPerSecond, long bytesPerSecond, boolean exemptLoopback) {
+    }
 
     public record Server(
             String name,

@@ -1,9 +1,11 @@
 package dev.mos.http;
 
+import dev.mos.auth.Caller;
 import dev.mos.auth.Tokens;
 
 import dev.mos.config.MosConfig;
 import dev.mos.health.HealthMonitor;
+import dev.mos.limits.ClientLimits;
 import dev.mos.health.Lifecycle;
 import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.ingest.otlp.OtlpReceiver;
@@ -33,7 +35,8 @@ public final class HttpServer {
 
     public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
             ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
-            JsonMapper mapper, ApiFactory api, HookReceiver hooks, OtlpReceiver otlp, Tokens tokens) {
+            JsonMapper mapper, ApiFactory api, HookReceiver hooks, OtlpReceiver otlp, Tokens tokens,
+            MosConfig.Limits limits) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("mos-http");
         server = new Server(threads);
@@ -57,8 +60,19 @@ public final class HttpServer {
 
         EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
         context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", requests);
+        ClientLimits budgets = new ClientLimits(limits.requestsPerSecond(), limits.bytesPerSecond());
+        if (budgets.enabled()) {
+            context.addFilter(new FilterHolder(new RateLimitFilter(budgets, "address",
+                    r -> limits.exemptLoopback() && isLoopback(r.getRemoteAddr()) ? null : "address " + r.getRemoteAddr(),
+                    metrics, json)), "/*", requests);
+        }
         context.addFilter(new FilterHolder(new BearerTokenFilter(tokens, config.publicMetrics(), json)),
                 "/*", requests);
+        if (budgets.enabled() && tokens.required()) {
+            context.addFilter(new FilterHolder(new RateLimitFilter(budgets, "token",
+                    r -> r.getAttribute(Caller.ATTRIBUTE) instanceof Caller c ? "token '" + c.name() + "'" : null,
+                    metrics, json)), "/*", requests);
+        }
         FilterHolder mcpFilter = new FilterHolder(new McpEndpointFilter(invoker, securityValidator(config),
                 config.maxRequestBytes(), json));
         mcpFilter.setAsyncSupported(true);
@@ -83,6 +97,12 @@ public final class HttpServer {
         context.addServlet(new ServletHolder("root", new RootServlet(json)), "/");
 
         server.setHandler(new GracefulHandler(context));
+    }
+
+    /** The remote address is a literal IP (Jetty never resolves it), so a textual test needs no lookup. */
+    private static boolean isLoopback(String address) {
+        return address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1")
+                || address.equals("[::1]") || address.equals("[0:0:0:0:0:0:0:1]");
     }
 
     /** Builds the /api/v1 servlet once the JSON writer exists (it lives in dev.mos.http.api). */
