@@ -66,7 +66,7 @@ export function renderWaterfall(tree) {
 function tickStep(span, count) {
   const raw = span / Math.max(1, count);
   const pow = Math.pow(10, Math.floor(Math.log10(raw)));
-  for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * pow >= raw) return m * pow;
   return 10 * pow;
 }
 
@@ -81,7 +81,7 @@ function drawAxis(box, v) {
   const ticksBox = box.querySelector('.wf-ticks');
   const width = ticksBox.clientWidth || 600;
   const span = v.end - v.start;
-  const step = tickStep(span, Math.max(2, Math.floor(width / 90)));
+  const step = tickStep(span, Math.max(2, Math.floor(width / 70)));
   const first = Math.ceil(v.start / step) * step;
   const ticks = [], lines = [];
   for (let t = first; t <= v.end + 1e-9; t += step) {
