@@ -133,6 +133,9 @@ setInterval(() => {
     const dur = li.querySelector(':scope > .row > .dur');
     if (n && dur) dur.textContent = fmtMs(liveDuration(n)) + ' running';
   }
+  const open = detailsOpen() && state.nodes.get($('details').dataset.op);
+  const shown = open && open.status === 'running' && $('details').querySelector('[data-key=duration_ms] .v');
+  if (shown) shown.textContent = fmtMs(liveDuration(open)) + ' so far';
 }, 250);
 
 // A running operation's duration is computed by the server at read time: re-read now and then while any runs.
