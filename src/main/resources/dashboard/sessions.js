@@ -1,0 +1,78 @@
+// The session list (left column): title, status, project, cost, counts; filter by text and project.
+import {api} from './api.js';
+import {icon} from './icons.js';
+import {state} from './state.js';
+import {$, baseName, esc, fmtCost, fmtMs, fmtTokens} from './util.js';
+
+const LIST_LIMIT = 1000;
+
+/** The session's human name: its title from the server when it has one, else its id. */
+export const sessionTitle = (s) => s.title || s.session_id;
+
+function sessionHtml(s) {
+  const m = s.metrics;
+  const u = s.usage;
+  const title = sessionTitle(s);
+  const tokens = u ? fmtTokens(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens) + ' tokens'
+    : 'no tokens or cost reported';
+  const lc = s.lifecycle || {};
+  return `<li class="session${s.session_id === state.selected ? ' selected' : ''}" data-id="${esc(s.session_id)}" tabindex="0">
+    <div class="top"><span class="stitle" title="${esc(title)}">${esc(title)}</span> <span class="badge ${esc(s.status)}">${esc(s.status)}</span></div>
+    ${title !== s.session_id ? `<div class="sid" title="session id">${esc(s.session_id)}</div>` : ''}
+    <div class="cols"><span class="project" title="${esc(s.project || 'no project reported')}">${s.project
+      ? icon('folder') + ' ' + esc(baseName(s.project)) : '<span class="hint">no project</span>'}</span>
+    <span class="cost" title="${esc(tokens)}">${u ? esc(fmtCost(u.cost_usd)) : '—'}</span></div>
+    <div class="meta"><span class="duration">${fmtMs(m.total_duration_ms)}</span> · <span class="tools">${m.tool_calls} tool calls</span>
+    · <span class="errors">${m.errors} errors</span>${m.running ? ` · <span class="running">${m.running} running</span>` : ''}
+    · ${s.event_count} events${lc.model ? ` · <span class="model">${esc(lc.model)}</span>` : ''}</div></li>`;
+}
+
+/** Loads and draws the list; returns the sessions drawn. */
+export async function loadSessions() {
+  const q = $('filter').value.trim();
+  const project = $('project-filter').value;
+  const t0 = performance.now();
+  const body = await api(`/api/v1/sessions?limit=${LIST_LIMIT}` + (q ? '&q=' + encodeURIComponent(q) : '')
+    + (project ? '&project=' + encodeURIComponent(project) : ''));
+  const t1 = performance.now();
+  const html = body.sessions.map(sessionHtml).join('');
+  $('sessions').innerHTML = html || '<li class="hint">No sessions' + (q || project ? ' match the filter.' : ' yet: log an event.') + '</li>';
+  const more = body.total > body.sessions.length;
+  $('sessions-count').textContent = more ? `${body.sessions.length} of ${body.total}` : String(body.sessions.length);
+  updateProjects(body.sessions);
+  const t2 = performance.now();
+  // Read by DashboardRenderBench: when the list was requested, received and drawn.
+  window.mosListTimings = {requested: t0, received: t1, built: t2, count: body.sessions.length};
+  document.body.dataset.listedSessions = String(body.sessions.length);
+  return body.sessions;
+}
+
+function updateProjects(sessions) {
+  const before = state.projects.size;
+  for (const s of sessions) if (s.project) state.projects.add(s.project);
+  if (state.projects.size === before && $('project-filter').options.length > 1) return;
+  const current = $('project-filter').value;
+  $('project-filter').innerHTML = '<option value="">all projects</option>' + [...state.projects].sort()
+    .map((p) => `<option value="${esc(p)}"${p === current ? ' selected' : ''}>${esc(baseName(p))} — ${esc(p)}</option>`).join('');
+}
+
+export function markSelectedSession(id) {
+  document.querySelectorAll('#sessions .session').forEach((li) => li.classList.toggle('selected', li.dataset.id === id));
+}
+
+/** Wires the list: onSelect(id) when a session is clicked or chosen with Enter; onFilter() when a filter changes. */
+export function initSessions(onSelect, onFilter) {
+  $('sessions').addEventListener('click', (e) => {
+    const li = e.target.closest('.session');
+    if (li) onSelect(li.dataset.id);
+  });
+  $('sessions').addEventListener('keydown', (e) => {
+    const li = e.target.closest('.session');
+    if (!li) return;
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(li.dataset.id); }
+    else if (e.key === 'ArrowDown' && li.nextElementSibling) { e.preventDefault(); li.nextElementSibling.focus(); }
+    else if (e.key === 'ArrowUp' && li.previousElementSibling) { e.preventDefault(); li.previousElementSibling.focus(); }
+  });
+  $('filter').addEventListener('input', onFilter);
+  $('project-filter').addEventListener('change', onFilter);
+}
