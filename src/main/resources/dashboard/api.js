@@ -1,20 +1,19 @@
-// REST and live stream. The stream is read with fetch() so that the bearer token travels in a header
-// (EventSource cannot send headers, and a token in a URL would end up in logs).
+// REST, sign-in and the live stream. On a server with tokens the page signs in once: the token is exchanged
+// for an HttpOnly cookie (POST /auth/login) that the browser sends by itself and no script can read, so the
+// token is kept neither in a URL nor in browser storage. The stream is read with fetch() to resume by cursor.
 import {state} from './state.js';
 import {$, sleep} from './util.js';
 
 export class AuthError extends Error {}
 
 export function headers(extra) {
-  const h = Object.assign({Accept: 'application/json'}, extra || {});
-  if (state.token) h.Authorization = 'Bearer ' + state.token;
-  return h;
+  return Object.assign({Accept: 'application/json'}, extra || {});
 }
 
 export async function api(path) {
   const r = await fetch(path, {headers: headers()});
   if (r.status === 401) {
-    askToken(state.token ? 'The token was refused.' : '');
+    askToken(state.signedIn ? 'The sign-in has ended: sign in again.' : '');
     throw new AuthError();
   }
   let body;
@@ -37,14 +36,36 @@ export function askToken(message) {
   $('token-input').focus();
 }
 
-/** Handles the token form: onToken runs once a token was entered. */
-export function initTokenForm(onToken) {
-  $('token-form').addEventListener('submit', (e) => {
+/** Who is signed in, if sign-in is needed at all; shows the sign-out button when it applies. */
+export async function loadSignIn() {
+  const r = await fetch('/auth/session', {headers: headers()});
+  const s = r.ok ? await r.json() : {required: false, signed_in: false};
+  state.signedIn = s.signed_in;
+  $('signout').hidden = !s.signed_in;
+  $('signout').title = s.signed_in ? `signed in as ${s.name} until ${new Date(s.expires_at).toLocaleString()}` : '';
+  return s;
+}
+
+/** Handles the sign-in form and the sign-out button: onSignIn runs once the cookie is set. */
+export function initTokenForm(onSignIn) {
+  $('token-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    state.token = $('token-input').value.trim();
-    sessionStorage.setItem('mos-token', state.token);
+    const input = $('token-input');
+    const r = await fetch('/auth/login', {method: 'POST', headers: headers({'Content-Type': 'application/json'}),
+      body: JSON.stringify({token: input.value.trim()})});
+    input.value = '';
+    if (!r.ok) {
+      const body = await r.json().catch(() => ({}));
+      askToken(r.status === 401 ? 'The token was refused.' : (body.error || 'HTTP ' + r.status));
+      return;
+    }
     $('token-form').hidden = true;
-    onToken();
+    await loadSignIn();
+    onSignIn();
+  });
+  $('signout').addEventListener('click', async () => {
+    await fetch('/auth/logout', {method: 'POST', headers: headers()});
+    location.reload();
   });
 }
 
@@ -74,7 +95,7 @@ export async function stream(handlers) {
       const h = headers({Accept: 'text/event-stream'});
       if (state.cursor) h['Last-Event-ID'] = state.cursor;
       const r = await fetch('/api/v1/stream', {headers: h});
-      if (r.status === 401) { handlers.connected(false); streaming = false; askToken('The token was refused.'); return; }
+      if (r.status === 401) { handlers.connected(false); streaming = false; askToken('The sign-in has ended: sign in again.'); return; }
       if (!r.ok) throw new Error('stream HTTP ' + r.status);
       handlers.connected(true);
       const reader = r.body.getReader();

@@ -1,7 +1,7 @@
 // MOS dashboard: plain browser JavaScript modules, no build step. Data comes from /api/v1 (REST) and live updates
 // from the /api/v1/stream Server-Sent Events stream. This module wires the others together: which session and
 // operation are selected, the address, the live updates.
-import {api, AuthError, initTokenForm, stream} from './api.js';
+import {api, AuthError, initTokenForm, loadSignIn, stream} from './api.js';
 import {detailsOpen, hideDetails, initDetails, showDetails} from './details.js';
 import {renderHeader} from './header.js';
 import {loadHealth, renderAlerts, renderTools} from './panels.js';
@@ -184,4 +184,4 @@ async function start() {
 
 loadHealth().catch(() => {});
 setInterval(() => loadHealth().catch(() => {}), 5000);
-start();
+loadSignIn().catch(() => {}).finally(start);

@@ -1,16 +1,17 @@
 // The smaller views of a session: the per-tool chart, the alerts, and the server's health line.
 import {icon} from './icons.js';
 import {state} from './state.js';
-import {$, esc, fmtMs} from './util.js';
+import {$, applyGeometry, esc, fmtMs} from './util.js';
 
 export function renderTools(tools) {
   if (!tools.length) { $('tools').innerHTML = '<p class="hint">No tool calls yet.</p>'; return; }
   const maxP95 = Math.max(1, ...tools.map((t) => t.p95_ms));
   $('tools').innerHTML = '<div class="tool-chart">' + tools.map((t) => `
     <span class="wf-label">${esc(t.tool)}</span>
-    <div><div class="tool-bar" style="width:${(t.p95_ms / maxP95 * 100).toFixed(1)}%" title="p95 ${t.p95_ms}ms"></div>
-    <div class="tool-bar err" style="width:${(t.error_rate * 100).toFixed(1)}%" title="error rate"></div></div>
+    <div><div class="tool-bar" data-width="${(t.p95_ms / maxP95 * 100).toFixed(1)}" title="p95 ${t.p95_ms}ms"></div>
+    <div class="tool-bar err" data-width="${(t.error_rate * 100).toFixed(1)}" title="error rate"></div></div>
     <span class="tool-stats" data-tool="${esc(t.tool)}">${t.calls} calls · ${t.errors} err · p50 ${fmtMs(t.p50_ms)} · p95 ${fmtMs(t.p95_ms)}</span>`).join('') + '</div>';
+  applyGeometry($('tools'));
 }
 
 export function renderAlerts() {

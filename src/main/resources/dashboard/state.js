@@ -2,7 +2,7 @@
 // Modules share it by import; nothing else is global.
 
 export const state = {
-  token: sessionStorage.getItem('mos-token'),
+  signedIn: false,     // by the sign-in cookie (the page never sees the token again)
   selected: null,      // session id
   selectedOp: null,    // operation (tree node) id
   cursor: null,        // last SSE event id, to resume the stream

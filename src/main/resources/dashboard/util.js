@@ -30,3 +30,12 @@ export function fmtTime(value) {
   const d = new Date(value);
   return isNaN(d) ? String(value) : d.toISOString().replace('T', ' ').replace('Z', ' UTC');
 }
+
+// The Content-Security-Policy forbids style attributes in markup; positions and widths go through the CSSOM.
+export function applyGeometry(root) {
+  for (const el of root.querySelectorAll('[data-left],[data-width],[data-pad]')) {
+    if (el.dataset.left != null) el.style.left = el.dataset.left + '%';
+    if (el.dataset.width != null) el.style.width = el.dataset.width + '%';
+    if (el.dataset.pad != null) el.style.paddingLeft = el.dataset.pad + 'rem';
+  }
+}

@@ -6,7 +6,7 @@
 import {icon} from './icons.js';
 import {nodeTitle} from './tree.js';
 import {state} from './state.js';
-import {$, esc, fmtMs} from './util.js';
+import {$, applyGeometry, esc, fmtMs} from './util.js';
 
 const ROW_PX = 18;
 const MIN_SPAN_MS = 2;
@@ -86,14 +86,17 @@ function drawAxis(box, v) {
   const ticks = [], lines = [];
   for (let t = first; t <= v.end + 1e-9; t += step) {
     const pct = ((t - v.start) / span * 100).toFixed(3);
-    ticks.push(`<span class="wf-tick" style="left:${pct}%">${fmtOffset(t, step)}</span>`);
-    lines.push(`<span class="wf-line" style="left:${pct}%"></span>`);
+    ticks.push(`<span class="wf-tick" data-left="${pct}">${fmtOffset(t, step)}</span>`);
+    lines.push(`<span class="wf-line" data-left="${pct}"></span>`);
   }
   const html = ticks.join('');
   if (ticksBox.dataset.html !== html) {
     ticksBox.innerHTML = html;
     ticksBox.dataset.html = html;
-    box.querySelector('.wf-grid').innerHTML = lines.join('');
+    applyGeometry(ticksBox);
+    const grid = box.querySelector('.wf-grid');
+    grid.innerHTML = lines.join('');
+    applyGeometry(grid);
   }
   const zoom = wf.span / span;
   $('wf-range').textContent = wf.view
@@ -120,14 +123,14 @@ export function draw() {
     const right = left + dur / span * 100;
     const l = Math.max(-1, left), r = Math.min(101, right);
     const title = nodeTitle(n);
-    const bar = r < 0 || l > 100 ? '' : `<div class="wf-bar ${n.status}${n.slow ? ' slow' : ''}" style="left:${l.toFixed(3)}%;width:${Math.max(0, r - l).toFixed(3)}%"
+    const bar = r < 0 || l > 100 ? '' : `<div class="wf-bar ${n.status}${n.slow ? ' slow' : ''}" data-left="${l.toFixed(3)}" data-width="${Math.max(0, r - l).toFixed(3)}"
       title="${esc(title)} ${fmtMs(dur)}"></div>`;
-    out.push(`<div class="wf-row${n.id === state.selectedOp ? ' selected' : ''}" data-id="${esc(n.id)}"><span class="wf-label" style="padding-left:${depth * 0.6}rem"
+    out.push(`<div class="wf-row${n.id === state.selectedOp ? ' selected' : ''}" data-id="${esc(n.id)}"><span class="wf-label" data-pad="${(depth * 0.6).toFixed(1)}"
       title="${esc(title)}">${esc(title)}</span><div class="wf-track">${bar}</div></div>`);
   }
   const html = out.join('');
   win.style.transform = `translateY(${first * ROW_PX}px)`;
-  if (html !== wf.drawn) { win.innerHTML = html; wf.drawn = html; }
+  if (html !== wf.drawn) { win.innerHTML = html; wf.drawn = html; applyGeometry(win); }
 }
 
 /** Redraws when something runs, so its bar grows and the axis follows. Returns whether anything runs. */

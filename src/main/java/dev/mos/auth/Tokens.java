@@ -68,6 +68,16 @@ public final class Tokens {
         return Optional.ofNullable(found).map(TokenEntry::caller);
     }
 
+    /** The entry of the token with this name, as now configured (a signed-in browser is checked against it). */
+    public Optional<TokenEntry> named(String name) {
+        for (TokenEntry entry : fixed) {
+            if (entry.name().equals(name)) {
+                return Optional.of(entry);
+            }
+        }
+        return current().stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
     private List<TokenEntry> current() {
         Snapshot s = snapshot;
         if (file != null && clock.millis() - s.checkedMs() >= RECHECK_MS) {

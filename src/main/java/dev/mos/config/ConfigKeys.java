@@ -34,6 +34,9 @@ final class ConfigKeys {
         add("server.authTokens", Type.STRING_LIST, List.of());
         // a JSON array of {"name", "scopes", "sha256"}: scoped tokens, re-read when the file changes
         add("server.tokensFile", Type.STRING, "");
+        // signs the dashboard's sign-in cookies; replicas share it so a sign-in holds on all of them
+        add("server.cookieSecret", Type.STRING, "");
+        add("server.cookieTtlMs", Type.LONG, 60_000, 30L * 86_400_000, 8L * 3_600_000);
         add("server.allowedOrigins", Type.STRING_LIST, List.of());
         add("server.maxRequestBytes", Type.LONG, 1024, 1L << 30, 4L * 1024 * 1024);
         add("server.shutdownTimeoutMs", Type.LONG, 0, 600_000, 8_000L);

@@ -30,11 +30,24 @@ public record MosConfig(
             long maxRequestBytes,
             long shutdownTimeoutMs,
             boolean allowRemoteWithoutAuth,
-            boolean publicMetrics) {
+            boolean publicMetrics,
+            String cookieSecret, // null: a random key per process
+            long cookieTtlMs) {
 
         public Server {
             authTokens = List.copyOf(authTokens);
             allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        /** Tokens and the cookie key are secrets: counted, never shown. */
+        @Override
+        public String toString() {
+            return "Server[name=" + name + ", version=" + version + ", host=" + host + ", port=" + port
+                    + ", authTokens=" + authTokens.size() + " (hidden), tokensFile=" + tokensFile + ", allowedOrigins="
+                    + allowedOrigins + ", maxRequestBytes=" + maxRequestBytes + ", shutdownTimeoutMs="
+                    + shutdownTimeoutMs + ", allowRemoteWithoutAuth=" + allowRemoteWithoutAuth + ", publicMetrics="
+                    + publicMetrics + ", cookieSecret=" + (cookieSecret == null ? "random" : "(hidden)")
+                    + ", cookieTtlMs=" + cookieTtlMs + "]";
         }
 
         public boolean authRequired() {

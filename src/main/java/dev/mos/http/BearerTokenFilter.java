@@ -3,6 +3,7 @@ package dev.mos.http;
 import dev.mos.auth.Caller;
 import dev.mos.auth.Scope;
 import dev.mos.auth.ScopeRules;
+import dev.mos.auth.SignInCookies;
 import dev.mos.auth.Tokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,19 +14,24 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Requires "Authorization: Bearer &lt;token&gt;" on everything but the health probes (and /metrics with
- * server.publicMetrics, for scrapers that cannot send a token) when tokens are configured: 401 without a valid
+ * Requires "Authorization: Bearer &lt;token&gt;", or the dashboard's sign-in cookie, on everything but the health
+ * probes, the dashboard's static files, sign-in itself (and /metrics with server.publicMetrics, for scrapers that
+ * cannot send a token) when tokens are configured: 401 without a valid
  * token, 403 naming the scope when the token lacks the one the request needs ({@link ScopeRules}). The caller is
  * left on the request for what follows (the MCP endpoint checks each tool call's scope).
  */
 final class BearerTokenFilter extends HttpFilter {
 
+    private static final java.util.Set<String> SAFE = java.util.Set.of("GET", "HEAD", "OPTIONS");
+
     private final Tokens tokens;
+    private final SignInCookies cookies;
     private final JsonResponses json;
     private final boolean publicMetrics;
 
-    BearerTokenFilter(Tokens tokens, boolean publicMetrics, JsonResponses json) {
+    BearerTokenFilter(Tokens tokens, SignInCookies cookies, boolean publicMetrics, JsonResponses json) {
         this.tokens = tokens;
+        this.cookies = cookies;
         this.publicMetrics = publicMetrics;
         this.json = json;
     }
@@ -35,20 +41,32 @@ final class BearerTokenFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = request.getRequestURI();
         if (!tokens.required() || path.equals("/health") || path.startsWith("/health/") || isDashboardPage(
-                request) || publicMetrics && path.equals("/metrics")) {
+                request) || path.startsWith("/auth/") || publicMetrics && path.equals("/metrics")) {
             chain.doFilter(request, response);
             return;
         }
         String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            reject(response, "missing bearer token: send 'Authorization: Bearer <token>' (MCP_AUTH_TOKEN)",
-                    "invalid_request");
-            return;
-        }
-        Optional<Caller> caller = tokens.authenticate(header.substring(7).trim());
-        if (caller.isEmpty()) {
-            reject(response, "invalid bearer token", "invalid_token");
-            return;
+        Optional<Caller> caller;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            caller = tokens.authenticate(header.substring(7).trim());
+            if (caller.isEmpty()) {
+                reject(response, "invalid bearer token", "invalid_token");
+                return;
+            }
+        } else {
+            caller = SignInServlet.presented(request, cookies).map(SignInCookies.SignIn::caller);
+            if (caller.isEmpty()) {
+                reject(response, "missing bearer token: send 'Authorization: Bearer <token>' (MCP_AUTH_TOKEN), "
+                        + "or sign in to the dashboard", "invalid_request");
+                return;
+            }
+            // SameSite=Strict already keeps the cookie off cross-site requests; a changing request by cookie must
+            // also show it comes from this server's own page (the Origin was checked by SameOriginFilter)
+            if (!SAFE.contains(request.getMethod()) && request.getHeader("Origin") == null) {
+                json.error(response, HttpServletResponse.SC_FORBIDDEN, request.getMethod() + " " + path
+                        + " by sign-in cookie needs an Origin header (sent by browsers); agents send a bearer token");
+                return;
+            }
         }
         Optional<Scope> needed = ScopeRules.forRequest(request.getMethod(), path);
         if (needed.isPresent() && !caller.get().may(needed.get())) {

@@ -1,6 +1,7 @@
 package dev.mos.http;
 
 import dev.mos.auth.Caller;
+import dev.mos.auth.SignInCookies;
 import dev.mos.auth.Tokens;
 
 import dev.mos.config.MosConfig;
@@ -14,6 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.DispatcherType;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -59,6 +62,7 @@ public final class HttpServer {
         context.setErrorHandler(contextErrors);
 
         EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", requests);
         context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", requests);
         ClientLimits budgets = new ClientLimits(limits.requestsPerSecond(), limits.bytesPerSecond());
         if (budgets.enabled()) {
@@ -66,7 +70,10 @@ public final class HttpServer {
                     r -> limits.exemptLoopback() && isLoopback(r.getRemoteAddr()) ? null : "address " + r.getRemoteAddr(),
                     metrics, json)), "/*", requests);
         }
-        context.addFilter(new FilterHolder(new BearerTokenFilter(tokens, config.publicMetrics(), json)),
+        context.addFilter(new FilterHolder(new SameOriginFilter(config.allowedOrigins(), json)), "/*", requests);
+        SignInCookies cookies = new SignInCookies(tokens, config.cookieSecret(),
+                Duration.ofMillis(config.cookieTtlMs()), Clock.systemUTC());
+        context.addFilter(new FilterHolder(new BearerTokenFilter(tokens, cookies, config.publicMetrics(), json)),
                 "/*", requests);
         if (budgets.enabled() && tokens.required()) {
             context.addFilter(new FilterHolder(new RateLimitFilter(budgets, "token",
@@ -88,6 +95,7 @@ public final class HttpServer {
                 "/hooks");
         context.addServlet(new ServletHolder("otlp", new OtlpServlet(otlp, json, config.maxRequestBytes())),
                 "/v1/*");
+        context.addServlet(new ServletHolder("auth", new SignInServlet(tokens, cookies, json)), "/auth/*");
         context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
         FilterHolder sessionDelete = new FilterHolder(new SessionDeleteFilter(invoker, json));
         context.addFilter(sessionDelete, "/api/v1/sessions/*", requests);

@@ -131,8 +131,13 @@ class DashboardBrowserIT {
 
         waiting().until(d -> d.findElement(By.id("conn")).getText().equals("live"));
         waiting().until(d -> op("Fix the build") != null);
-        ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
+        ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes'; window.__csp = [];"
+                + "document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));");
         assertThat(opHas("Fix the build", "running")).isTrue();
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return [document.cookie, sessionStorage.length + localStorage.length, location.href].join(' ')"))
+                .as("signed in by an HttpOnly cookie: no token in script reach, storage or the address")
+                .asString().doesNotContain(TOKEN).doesNotContain("mos_session").contains(" 0 ");
 
         // Live: a running tool appears, then finishes slow; another fails. No reload in between.
         log(ev("tool_pre_call", "r", "Read", "").replace("}}", "}, \"parent_id\": \"t\"}"));
@@ -151,6 +156,9 @@ class DashboardBrowserIT {
 
         waiting().until(d -> count("#waterfall .wf-row") == 3);
         assertThat(count("#waterfall .wf-bar.error")).isEqualTo(1);
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return document.querySelector('#waterfall .wf-bar.error').getBoundingClientRect().width"))
+                .as("bars are placed through the CSSOM under the strict CSP").asString().isNotEqualTo("0");
         assertThat(count("#waterfall .wf-bar.slow")).isPositive();
         waiting().until(d -> text(".tool-stats[data-tool='Bash']") != null);
         assertThat(text(".tool-stats[data-tool='Bash']")).contains("1 calls").contains("1 err");
@@ -172,6 +180,8 @@ class DashboardBrowserIT {
         log(ev("task_complete", "t", "Fix the build", ""));
         waiting().until(d -> opHas("Fix the build", "success"));
         assertThat(opHas("Fix the build", "collapsed")).as("collapse kept across live updates").isTrue();
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.__csp.join(',')"))
+                .as("nothing the page does is blocked by its Content-Security-Policy").isEqualTo("");
         assertThat(hidden("Read")).isTrue();
 
         assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;"))
