@@ -4,9 +4,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The scope each request needs, in one place. Sending activity needs {@code ingest}, reading needs {@code read},
- * deleting and changing runtime configuration need {@code admin}. On /mcp any valid token may connect; each tool
- * call then needs its tool's scope. A tool not named here only reads.
+ * The scope each request needs, in one place. Sending activity needs {@code ingest}, reading needs {@code read};
+ * deleting, changing runtime configuration and reading the audit log need {@code admin} (and what needs it is
+ * audited). On /mcp any valid token may connect; each tool call then needs its tool's scope. A tool not named here
+ * only reads.
  */
 public final class ScopeRules {
 
@@ -24,7 +25,7 @@ public final class ScopeRules {
         if (path.equals("/mcp")) {
             return Optional.empty();
         }
-        if ("DELETE".equals(method)) {
+        if ("DELETE".equals(method) || path.equals("/api/v1/audit")) {
             return Optional.of(Scope.ADMIN);
         }
         if ("POST".equals(method) && (path.equals("/hooks") || path.startsWith("/v1/"))) {

@@ -1,5 +1,8 @@
 package dev.mos.cli;
 
+import dev.mos.audit.Actor;
+import dev.mos.http.RequestActor;
+import io.modelcontextprotocol.common.McpTransportContext;
 import dev.mos.auth.Tokens;
 import dev.mos.config.LoadedConfig;
 import dev.mos.config.MosConfig;
@@ -81,6 +84,9 @@ final class ServeCommand implements Callable<Integer> {
                 .mcpEndpoint("/mcp")
                 .keepAliveInterval(Duration.ofSeconds(30))
                 .securityValidator(HttpServer.securityValidator(config.server()))
+                // the audit log names who called an administrative tool: the request's token and address
+                .contextExtractor(request -> McpTransportContext.create(
+                        Map.of(Actor.class.getName(), RequestActor.of(request))))
                 .build();
         McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
         assembly.notifyResourceChanges(mcp);

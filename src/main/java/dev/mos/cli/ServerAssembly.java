@@ -56,6 +56,7 @@ import dev.mos.query.SessionExport;
 import dev.mos.query.TreeJson;
 import dev.mos.query.TreeText;
 import dev.mos.store.SessionStore;
+import dev.mos.audit.AuditLog;
 import dev.mos.store.StoreLimits;
 import dev.mos.store.GuardedSessionStore;
 import dev.mos.store.LiveWindowSessionStore;
@@ -103,6 +104,7 @@ final class ServerAssembly implements AutoCloseable {
     final McpJsonMapper mcpJson = new DirectConversions(new JacksonMcpJsonMapper(json));
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final SessionStore store;
+    final AuditLog audit;
     final LiveFeed live;
     final IngestPipeline ingest;
     final HookReceiver hooks;
@@ -219,7 +221,8 @@ final class ServerAssembly implements AutoCloseable {
                 new DeleteSessionTool(query),
                 new ConfigureOtelExportTool(traceExport, exportTarget, export.allowRuntimeConfig(),
                         export.timeoutMs(), json));
-        invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack());
+        audit = new AuditLog(store, clock);
+        invoker = new ToolInvoker(tools, breakers, requestStats, config.logging().includeStack(), audit);
         mcpServers = new McpServerFactory(invoker, new SessionResources(query, new TreeText(eventJson),
                 new TreeJson(eventJson), json), mcpJson, new OutputSchemaCheck(json), config.server().name(),
                 config.server().version());
@@ -240,7 +243,7 @@ final class ServerAssembly implements AutoCloseable {
 
     /** The REST and SSE API; {@code json} is the HTTP layer's JSON writer. */
     ApiServlet api(JsonResponses json) {
-        return new ApiServlet(query, eventJson, sseStreams(json), json);
+        return new ApiServlet(query, eventJson, sseStreams(json), audit, json);
     }
 
     private SseStreams sseStreams(JsonResponses json) {

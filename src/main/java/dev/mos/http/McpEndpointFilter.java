@@ -167,7 +167,7 @@ final class McpEndpointFilter extends HttpFilter {
                 : json.mapper().convertValue(params, Map.class);
         String tool = method.stringValue();
         boolean known = invoker.tools().stream().anyMatch(t -> t.name().equals(tool));
-        ToolResult result = invoker.invoke(tool, arguments, ProgressSink.NONE);
+        ToolResult result = invoker.invoke(tool, arguments, ProgressSink.NONE, RequestActor.of(request));
         if (result.retryable()) {
             response.setHeader("Retry-After", "5");
             json.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, result.text());

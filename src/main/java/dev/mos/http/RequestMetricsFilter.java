@@ -20,7 +20,7 @@ final class RequestMetricsFilter extends HttpFilter {
 
     private static final Set<String> FIXED = Set.of("/mcp", "/health", "/health/live", "/health/ready", "/metrics",
             "/hooks", "/v1/logs", "/v1/metrics", "/v1/traces", "/api/v1/sessions", "/api/v1/stream",
-            "/api/v1/analytics/tools", "/");
+            "/api/v1/analytics/tools", "/api/v1/audit", "/auth/login", "/auth/logout", "/auth/session", "/");
     private static final Set<String> SESSION_PARTS = Set.of("tree", "events", "export", "analytics", "stream");
     /** Few enough to keep series per route small, spread enough for the 1 s response-time limit and SSE streams. */
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),

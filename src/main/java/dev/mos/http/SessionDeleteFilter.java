@@ -44,7 +44,8 @@ final class SessionDeleteFilter extends HttpFilter {
             return;
         }
         String sessionId = URLDecoder.decode(rest, StandardCharsets.UTF_8);
-        ToolResult result = invoker.invoke("delete_session", Map.of("session_id", sessionId), ProgressSink.NONE);
+        ToolResult result = invoker.invoke("delete_session", Map.of("session_id", sessionId), ProgressSink.NONE,
+                RequestActor.of(request));
         if (result.retryable()) {
             response.setHeader("Retry-After", "5");
             json.error(response, 503, result.text());

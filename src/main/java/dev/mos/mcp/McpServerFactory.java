@@ -1,5 +1,6 @@
 package dev.mos.mcp;
 
+import dev.mos.audit.Actor;
 import dev.mos.mcp.resources.SessionResources;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
@@ -93,7 +94,9 @@ public final class McpServerFactory {
                 ProgressSink progress = token == null ? ProgressSink.NONE : (value, message) ->
                         exchange.progressNotification(new McpSchema.ProgressNotification(token, value, null,
                                 message)).block();
-                return Mono.fromFuture(invoker.invokeAsync(tool.name(), request.arguments(), progress));
+                Actor actor = exchange.transportContext().get(Actor.class.getName()) instanceof Actor a ? a
+                        : Actor.LOCAL;
+                return Mono.fromFuture(invoker.invokeAsync(tool.name(), request.arguments(), progress, actor));
             }).map(result -> McpSchema.CallToolResult.builder()
                     .addTextContent(result.text())
                     .structuredContent(result.structured())

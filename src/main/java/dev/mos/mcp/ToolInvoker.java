@@ -1,5 +1,9 @@
 package dev.mos.mcp;
 
+import dev.mos.audit.Actor;
+import dev.mos.audit.AuditLog;
+import dev.mos.auth.Scope;
+import dev.mos.auth.ScopeRules;
 import dev.mos.health.RequestStats;
 import dev.mos.health.ToolCircuitBreakers;
 import dev.mos.ingest.EventRejectedException;
@@ -28,13 +32,15 @@ public final class ToolInvoker {
     private final ToolCircuitBreakers breakers;
     private final RequestStats stats;
     private final boolean logStacks;
+    private final AuditLog audit;
 
     public ToolInvoker(Collection<McpTool> tools, ToolCircuitBreakers breakers, RequestStats stats,
-            boolean logStacks) {
+            boolean logStacks, AuditLog audit) {
         tools.forEach(t -> this.tools.put(t.name(), t));
         this.breakers = breakers;
         this.stats = stats;
         this.logStacks = logStacks;
+        this.audit = audit;
     }
 
     public Collection<McpTool> tools() {
@@ -42,22 +48,32 @@ public final class ToolInvoker {
     }
 
     /** Runs a tool and waits for its answer (for the plain HTTP forms; MCP transports use {@link #invokeAsync}). */
-    public ToolResult invoke(String name, Map<String, Object> arguments, ProgressSink progress) {
-        return invokeAsync(name, arguments, progress).join();
+    public ToolResult invoke(String name, Map<String, Object> arguments, ProgressSink progress, Actor actor) {
+        return invokeAsync(name, arguments, progress, actor).join();
+    }
+
+    /** {@link #invokeAsync(String, Map, ProgressSink, Actor)} for a caller in this process. */
+    public CompletableFuture<ToolResult> invokeAsync(String name, Map<String, Object> arguments,
+            ProgressSink progress) {
+        return invokeAsync(name, arguments, progress, Actor.LOCAL);
     }
 
     /**
      * Runs a tool; the future completes with its answer (never exceptionally) once the tool's work is done, which
-     * for log_event on a durable store means after the commit, without a thread waiting for it.
+     * for log_event on a durable store means after the commit, without a thread waiting for it. An administrative
+     * tool's call (the admin scope's) goes into the audit log with its actor, whatever its outcome.
      */
     public CompletableFuture<ToolResult> invokeAsync(String name, Map<String, Object> arguments,
-            ProgressSink progress) {
+            ProgressSink progress, Actor actor) {
         long started = System.nanoTime();
         McpTool known = name == null ? null : tools.get(name);
         boolean longPoll = known != null && known.longPoll(arguments);
         return run(name, arguments, progress).thenApply(result -> {
             stats.record(name == null ? "(none)" : known != null ? name : "(unknown)",
                     System.nanoTime() - started, result.isError() ? result.text() : null, longPoll);
+            if (known != null && ScopeRules.forTool(name) == Scope.ADMIN) {
+                audit.record(actor, name, arguments, result.isError() ? result.text() : null);
+            }
             return result;
         });
     }

@@ -1,5 +1,6 @@
 package dev.mos.store;
 
+import dev.mos.model.AuditEntry;
 import dev.mos.model.DisplaySettings;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
@@ -133,6 +134,16 @@ public final class GuardedSessionStore implements SessionStore {
     @Override
     public boolean delete(String sessionId) {
         return guarded(() -> delegate.delete(sessionId));
+    }
+
+    @Override
+    public AuditEntry recordAudit(AuditEntry entry) {
+        return guarded(() -> delegate.recordAudit(entry));
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(int limit) {
+        return guarded(() -> delegate.auditEntries(limit));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mos.store;
 
+import dev.mos.model.AuditEntry;
 import dev.mos.model.DisplaySettings;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
@@ -108,6 +109,16 @@ public final class LiveWindowSessionStore implements SessionStore {
     @Override
     public boolean delete(String sessionId) {
         return delegate.delete(sessionId);
+    }
+
+    @Override
+    public AuditEntry recordAudit(AuditEntry entry) {
+        return delegate.recordAudit(entry);
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(int limit) {
+        return delegate.auditEntries(limit);
     }
 
     @Override

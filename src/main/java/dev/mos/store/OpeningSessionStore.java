@@ -1,5 +1,6 @@
 package dev.mos.store;
 
+import dev.mos.model.AuditEntry;
 import dev.mos.model.DisplaySettings;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
@@ -182,6 +183,16 @@ public final class OpeningSessionStore implements SessionStore {
     @Override
     public boolean delete(String sessionId) {
         return store().delete(sessionId);
+    }
+
+    @Override
+    public AuditEntry recordAudit(AuditEntry entry) {
+        return store().recordAudit(entry);
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(int limit) {
+        return store().auditEntries(limit);
     }
 
     /** Zeros until the store is open: health samples it and must not be the one that waits. */

@@ -1,5 +1,6 @@
 package dev.mos.store;
 
+import dev.mos.model.AuditEntry;
 import dev.mos.model.DisplaySettings;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
@@ -78,6 +79,12 @@ public interface SessionStore extends AutoCloseable {
     int expireInactiveBefore(long cutoffMs);
 
     boolean delete(String sessionId);
+
+    /** Keeps an administrative action; returns it with its id. Entries outlive the sessions they name. */
+    AuditEntry recordAudit(AuditEntry entry);
+
+    /** The {@code limit} most recent administrative actions, newest first. */
+    List<AuditEntry> auditEntries(int limit);
 
     StoreStats stats();
 

@@ -169,6 +169,8 @@ class McpHttpIT {
             Map<String, Object> out = structured(result);
             assertThat((List<Object>) out.get("events")).hasSize(3);
             assertThat(((Number) out.get("next_cursor")).longValue()).isEqualTo(4);
+            // a notification is handed to the client's consumer on another thread: it may land just after the answer
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> progress.size() >= 3);
             assertThat(progress).hasSize(3);
             assertThat(progress.getFirst().progressToken()).isEqualTo("watch-1");
             assertThat(text(result)).contains("step 0", "step 2");

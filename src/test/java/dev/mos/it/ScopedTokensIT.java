@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,13 +124,47 @@ class ScopedTokensIT {
     }
 
     @Test
-    void anAdminDeletes() throws Exception {
+    void anAdminDeletesAndTheAuditLogSaysWho() throws Exception {
         assertThat(Http.post(mos.baseUrl() + "/hooks", hook("scoped-doomed"), bearer(ingest)).status())
+                .isEqualTo(200);
+        assertThat(Http.post(mos.baseUrl() + "/hooks", hook("scoped-doomed-2"), bearer(ingest)).status())
                 .isEqualTo(200);
         Http.Response delete = Http.delete(mos.baseUrl() + "/api/v1/sessions/scoped-doomed", bearer(admin));
         assertThat(delete.status()).as(delete.body()).isEqualTo(200);
         assertThat(Http.get(mos.baseUrl() + "/api/v1/sessions/scoped-doomed", bearer(admin)).status())
                 .isEqualTo(404);
+
+        // the same action through a real MCP client over Streamable HTTP, with the admin's token
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(mos.baseUrl())
+                .endpoint("/mcp").httpRequestCustomizer((builder, method, uri, body, context) ->
+                        builder.header("Authorization", "Bearer " + admin.token()))
+                .build()).requestTimeout(Duration.ofSeconds(30)).build();
+        try {
+            client.initialize();
+            McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("delete_session",
+                    Map.of("session_id", "scoped-doomed-2")));
+            assertThat(result.isError()).as(String.valueOf(result.content())).isFalse();
+        } finally {
+            client.closeGracefully();
+        }
+
+        Http.Response audit = Http.get(mos.baseUrl() + "/api/v1/audit", bearer(admin));
+        assertThat(audit.status()).as(audit.body()).isEqualTo(200);
+        List<Map<String, Object>> entries = Http.JSON.convertValue(audit.json().path("entries"),
+                new tools.jackson.core.type.TypeReference<List<Map<String, Object>>>() { });
+        assertThat(entries).filteredOn(e -> "scoped-doomed".equals(e.get("target"))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e).containsEntry("actor", "ops").containsEntry("action", "delete_session")
+                            .containsEntry("outcome", "ok").containsEntry("address", "127.0.0.1");
+                    assertThat((String) e.get("at")).isNotBlank();
+                });
+        assertThat(entries).filteredOn(e -> "scoped-doomed-2".equals(e.get("target"))).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("actor", "ops").containsEntry("outcome", "ok"));
+        assertThat(mos.stderrText()).contains("audit: ops (127.0.0.1) delete_session scoped-doomed -> ok");
+
+        Http.Response notAdmin = Http.get(mos.baseUrl() + "/api/v1/audit", bearer(reader));
+        assertThat(notAdmin.status()).isEqualTo(403);
+        assertThat(notAdmin.json().path("error").asString()).contains("'admin' scope");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.mos.mcp;
 
+import dev.mos.audit.AuditLog;
+import dev.mos.store.StoreLimits;
+import dev.mos.store.memory.MemorySessionStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mos.config.MosConfig;
@@ -69,14 +72,15 @@ class ToolInvokerCircuitBreakerTest {
                 meters);
         FlakyTool tool = new FlakyTool();
         ToolInvoker invoker = new ToolInvoker(List.of(tool), breakers, new RequestStats(meters, Clock.systemUTC()),
-                false);
+                false, new AuditLog(new MemorySessionStore(new StoreLimits(100, 1 << 20), Clock.systemUTC()),
+                Clock.systemUTC()));
 
         for (int i = 0; i < 4; i++) {
-            ToolResult r = invoker.invoke("flaky", Map.of(), ProgressSink.NONE);
+            ToolResult r = invoker.invoke("flaky", Map.of(), ProgressSink.NONE, dev.mos.audit.Actor.LOCAL);
             assertThat(r.isError()).isTrue();
             assertThat(r.text()).contains("internal error", "incident").doesNotContain("Secret", "IllegalState");
         }
-        ToolResult rejected = invoker.invoke("flaky", Map.of(), ProgressSink.NONE);
+        ToolResult rejected = invoker.invoke("flaky", Map.of(), ProgressSink.NONE, dev.mos.audit.Actor.LOCAL);
         assertThat(rejected.text()).contains("circuit breaker is OPEN");
         assertThat(tool.executions).hasValue(4);
         assertThat(breakers.describe().toString()).contains("state=OPEN");
@@ -85,7 +89,7 @@ class ToolInvokerCircuitBreakerTest {
         tool.broken.set(false);
         Thread.sleep(300);
         for (int i = 0; i < 3; i++) {
-            assertThat(invoker.invoke("flaky", Map.of(), ProgressSink.NONE).isError()).isFalse();
+            assertThat(invoker.invoke("flaky", Map.of(), ProgressSink.NONE, dev.mos.audit.Actor.LOCAL).isError()).isFalse();
         }
         assertThat(breakers.describe().toString()).contains("state=CLOSED");
     }
@@ -98,13 +102,14 @@ class ToolInvokerCircuitBreakerTest {
         FlakyTool tool = new FlakyTool();
         tool.broken.set(false);
         ToolInvoker invoker = new ToolInvoker(List.of(tool), breakers, new RequestStats(meters, Clock.systemUTC()),
-                false);
+                false, new AuditLog(new MemorySessionStore(new StoreLimits(100, 1 << 20), Clock.systemUTC()),
+                Clock.systemUTC()));
         for (int i = 0; i < 10; i++) {
-            ToolResult r = invoker.invoke("flaky", Map.of("unexpected", 1), ProgressSink.NONE);
+            ToolResult r = invoker.invoke("flaky", Map.of("unexpected", 1), ProgressSink.NONE, dev.mos.audit.Actor.LOCAL);
             assertThat(r.text()).contains("unknown parameter 'unexpected'");
         }
         assertThat(breakers.openCount()).isZero();
-        assertThat(invoker.invoke("nope", Map.of(), ProgressSink.NONE).text()).contains("unknown tool 'nope'",
+        assertThat(invoker.invoke("nope", Map.of(), ProgressSink.NONE, dev.mos.audit.Actor.LOCAL).text()).contains("unknown tool 'nope'",
                 "flaky");
     }
 }

@@ -3,6 +3,7 @@ package dev.mos.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mos.MutableClock;
+import dev.mos.model.AuditEntry;
 import dev.mos.model.DisplaySettings;
 import dev.mos.model.Event;
 import dev.mos.model.EventStatus;
@@ -78,6 +79,49 @@ public abstract class SessionStoreContract {
 
     private static List<Long> sequences(List<Event> events) {
         return events.stream().map(Event::sequence).toList();
+    }
+
+    @Test
+    void auditEntriesAreKeptNewestFirstWithTheirIdsAndOutliveTheSessionTheyName() {
+        SessionStore store = store();
+        store.append(event("doomed", "Bash"));
+        AuditEntry first = store.recordAudit(new AuditEntry(0, T0, "ops", "10.0.0.7", "delete_session", "doomed",
+                "ok", null));
+        store.delete("doomed");
+        AuditEntry second = store.recordAudit(new AuditEntry(0, T0 + 5, "local", null, "configure_otel_export",
+                "http://collector:4318", "error: unreachable", "{\"enabled\":true,\"headers\":\"1 hidden\"}"));
+        assertThat(first.id()).isPositive();
+        assertThat(second.id()).isGreaterThan(first.id());
+        List<AuditEntry> newest = store.auditEntries(10);
+        assertThat(newest).containsExactly(second, first);
+        assertThat(store.auditEntries(1)).containsExactly(second);
+        assertThat(newest.get(1).address()).isEqualTo("10.0.0.7");
+        assertThat(newest.get(0).address()).isNull();
+        assertThat(store.session("doomed")).isEmpty();
+    }
+
+    @Test
+    void auditEntriesAreSharedWithAnotherProcess() {
+        SessionStore store = store();
+        SessionStore other = concurrentStore(ROOMY, clock);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "backend has no second process");
+        opened.add(other);
+        store.recordAudit(new AuditEntry(0, T0, "ops", null, "delete_session", "s1", "ok", null));
+        other.recordAudit(new AuditEntry(0, T0 + 1, "alice", null, "delete_session", "s2", "ok", null));
+        assertThat(store.auditEntries(5)).extracting(AuditEntry::target).containsExactly("s2", "s1");
+        assertThat(other.auditEntries(5)).isEqualTo(store.auditEntries(5));
+    }
+
+    @Test
+    void auditEntriesSurviveARestart() {
+        SessionStore first = store();
+        AuditEntry kept = first.recordAudit(new AuditEntry(0, T0, "ops", "10.0.0.7", "delete_session", "s1", "ok",
+                null));
+        first.close();
+        SessionStore second = reopenStore(ROOMY, clock);
+        org.junit.jupiter.api.Assumptions.assumeTrue(second != null, "backend keeps nothing across restarts");
+        opened.add(second);
+        assertThat(second.auditEntries(5)).containsExactly(kept);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.mos.http.api;
 
+import dev.mos.audit.AuditLog;
 import dev.mos.http.JsonResponses;
+import dev.mos.model.AuditEntry;
 import dev.mos.model.Event;
 import dev.mos.model.EventStatus;
 import dev.mos.model.EventType;
@@ -47,15 +49,18 @@ public final class ApiServlet extends HttpServlet {
     private final TreeText treeText;
     private final SessionExport export;
     private final SseStreams streams;
+    private final AuditLog audit;
     private final JsonResponses json;
 
-    public ApiServlet(QueryService query, EventJson eventJson, SseStreams streams, JsonResponses json) {
+    public ApiServlet(QueryService query, EventJson eventJson, SseStreams streams, AuditLog audit,
+            JsonResponses json) {
         this.query = query;
         this.eventJson = eventJson;
         this.treeJson = new TreeJson(eventJson);
         this.treeText = new TreeText(eventJson);
         this.export = new SessionExport(query, eventJson);
         this.streams = streams;
+        this.audit = audit;
         this.json = json;
     }
 
@@ -104,6 +109,8 @@ public final class ApiServlet extends HttpServlet {
             }
         } else if (p.equals(List.of("stream"))) {
             streams.serveAll(request, response);
+        } else if (p.equals(List.of("audit"))) {
+            json.write(response, 200, audit(q));
         } else if (p.equals(List.of("analytics", "tools"))) {
             json.write(response, 200, analytics(q.string("session_id"), q));
         } else {
@@ -114,7 +121,26 @@ public final class ApiServlet extends HttpServlet {
     private void notFound(HttpServletRequest request, HttpServletResponse response) throws IOException {
         json.error(response, 404, "no such API endpoint: " + request.getRequestURI() + " (see GET /api/v1/sessions, "
                 + "/api/v1/sessions/{id}[/tree|/events|/export|/analytics|/stream], /api/v1/analytics/tools, "
-                + "/api/v1/stream)");
+                + "/api/v1/stream, /api/v1/audit)");
+    }
+
+    /** The newest administrative actions (admin scope: see ScopeRules). */
+    private Map<String, Object> audit(QueryParams q) {
+        int limit = (int) q.integer("limit", 100, 1, MAX_PAGE);
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (AuditEntry e : audit.newest(limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("at", java.time.Instant.ofEpochMilli(e.atMs()).toString());
+            m.put("actor", e.actor());
+            m.put("address", e.address());
+            m.put("action", e.action());
+            m.put("target", e.target());
+            m.put("outcome", e.outcome());
+            m.put("detail", e.detail());
+            entries.add(m);
+        }
+        return Map.of("entries", entries);
     }
 
     private Map<String, Object> sessions(QueryParams q) {

@@ -1,5 +1,6 @@
 package dev.mos.store.jdbc;
 
+import dev.mos.model.AuditEntry;
 import dev.mos.model.DisplaySettings;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
@@ -64,9 +65,11 @@ public final class JdbcSessionStore implements SessionStore {
     /** Tells other replicas' listeners apart from our own commits. */
     private final String instanceId = java.util.UUID.randomUUID().toString();
     private volatile AutoCloseable listener;
+    private final JdbcAuditLog audit;
 
     public JdbcSessionStore(Database database, StoreLimits limits, Clock clock) {
         this.database = database;
+        this.audit = new JdbcAuditLog(database);
         this.limits = limits;
         this.clock = clock;
         this.lastStats = new StoreStats(0, 0, 0, limits.maxBytes(), 0, 0, 0);
@@ -521,6 +524,16 @@ public final class JdbcSessionStore implements SessionStore {
             session.setString(1, sessionId);
             return session.executeUpdate() > 0;
         }
+    }
+
+    @Override
+    public AuditEntry recordAudit(AuditEntry entry) {
+        return audit.record(entry);
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(int limit) {
+        return audit.newest(limit);
     }
 
     /** Never throws: health and metrics read this while the database may be down; they get the last good figures. */

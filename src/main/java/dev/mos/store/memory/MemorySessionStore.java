@@ -1,5 +1,6 @@
 package dev.mos.store.memory;
 
+import dev.mos.model.AuditEntry;
 import dev.mos.model.DisplaySettings;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
@@ -26,6 +27,8 @@ public final class MemorySessionStore implements SessionStore {
     /** Share the few distinct operation names (Read, Bash, ...) instead of keeping a copy per event. */
     private static final int INTERN_MAX_LENGTH = 64;
     private static final int INTERN_MAX_ENTRIES = 10_000;
+    /** Nothing persists in memory anyway: the newest administrative actions are enough to answer who did what. */
+    private static final int MAX_AUDIT_ENTRIES = 10_000;
 
     private final StoreLimits limits;
     private final Clock clock;
@@ -38,6 +41,8 @@ public final class MemorySessionStore implements SessionStore {
     private final AtomicLong evictedSessions = new AtomicLong();
     private final AtomicLong expiredSessions = new AtomicLong();
     private final ReentrantLock evictionLock = new ReentrantLock();
+    private final java.util.ArrayDeque<AuditEntry> audit = new java.util.ArrayDeque<>();
+    private long auditIds; // guarded by audit
     private volatile MemorySession latest;
 
     public MemorySessionStore(StoreLimits limits, Clock clock) {
@@ -268,6 +273,25 @@ public final class MemorySessionStore implements SessionStore {
     public boolean delete(String sessionId) {
         MemorySession session = sessions.get(sessionId);
         return session != null && remove(session);
+    }
+
+    @Override
+    public AuditEntry recordAudit(AuditEntry entry) {
+        synchronized (audit) {
+            AuditEntry stored = entry.withId(++auditIds);
+            audit.addFirst(stored);
+            if (audit.size() > MAX_AUDIT_ENTRIES) {
+                audit.removeLast();
+            }
+            return stored;
+        }
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(int limit) {
+        synchronized (audit) {
+            return audit.stream().limit(limit).toList();
+        }
     }
 
     @Override

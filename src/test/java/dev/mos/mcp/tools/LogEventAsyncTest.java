@@ -1,5 +1,6 @@
 package dev.mos.mcp.tools;
 
+import dev.mos.audit.AuditLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mos.MutableClock;
@@ -69,7 +70,7 @@ class LogEventAsyncTest {
         ToolCircuitBreakers breakers = new ToolCircuitBreakers(new MosConfig.CircuitBreaker(50f, 4, 4, 60_000),
                 meters);
         return new ToolInvoker(List.of(new LogEventTool(ingest, hooks, "stdio")), breakers,
-                new RequestStats(meters, clock), false);
+                new RequestStats(meters, clock), false, new AuditLog(store, clock));
     }
 
     private SessionStore sqlite() {
