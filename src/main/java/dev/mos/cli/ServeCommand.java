@@ -90,9 +90,17 @@ final class ServeCommand implements Callable<Integer> {
                 .build();
         McpAsyncServer mcp = assembly.mcpServers.streamable(transport);
         assembly.notifyResourceChanges(mcp);
-        HttpServer http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health,
-                assembly.lifecycle, assembly.metrics, assembly.json, assembly::api, assembly.hooks, assembly.otlp, tokens,
-                config.limits());
+        HttpServer http;
+        try {
+            http = new HttpServer(config.server(), transport, assembly.invoker, assembly.health, assembly.lifecycle,
+                    assembly.metrics, assembly.json, assembly::api, assembly.hooks, assembly.otlp, tokens,
+                    config.limits());
+        } catch (IllegalArgumentException e) { // the TLS files: named with what is wrong
+            System.err.println("mos: " + e.getMessage());
+            mcp.close();
+            assembly.close();
+            return 1;
+        }
         try {
             http.start();
         } catch (Exception e) {
@@ -126,8 +134,8 @@ final class ServeCommand implements Callable<Integer> {
         assembly.startHousekeeping();
         assembly.startMetricsSampling();
         assembly.lifecycle.serving();
-        startup.info("MOS listening on http://{}:{} (MCP at /mcp, health at /health, metrics at /metrics); "
-                + "config: {}; auth: {}", config.server().host(), http.port(), loaded.source(),
+        startup.info("MOS listening on {}://{}:{} (MCP at /mcp, health at /health, metrics at /metrics); "
+                + "config: {}; auth: {}", http.scheme(), config.server().host(), http.port(), loaded.source(),
                 config.server().authRequired() ? "bearer token required" : "none");
         // Tests and scripts read the bound port from this line.
         System.err.println("MOS_PORT=" + http.port());

@@ -37,6 +37,9 @@ final class ConfigKeys {
         // signs the dashboard's sign-in cookies; replicas share it so a sign-in holds on all of them
         add("server.cookieSecret", Type.STRING, "");
         add("server.cookieTtlMs", Type.LONG, 60_000, 30L * 86_400_000, 8L * 3_600_000);
+        // PEM certificate chain and unencrypted PKCS#8 key: both or neither
+        add("server.tls.certFile", Type.STRING, "");
+        add("server.tls.keyFile", Type.STRING, "");
         add("server.allowedOrigins", Type.STRING_LIST, List.of());
         add("server.maxRequestBytes", Type.LONG, 1024, 1L << 30, 4L * 1024 * 1024);
         add("server.shutdownTimeoutMs", Type.LONG, 0, 600_000, 8_000L);

@@ -42,6 +42,8 @@ public final class ConfigLoader {
             Map.entry("MCP_AUTH_TOKEN", "server.authTokens"),
             Map.entry("MCP_TOKENS_FILE", "server.tokensFile"),
             Map.entry("MCP_COOKIE_SECRET", "server.cookieSecret"),
+            Map.entry("MCP_TLS_CERT_FILE", "server.tls.certFile"),
+            Map.entry("MCP_TLS_KEY_FILE", "server.tls.keyFile"),
             Map.entry("MCP_ALLOWED_ORIGINS", "server.allowedOrigins"),
             Map.entry("MCP_PUBLIC_METRICS", "server.publicMetrics"),
             Map.entry("MCP_RATE_LIMIT_RPS", "limits.requestsPerSecond"),
@@ -143,12 +145,20 @@ public final class ConfigLoader {
             if (!section.getValue().isObject()) {
                 throw new ConfigException(name + " (from " + source + ") must be an object");
             }
-            for (Map.Entry<String, JsonNode> entry : section.getValue().properties()) {
-                String path = name + "." + entry.getKey();
-                if (!ConfigKeys.ALL.containsKey(path)) {
-                    warnings.add("unknown config key '" + path + "' in " + file + " is ignored");
-                    continue;
-                }
+            readSection(name, section.getValue(), source, file, settings, warnings);
+        }
+    }
+
+    /** A section's keys; a nested object is a sub-section when keys exist under it (server.tls.certFile). */
+    private static void readSection(String name, JsonNode section, String source, Path file,
+            Map<String, Setting> settings, List<String> warnings) {
+        for (Map.Entry<String, JsonNode> entry : section.properties()) {
+            String path = name + "." + entry.getKey();
+            if (entry.getValue().isObject() && ConfigKeys.isSection(path)) {
+                readSection(path, entry.getValue(), source, file, settings, warnings);
+            } else if (!ConfigKeys.ALL.containsKey(path)) {
+                warnings.add("unknown config key '" + path + "' in " + file + " is ignored");
+            } else {
                 settings.put(path, new Setting(entry.getValue(), source));
             }
         }
@@ -191,7 +201,7 @@ public final class ConfigLoader {
                         list(s, "server.allowedOrigins"), (long) num(s, "server.maxRequestBytes"),
                         (long) num(s, "server.shutdownTimeoutMs"), bool(s, "server.allowRemoteWithoutAuth"),
                         bool(s, "server.publicMetrics"), optionalStr(s, "server.cookieSecret"),
-                        (long) num(s, "server.cookieTtlMs")),
+                        (long) num(s, "server.cookieTtlMs"), tls(s)),
                 new MosConfig.Health((int) num(s, "health.maxMemoryMB"), (long) num(s, "health.maxResponseTimeMS"),
                         num(s, "health.maxErrorRate"), (long) num(s, "health.healthCheckInterval")),
                 new MosConfig.Session((int) num(s, "session.maxEventsPerSession"),
@@ -213,6 +223,19 @@ public final class ConfigLoader {
                 otlpExport(s),
                 new MosConfig.Limits((long) num(s, "limits.requestsPerSecond"), (long) num(s, "limits.bytesPerSecond"),
                         bool(s, "limits.exemptLoopback")));
+    }
+
+    private static MosConfig.Tls tls(Map<String, Setting> s) {
+        String cert = optionalStr(s, "server.tls.certFile");
+        String key = optionalStr(s, "server.tls.keyFile");
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null || key == null) {
+            String missing = cert == null ? "server.tls.certFile (MCP_TLS_CERT_FILE)" : "server.tls.keyFile (MCP_TLS_KEY_FILE)";
+            throw new ConfigException("server.tls needs both certFile and keyFile: " + missing + " is not set");
+        }
+        return new MosConfig.Tls(cert, key);
     }
 
     private static MosConfig.OtlpExport otlpExport(Map<String, Setting> s) {

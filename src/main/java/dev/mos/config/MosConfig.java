@@ -19,6 +19,10 @@ public record MosConfig(
     public record Limits(long requestsPerSecond, long bytesPerSecond, boolean exemptLoopback) {
     }
 
+    /** TLS served directly from PEM files (server.tls.*), re-read when they change. */
+    public record Tls(String certFile, String keyFile) {
+    }
+
     public record Server(
             String name,
             String version,
@@ -32,7 +36,8 @@ public record MosConfig(
             boolean allowRemoteWithoutAuth,
             boolean publicMetrics,
             String cookieSecret, // null: a random key per process
-            long cookieTtlMs) {
+            long cookieTtlMs,
+            Tls tls) { // null: plain HTTP
 
         public Server {
             authTokens = List.copyOf(authTokens);
@@ -47,7 +52,7 @@ public record MosConfig(
                     + allowedOrigins + ", maxRequestBytes=" + maxRequestBytes + ", shutdownTimeoutMs="
                     + shutdownTimeoutMs + ", allowRemoteWithoutAuth=" + allowRemoteWithoutAuth + ", publicMetrics="
                     + publicMetrics + ", cookieSecret=" + (cookieSecret == null ? "random" : "(hidden)")
-                    + ", cookieTtlMs=" + cookieTtlMs + "]";
+                    + ", cookieTtlMs=" + cookieTtlMs + ", tls=" + tls + "]";
         }
 
         public boolean authRequired() {

@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.DispatcherType;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +39,7 @@ public final class HttpServer {
 
     private final Server server;
     private final ServerConnector connector;
+    private final TlsFiles tls;
 
     public HttpServer(MosConfig.Server config, HttpServletStreamableServerTransportProvider mcpTransport,
             ToolInvoker invoker, HealthMonitor health, Lifecycle lifecycle, PrometheusMeterRegistry metrics,
@@ -49,7 +54,18 @@ public final class HttpServer {
         errors.setShowCauses(false);
         server.setErrorHandler(errors);
 
-        connector = new ServerConnector(server);
+        if (config.tls() != null) {
+            tls = new TlsFiles(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()));
+            HttpConfiguration https = new HttpConfiguration();
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // clients check the certificate against the name they dialled; probes dial the pod's IP
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            connector = new ServerConnector(server, tls.factory(), new HttpConnectionFactory(https));
+        } else {
+            tls = null;
+            connector = new ServerConnector(server);
+        }
         connector.setHost(config.host());
         connector.setPort(config.port());
         server.addConnector(connector);
@@ -129,6 +145,14 @@ public final class HttpServer {
 
     public void start() throws Exception {
         server.start();
+        if (tls != null) {
+            tls.watch();
+        }
+    }
+
+    /** "https" when TLS is served directly, else "http". */
+    public String scheme() {
+        return tls != null ? "https" : "http";
     }
 
     /** The bound port (useful when configured as 0). */
@@ -138,6 +162,9 @@ public final class HttpServer {
 
     /** Stops accepting, lets in-flight requests finish within server.shutdownTimeoutMs, then stops. */
     public void stop() throws Exception {
+        if (tls != null) {
+            tls.close();
+        }
         server.stop();
     }
 }

@@ -415,4 +415,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> config(Map.of("MCP_REDACT", "maybe")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("privacy.redact (from MCP_REDACT)");
     }
+
+    @Test
+    void tlsIsANestedSectionAndNeedsBothFiles() throws IOException {
+        LoadedConfig nested = load("{\"server\": {\"tls\": {\"certFile\": \"/etc/mos/tls.crt\", \"keyFile\": \"/etc/mos/tls.key\"}}}",
+                Map.of(), Map.of());
+        assertThat(nested.config().server().tls()).isEqualTo(new MosConfig.Tls("/etc/mos/tls.crt", "/etc/mos/tls.key"));
+        assertThat(nested.warnings()).isEmpty();
+        assertThat(config(Map.of()).server().tls()).isNull();
+        assertThatThrownBy(() -> config(Map.of("MCP_TLS_CERT_FILE", "/etc/mos/tls.crt")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("server.tls.keyFile (MCP_TLS_KEY_FILE)");
+        assertThat(load("{\"server\": {\"tls\": {\"certFle\": \"x\"}}}", Map.of(), Map.of()).warnings())
+                .anyMatch(w -> w.contains("server.tls.certFle"));
+    }
 }
