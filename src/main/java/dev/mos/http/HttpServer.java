@@ -3,13 +3,12 @@ package dev.mos.http;
 import dev.mos.auth.Caller;
 import dev.mos.auth.SignInCookies;
 import dev.mos.auth.Tokens;
-
 import dev.mos.config.MosConfig;
 import dev.mos.health.HealthMonitor;
-import dev.mos.limits.ClientLimits;
 import dev.mos.health.Lifecycle;
 import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.ingest.otlp.OtlpReceiver;
+import dev.mos.limits.ClientLimits;
 import dev.mos.mcp.ToolInvoker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
@@ -24,13 +23,13 @@ import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,24 +77,9 @@ public final class HttpServer {
         context.setErrorHandler(contextErrors);
 
         EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
-        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", requests);
-        context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", requests);
-        ClientLimits budgets = new ClientLimits(limits.requestsPerSecond(), limits.bytesPerSecond());
-        if (budgets.enabled()) {
-            context.addFilter(new FilterHolder(new RateLimitFilter(budgets, "address",
-                    r -> limits.exemptLoopback() && isLoopback(r.getRemoteAddr()) ? null : "address " + r.getRemoteAddr(),
-                    metrics, json)), "/*", requests);
-        }
-        context.addFilter(new FilterHolder(new SameOriginFilter(config.allowedOrigins(), json)), "/*", requests);
         SignInCookies cookies = new SignInCookies(tokens, config.cookieSecret(),
                 Duration.ofMillis(config.cookieTtlMs()), Clock.systemUTC());
-        context.addFilter(new FilterHolder(new BearerTokenFilter(tokens, cookies, config.publicMetrics(), json)),
-                "/*", requests);
-        if (budgets.enabled() && tokens.required()) {
-            context.addFilter(new FilterHolder(new RateLimitFilter(budgets, "token",
-                    r -> r.getAttribute(Caller.ATTRIBUTE) instanceof Caller c ? "token '" + c.name() + "'" : null,
-                    metrics, json)), "/*", requests);
-        }
+        guard(context, config, tokens, cookies, limits, metrics, json);
         FilterHolder mcpFilter = new FilterHolder(new McpEndpointFilter(invoker, securityValidator(config),
                 config.maxRequestBytes(), json));
         mcpFilter.setAsyncSupported(true);
@@ -121,6 +105,32 @@ public final class HttpServer {
         context.addServlet(new ServletHolder("root", new RootServlet(json)), "/");
 
         server.setHandler(new GracefulHandler(context));
+    }
+
+    /**
+     * The filters every request passes, in this order: security headers on every answer (errors too), metrics of
+     * every request (refused ones too), the address budget before authentication (so guessing tokens is limited),
+     * cross-site refusal, authentication and scope, then the token's budget (it needs the authenticated name).
+     */
+    private static void guard(ServletContextHandler context, MosConfig.Server config, Tokens tokens,
+            SignInCookies cookies, MosConfig.Limits limits, PrometheusMeterRegistry metrics, JsonResponses json) {
+        EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", requests);
+        context.addFilter(new FilterHolder(new RequestMetricsFilter(metrics)), "/*", requests);
+        ClientLimits budgets = new ClientLimits(limits.requestsPerSecond(), limits.bytesPerSecond());
+        if (budgets.enabled()) {
+            context.addFilter(new FilterHolder(new RateLimitFilter(budgets, "address", r -> limits.exemptLoopback()
+                    && isLoopback(r.getRemoteAddr()) ? null : "address " + r.getRemoteAddr(), metrics, json)),
+                    "/*", requests);
+        }
+        context.addFilter(new FilterHolder(new SameOriginFilter(config.allowedOrigins(), json)), "/*", requests);
+        context.addFilter(new FilterHolder(new BearerTokenFilter(tokens, cookies, config.publicMetrics(), json)),
+                "/*", requests);
+        if (budgets.enabled() && tokens.required()) {
+            context.addFilter(new FilterHolder(new RateLimitFilter(budgets, "token",
+                    r -> r.getAttribute(Caller.ATTRIBUTE) instanceof Caller c ? "token '" + c.name() + "'" : null,
+                    metrics, json)), "/*", requests);
+        }
     }
 
     /** The remote address is a literal IP (Jetty never resolves it), so a textual test needs no lookup. */
