@@ -41,7 +41,8 @@ export function renderHeader(tree) {
   $('session-header').innerHTML = `<h2 class="session-title"><span id="session-title" title="${esc(title)}">${esc(title)}</span>
     <span class="badge ${esc(s.status)}">${esc(s.status)}</span></h2>
     <p class="meta"><span class="k">session</span> <span id="current-session">${esc(s.session_id)}</span>
-    ${s.project ? ` · <span id="session-project" title="${esc(s.project)}">${icon('folder')} ${esc(s.project)}</span>` : ''}</p>
+    ${s.project ? ` · <span id="session-project" title="${esc(s.project)}">${icon('folder')} ${esc(s.project)}</span>` : ''}
+    ${s.sender ? ` · <span class="k">sent by</span> <span id="session-sender" title="the token's name">${esc(s.sender)}</span>` : ''}</p>
     <p class="meta">${tree.operation_count} operations · ${tree.running_count} running · ${m.tool_calls} tool calls
     · ${m.errors} errors · ${fmtMs(m.total_duration_ms)} · slow above ${fmtMs(tree.slow_threshold_ms)}
     ${s.dropped_events ? ` · ${s.dropped_events} oldest events dropped` : ''}</p>

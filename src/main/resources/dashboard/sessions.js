@@ -24,7 +24,8 @@ function sessionHtml(s) {
     <span class="cost" title="${esc(tokens)}">${u ? esc(fmtCost(u.cost_usd)) : '—'}</span></div>
     <div class="meta"><span class="duration">${fmtMs(m.total_duration_ms)}</span> · <span class="tools">${m.tool_calls} tool calls</span>
     · <span class="errors">${m.errors} errors</span>${m.running ? ` · <span class="running">${m.running} running</span>` : ''}
-    · ${s.event_count} events${lc.model ? ` · <span class="model">${esc(lc.model)}</span>` : ''}</div></li>`;
+    · ${s.event_count} events${lc.model ? ` · <span class="model">${esc(lc.model)}</span>` : ''}${s.sender
+      ? ` · <span class="sender" title="sent with the token ${esc(s.sender)}">${esc(s.sender)}</span>` : ''}</div></li>`;
 }
 
 /** Loads and draws the list; returns the sessions drawn. */

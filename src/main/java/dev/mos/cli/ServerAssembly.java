@@ -57,6 +57,7 @@ import dev.mos.query.TreeJson;
 import dev.mos.query.TreeText;
 import dev.mos.store.SessionStore;
 import dev.mos.audit.AuditLog;
+import dev.mos.limits.SessionQuota;
 import dev.mos.store.StoreLimits;
 import dev.mos.store.GuardedSessionStore;
 import dev.mos.store.LiveWindowSessionStore;
@@ -169,7 +170,10 @@ final class ServerAssembly implements AutoCloseable {
         }
         IngestCounters ingestCounters = new IngestCounters(metrics);
         CapturePolicy capture = new CapturePolicy(config.privacy());
-        ingest = new IngestPipeline(new EventDecoder(json, clock, capture.redactor()), store, live, ingestCounters);
+        SessionQuota quota = new SessionQuota(config.limits().newSessionsPerHour(),
+                id -> store.session(id).isPresent(), clock, metrics);
+        ingest = new IngestPipeline(new EventDecoder(json, clock, capture.redactor()), store, live, ingestCounters,
+                quota);
         AgentLinks agentLinks = new AgentLinks(clock);
         hooks = new HookReceiver(new HookEventMapper(json, capture, agentLinks), ingest);
         OtlpAttributes otlpAttributes = new OtlpAttributes(capture.redactor());

@@ -52,6 +52,8 @@ final class ConfigKeys {
         add("limits.bytesPerSecond", Type.LONG, 0, 1L << 40, 32L * 1024 * 1024);
         // a developer's own machine is not limited by address (its token still is)
         add("limits.exemptLoopback", Type.BOOLEAN, true);
+        // per token; one Claude Code session is one session (its subagents share it), so only runaways reach it
+        add("limits.newSessionsPerHour", Type.INT, 0, 10_000_000, 1000);
         add("health.maxMemoryMB", Type.INT, 16, 1_048_576, 512);
         add("health.maxResponseTimeMS", Type.LONG, 1, 3_600_000, 1000L);
         add("health.maxErrorRate", Type.DOUBLE, 0, 1, 0.05);

@@ -48,6 +48,7 @@ public final class ConfigLoader {
             Map.entry("MCP_PUBLIC_METRICS", "server.publicMetrics"),
             Map.entry("MCP_RATE_LIMIT_RPS", "limits.requestsPerSecond"),
             Map.entry("MCP_RATE_LIMIT_BYTES", "limits.bytesPerSecond"),
+            Map.entry("MCP_SESSIONS_PER_HOUR", "limits.newSessionsPerHour"),
             Map.entry("MCP_REDACT", "privacy.redact"),
             Map.entry("MCP_REDACT_PATTERNS", "privacy.redactPatterns"),
             Map.entry("MCP_CAPTURE_PROMPTS", "privacy.promptCapture"),
@@ -222,7 +223,7 @@ public final class ConfigLoader {
                         (int) num(s, "privacy.excerptChars"), (int) num(s, "privacy.maxToolIoChars")),
                 otlpExport(s),
                 new MosConfig.Limits((long) num(s, "limits.requestsPerSecond"), (long) num(s, "limits.bytesPerSecond"),
-                        bool(s, "limits.exemptLoopback")));
+                        bool(s, "limits.exemptLoopback"), (int) num(s, "limits.newSessionsPerHour")));
     }
 
     private static MosConfig.Tls tls(Map<String, Setting> s) {

@@ -15,8 +15,11 @@ public record MosConfig(
         OtlpExport otlpExport,
         Limits limits) {
 
-    /** Budgets per client (dev.mos.limits): 0 turns a budget off; loopback callers are exempt by address. */
-    public record Limits(long requestsPerSecond, long bytesPerSecond, boolean exemptLoopback) {
+    /**
+     * Budgets per client (dev.mos.limits): 0 turns a budget off; loopback callers are exempt by address;
+     * newSessionsPerHour caps the sessions each token starts.
+     */
+    public record Limits(long requestsPerSecond, long bytesPerSecond, boolean exemptLoopback, int newSessionsPerHour) {
     }
 
     /** TLS served directly from PEM files (server.tls.*), re-read when they change. */

@@ -2,6 +2,7 @@ package dev.mos.http;
 
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.hooks.HookReceiver;
+import dev.mos.limits.SessionQuotaExceededException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -53,9 +54,13 @@ final class HooksServlet extends HttpServlet {
             return;
         }
         try {
-            receiver.accept(payload, "hooks");
+            receiver.accept(payload, "hooks", RequestActor.of(request).sender());
         } catch (EventRejectedException e) {
             json.error(response, 400, e.getMessage());
+            return;
+        } catch (SessionQuotaExceededException e) {
+            response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            json.error(response, 429, e.getMessage());
             return;
         } catch (RuntimeException e) {
             // never let a bug of ours reach Claude Code as a 500 with details; the hook is non-blocking anyway

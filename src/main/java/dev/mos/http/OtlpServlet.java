@@ -1,6 +1,7 @@
 package dev.mos.http;
 
 import dev.mos.ingest.otlp.OtlpFormatException;
+import dev.mos.limits.SessionQuotaExceededException;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -62,15 +63,20 @@ final class OtlpServlet extends HttpServlet {
             return;
         }
         OtlpReceiver.Outcome outcome;
+        String sender = RequestActor.of(request).sender();
         try {
             outcome = switch (signal) {
-                case "logs" -> receiver.logs(body, protobuf);
-                case "metrics" -> receiver.metrics(body, protobuf);
-                case "traces" -> receiver.traces(body, protobuf);
+                case "logs" -> receiver.logs(body, protobuf, sender);
+                case "metrics" -> receiver.metrics(body, protobuf, sender);
+                case "traces" -> receiver.traces(body, protobuf, sender);
                 default -> null;
             };
         } catch (OtlpFormatException e) {
             json.error(response, 400, e.getMessage());
+            return;
+        } catch (SessionQuotaExceededException e) { // OTLP exporters retry a 429 after Retry-After
+            response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            json.error(response, 429, e.getMessage());
             return;
         } catch (RuntimeException e) {
             log.warn("OTLP {} request not stored: {}", signal, e.toString());

@@ -12,7 +12,7 @@ public final class RequestActor {
 
     public static Actor of(HttpServletRequest request) {
         return request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller
-                ? new Actor(caller.name(), request.getRemoteAddr())
+                ? Actor.token(caller.name(), request.getRemoteAddr())
                 : Actor.anonymous(request.getRemoteAddr());
     }
 }

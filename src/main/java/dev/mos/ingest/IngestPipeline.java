@@ -1,5 +1,7 @@
 package dev.mos.ingest;
 
+import dev.mos.limits.SessionQuota;
+import dev.mos.limits.SessionQuotaExceededException;
 import dev.mos.live.LiveFeed;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
@@ -15,12 +17,20 @@ public final class IngestPipeline {
     private final SessionStore store;
     private final LiveFeed live;
     private final IngestMetrics metrics;
+    private final SessionQuota quota;
 
+    /** A pipeline whose token-sent events have no cap on new sessions. */
     public IngestPipeline(EventDecoder decoder, SessionStore store, LiveFeed live, IngestMetrics metrics) {
+        this(decoder, store, live, metrics, SessionQuota.UNLIMITED);
+    }
+
+    public IngestPipeline(EventDecoder decoder, SessionStore store, LiveFeed live, IngestMetrics metrics,
+            SessionQuota quota) {
         this.decoder = decoder;
         this.store = store;
         this.live = live;
         this.metrics = metrics;
+        this.quota = quota;
     }
 
     /** Stores an already valid event. */
@@ -39,10 +49,19 @@ public final class IngestPipeline {
      * skipping the generic decode and validation of raw maps.
      */
     public List<Event> acceptValid(List<NewEvent> events, String transport) {
+        return acceptValid(events, transport, null);
+    }
+
+    /**
+     * {@link #acceptValid(List, String)} for events a token sent: its name becomes the sender of the sessions they
+     * start, and they may start only as many new sessions as its quota allows ({@link SessionQuotaExceededException},
+     * nothing stored).
+     */
+    public List<Event> acceptValid(List<NewEvent> events, String transport, String sender) {
         if (events.isEmpty()) {
             return List.of();
         }
-        List<Event> stored = store.appendAll(events);
+        List<Event> stored = store.appendAll(sentBy(events, sender));
         stored.forEach(event -> published(event, transport));
         return stored;
     }
@@ -58,9 +77,9 @@ public final class IngestPipeline {
      * refused at once (thrown); the future completes after the commit, or fails with the store's
      * {@code StoreUnavailableException} when nothing was stored.
      */
-    public CompletableFuture<IngestResult> acceptRawAsync(Object raw, String transport) {
+    public CompletableFuture<IngestResult> acceptRawAsync(Object raw, String transport, String sender) {
         DecodedEvent decoded = decode(raw, transport);
-        return store.appendAsync(decoded.event()).thenApply(stored ->
+        return store.appendAsync(sentBy(List.of(decoded.event()), sender).getFirst()).thenApply(stored ->
                 new IngestResult(0, published(stored, transport), decoded.truncations(), null, null));
     }
 
@@ -79,14 +98,33 @@ public final class IngestPipeline {
      * {@code StoreUnavailableException} reaches the caller, so resending the batch cannot duplicate.
      */
     public List<IngestResult> acceptBatch(List<?> raws, String transport) {
+        return acceptBatch(raws, transport, null);
+    }
+
+    /** {@link #acceptBatch(List, String)} for events a token sent (see {@link #acceptValid(List, String, String)}). */
+    public List<IngestResult> acceptBatch(List<?> raws, String transport, String sender) {
         Batch batch = decodeBatch(raws, transport);
-        return batch.results(store.appendAll(batch.events()), transport);
+        return batch.results(store.appendAll(sentBy(batch.events(), sender)), transport);
     }
 
     /** {@link #acceptBatch} without waiting for the commit: the future fails, with nothing stored, if it fails. */
-    public CompletableFuture<List<IngestResult>> acceptBatchAsync(List<?> raws, String transport) {
+    public CompletableFuture<List<IngestResult>> acceptBatchAsync(List<?> raws, String transport, String sender) {
         Batch batch = decodeBatch(raws, transport);
-        return store.appendAllAsync(batch.events()).thenApply(stored -> batch.results(stored, transport));
+        return store.appendAllAsync(sentBy(batch.events(), sender))
+                .thenApply(stored -> batch.results(stored, transport));
+    }
+
+    /** The events marked with their sender, once the sender's quota admits the sessions they start. */
+    private List<NewEvent> sentBy(List<NewEvent> events, String sender) {
+        if (sender == null || events.isEmpty()) {
+            return events;
+        }
+        quota.admit(sender, events.stream().map(NewEvent::sessionId).distinct().toList());
+        List<NewEvent> marked = new ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            marked.add(e.withSender(sender));
+        }
+        return marked;
     }
 
     private Batch decodeBatch(List<?> raws, String transport) {

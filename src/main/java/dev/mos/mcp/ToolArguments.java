@@ -1,17 +1,23 @@
 package dev.mos.mcp;
 
+import dev.mos.audit.Actor;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Typed access to a tool's arguments with errors that name the parameter and the rule. */
+/**
+ * Typed access to a tool's arguments with errors that name the parameter and the rule, and who passed them (the
+ * sender of what log_event stores).
+ */
 public final class ToolArguments {
 
     private final String tool;
     private final Map<String, Object> values;
+    private final Actor actor;
 
-    public ToolArguments(String tool, Map<String, Object> values, Set<String> known) {
+    public ToolArguments(String tool, Map<String, Object> values, Set<String> known, Actor actor) {
         this.tool = tool;
+        this.actor = actor;
         this.values = values == null ? Map.of() : values;
         for (String key : this.values.keySet()) {
             if (!known.contains(key)) {
@@ -19,6 +25,10 @@ public final class ToolArguments {
                         + String.join(", ", known.stream().sorted().toList()));
             }
         }
+    }
+
+    public Actor actor() {
+        return actor;
     }
 
     public boolean has(String name) {

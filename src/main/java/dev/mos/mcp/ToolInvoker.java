@@ -5,6 +5,7 @@ import dev.mos.audit.AuditLog;
 import dev.mos.auth.Scope;
 import dev.mos.auth.ScopeRules;
 import dev.mos.health.RequestStats;
+import dev.mos.limits.SessionQuotaExceededException;
 import dev.mos.health.ToolCircuitBreakers;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.query.UnknownSessionException;
@@ -68,7 +69,7 @@ public final class ToolInvoker {
         long started = System.nanoTime();
         McpTool known = name == null ? null : tools.get(name);
         boolean longPoll = known != null && known.longPoll(arguments);
-        return run(name, arguments, progress).thenApply(result -> {
+        return run(name, arguments, progress, actor).thenApply(result -> {
             stats.record(name == null ? "(none)" : known != null ? name : "(unknown)",
                     System.nanoTime() - started, result.isError() ? result.text() : null, longPoll);
             if (known != null && ScopeRules.forTool(name) == Scope.ADMIN) {
@@ -78,7 +79,8 @@ public final class ToolInvoker {
         });
     }
 
-    private CompletableFuture<ToolResult> run(String name, Map<String, Object> arguments, ProgressSink progress) {
+    private CompletableFuture<ToolResult> run(String name, Map<String, Object> arguments, ProgressSink progress,
+            Actor actor) {
         McpTool tool = name == null ? null : tools.get(name);
         if (tool == null) {
             return CompletableFuture.completedFuture(ToolResult.error("unknown tool '" + name
@@ -94,7 +96,7 @@ public final class ToolInvoker {
         long startedAt = breaker.getCurrentTimestamp();
         CompletableFuture<ToolResult> call;
         try {
-            call = tool.callAsync(new ToolArguments(name, arguments, tool.parameters()), progress)
+            call = tool.callAsync(new ToolArguments(name, arguments, tool.parameters(), actor), progress)
                     .toCompletableFuture();
         } catch (Exception e) {
             call = CompletableFuture.failedFuture(e);
@@ -128,7 +130,7 @@ public final class ToolInvoker {
 
     private static ToolResult callerOrStoreError(String name, Throwable e) {
         if (e instanceof InvalidArgumentException || e instanceof EventRejectedException
-                || e instanceof UnknownSessionException) {
+                || e instanceof UnknownSessionException || e instanceof SessionQuotaExceededException) {
             return ToolResult.error(name + ": " + e.getMessage());
         }
         if (e instanceof StoreUnavailableException) {

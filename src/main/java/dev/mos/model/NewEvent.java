@@ -20,7 +20,22 @@ public record NewEvent(
         String name,
         String description,
         String detailsJson,
-        DisplayInfo displayInfo) {
+        DisplayInfo displayInfo,
+        String sender) {
+
+    /** An event nobody's token sent (stdio, a server without tokens, an import run in-process). */
+    public NewEvent(String sessionId, EventType type, EventStatus status, long timestamp, Long durationMs,
+            String parentId, String correlationId, String name, String description, String detailsJson,
+            DisplayInfo displayInfo) {
+        this(sessionId, type, status, timestamp, durationMs, parentId, correlationId, name, description,
+                detailsJson, displayInfo, null);
+    }
+
+    /** The same event as sent with the named token (its session's sender, when the session has none yet). */
+    public NewEvent withSender(String tokenName) {
+        return new NewEvent(sessionId, type, status, timestamp, durationMs, parentId, correlationId, name,
+                description, detailsJson, displayInfo, tokenName);
+    }
 
     /** Immutable and thread-safe: a parser factory, not state. */
     private static final JsonFactory JSON = new JsonFactory();

@@ -107,20 +107,21 @@ public final class QueryService {
 
     /** Sessions, most recently active first, optionally only those in one status. */
     public List<SessionView> list(Optional<SessionStatus> status, int limit) {
-        return list(status, null, limit);
+        return list(status, null, null, limit);
     }
 
     /**
-     * Sessions, most recently active first, optionally only those in one status and of one project (exact match;
-     * checked before any tree is built).
+     * Sessions, most recently active first, optionally only those in one status, of one project and from one
+     * sender (exact matches; project and sender checked before any tree is built).
      */
-    public List<SessionView> list(Optional<SessionStatus> status, String project, int limit) {
+    public List<SessionView> list(Optional<SessionStatus> status, String project, String sender, int limit) {
         List<SessionView> views = new ArrayList<>();
         for (SessionInfo info : store.sessions()) {
             if (views.size() >= limit) {
                 break;
             }
-            if (project != null && !project.equals(info.project())) {
+            if (project != null && !project.equals(info.project())
+                    || sender != null && !sender.equals(info.sender())) {
                 continue;
             }
             SessionView view = view(info);

@@ -19,6 +19,7 @@ public final class SessionJson {
         out.put("session_id", view.info().sessionId());
         out.put("status", view.status().wireName());
         out.put("project", view.project());
+        out.put("sender", view.info().sender());
         out.put("created", Durations.iso(view.info().createdMs()));
         out.put("last_activity", Durations.iso(view.info().lastActivityMs()));
         out.put("event_count", view.info().retainedEvents());

@@ -6,7 +6,8 @@ import dev.mos.model.DisplaySettings;
  * What the store knows of a session without reading its events. Sequences of retained events run from
  * {@code firstSequence} to {@code lastSequence}; {@code droppedEvents} older ones were dropped to respect
  * maxEventsPerSession. {@code project} is the first project any of its events named ({@link
- * dev.mos.model.NewEvent#project()}), null while none has.
+ * dev.mos.model.NewEvent#project()}), null while none has. {@code sender} is the name of the token its first
+ * token-sent event came with, null when none came with a token.
  */
 public record SessionInfo(
         String sessionId,
@@ -17,5 +18,6 @@ public record SessionInfo(
         long firstSequence,
         long lastSequence,
         DisplaySettings displaySettings,
-        String project) {
+        String project,
+        String sender) {
 }

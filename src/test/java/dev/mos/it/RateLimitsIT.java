@@ -78,6 +78,44 @@ class RateLimitsIT {
     }
 
     @Test
+    void aTokenThatInventsSessionsIsCappedWhileItsOwnSessionsAndOthersGoOn() throws Exception {
+        Path dir = Files.createTempDirectory("mos-limits");
+        ScopedTokensIT.Made runaway = ScopedTokensIT.make("inventor", "ingest,read");
+        ScopedTokensIT.Made steady = ScopedTokensIT.make("steady", "ingest");
+        Path tokens = dir.resolve("tokens.json");
+        Files.writeString(tokens, "[" + runaway.line() + "," + steady.line() + "]");
+        try (MosProcess mos = MosProcess.serve(Map.of("MCP_TOKENS_FILE", tokens.toString(),
+                "MCP_SESSIONS_PER_HOUR", "3"))) {
+            String[] auth = {"Authorization", "Bearer " + runaway.token()};
+            for (int i = 0; i < 3; i++) {
+                assertThat(Http.post(mos.baseUrl() + "/hooks", hook("invented-" + i, 0, ""), auth).status())
+                        .isEqualTo(200);
+            }
+            Http.Response capped = Http.post(mos.baseUrl() + "/hooks", hook("invented-3", 0, ""), auth);
+            assertThat(capped.status()).isEqualTo(429);
+            assertThat(Long.parseLong(capped.header("Retry-After"))).isBetween(3_000L, 3_600L);
+            assertThat(capped.json().path("error").asString()).contains("token 'inventor'",
+                    "limits.newSessionsPerHour is 3");
+            Http.Response otlp = Http.post(mos.baseUrl() + "/v1/logs", """
+                    {"resourceLogs": [{"scopeLogs": [{"logRecords": [{"timeUnixNano": "1795618593713000000",
+                      "attributes": [{"key": "event.name", "value": {"stringValue": "api_request"}},
+                        {"key": "session.id", "value": {"stringValue": "invented-4"}}]}]}]}]}""", auth);
+            assertThat(otlp.status()).isEqualTo(429);
+            assertThat(otlp.header("Retry-After")).isNotBlank();
+
+            assertThat(Http.post(mos.baseUrl() + "/hooks", hook("invented-1", 1, ""), auth).status())
+                    .as("its existing sessions still take events").isEqualTo(200);
+            assertThat(Http.post(mos.baseUrl() + "/hooks", hook("steady-1", 0, ""),
+                    "Authorization", "Bearer " + steady.token()).status()).isEqualTo(200);
+            assertThat(Http.get(mos.baseUrl() + "/api/v1/sessions/invented-3", auth).status()).isEqualTo(404);
+            assertThat(Http.get(mos.baseUrl() + "/api/v1/sessions/invented-1/events", auth).json().path("events")
+                    .size()).isEqualTo(2);
+            assertThat(Http.get(mos.baseUrl() + "/metrics", auth).body()).containsPattern(
+                    "mos_requests_limited_total\\{client=\"token\",limit=\"sessions\"} 2\\.0");
+        }
+    }
+
+    @Test
     void aFloodFromOneAddressIsRefusedBeforeItsTokenIsChecked() throws Exception {
         Path dir = Files.createTempDirectory("mos-limits");
         Path config = dir.resolve("mos.json");

@@ -168,6 +168,38 @@ class ScopedTokensIT {
     }
 
     @Test
+    void whatATokenSendsNamesItAsTheSessionsSender() throws Exception {
+        assertThat(Http.post(mos.baseUrl() + "/hooks", hook("sent-by-hook"), bearer(ingest)).status()).isEqualTo(200);
+        Http.Response otlp = Http.post(mos.baseUrl() + "/v1/logs", """
+                {"resourceLogs": [{"scopeLogs": [{"logRecords": [{"timeUnixNano": "1795618593713000000",
+                  "attributes": [{"key": "event.name", "value": {"stringValue": "api_request"}},
+                    {"key": "session.id", "value": {"stringValue": "sent-by-otlp"}},
+                    {"key": "model", "value": {"stringValue": "claude-x"}},
+                    {"key": "duration_ms", "value": {"intValue": "40"}}]}]}]}]}""", bearer(ingest));
+        assertThat(otlp.status()).as(otlp.body()).isEqualTo(200);
+        Http.Response logged = Http.call(mos.baseUrl(), "log_event", """
+                {"event": {"session_id": "sent-by-tool", "event_type": "task_started", "details": {"name": "x"}}}""",
+                bearer(ingest));
+        assertThat(logged.status()).as(logged.body()).isEqualTo(200);
+
+        for (String id : List.of("sent-by-hook", "sent-by-otlp", "sent-by-tool")) {
+            Http.Response one = Http.get(mos.baseUrl() + "/api/v1/sessions/" + id, bearer(reader));
+            assertThat(one.status()).as(id + ": " + one.body()).isEqualTo(200);
+            assertThat(one.json().path("sender").asString()).as(id).isEqualTo("ci-agent");
+        }
+        List<String> bySender = Http.get(mos.baseUrl() + "/api/v1/sessions?sender=ci-agent&limit=1000", bearer(reader))
+                .json().path("sessions").valueStream().map(n -> n.path("session_id").asString()).toList();
+        assertThat(bySender).contains("sent-by-hook", "sent-by-otlp", "sent-by-tool");
+        assertThat(Http.get(mos.baseUrl() + "/api/v1/sessions?sender=alice", bearer(reader)).json().path("sessions")
+                .size()).isZero();
+        Http.Response tool = Http.call(mos.baseUrl(), "list_sessions", "{\"sender\": \"ci-agent\", \"limit\": 100}",
+                bearer(reader));
+        assertThat(tool.json().path("sessions").valueStream().map(n -> n.path("sender").asString()).distinct()
+                .toList()).containsExactly("ci-agent");
+        assertThat(tool.body()).contains("sent-by-tool");
+    }
+
+    @Test
     void noTokenOrAWrongOneIsUnauthorized() throws Exception {
         Http.Response none = Http.get(mos.baseUrl() + "/api/v1/sessions");
         assertThat(none.status()).isEqualTo(401);

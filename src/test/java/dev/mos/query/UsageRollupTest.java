@@ -141,10 +141,10 @@ class UsageRollupTest {
         fx.send("p3", "task_started", "T", null, "Prompt", 0);
 
         assertThat(fx.query.view("p1").project()).isEqualTo("/home/u/app");
-        assertThat(fx.query.list(Optional.empty(), "billing", 10)).extracting(v -> v.info().sessionId())
+        assertThat(fx.query.list(Optional.empty(), "billing", null, 10)).extracting(v -> v.info().sessionId())
                 .containsExactly("p2");
-        assertThat(fx.query.list(Optional.empty(), "/home/u", 10)).as("exact match only").isEmpty();
-        assertThat(fx.query.list(Optional.empty(), null, 10)).hasSize(3);
+        assertThat(fx.query.list(Optional.empty(), "/home/u", null, 10)).as("exact match only").isEmpty();
+        assertThat(fx.query.list(Optional.empty(), null, null, 10)).hasSize(3);
         assertThat(SessionJson.summary(fx.query.view("p2"), fx.clock.millis())).containsEntry("project", "billing");
         assertThat(List.of(fx.query.view("p3").project() == null)).containsExactly(true);
     }

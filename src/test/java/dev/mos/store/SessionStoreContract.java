@@ -82,6 +82,19 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void aSessionsSenderIsTheFirstTokenThatSentToItAndStays() {
+        SessionStore store = store();
+        store.append(event("s", "anonymous first"));
+        assertThat(store.session("s").orElseThrow().sender()).isNull();
+        store.append(event("s", "by ci").withSender("ci-agent"));
+        store.appendAll(List.of(event("s", "by alice").withSender("alice"), event("t", "t by alice")
+                .withSender("alice"), event("t", "t by ci").withSender("ci-agent")));
+        assertThat(store.session("s").orElseThrow().sender()).isEqualTo("ci-agent");
+        assertThat(store.session("t").orElseThrow().sender()).isEqualTo("alice");
+        assertThat(store.sessions()).extracting(SessionInfo::sender).containsExactlyInAnyOrder("ci-agent", "alice");
+    }
+
+    @Test
     void auditEntriesAreKeptNewestFirstWithTheirIdsAndOutliveTheSessionTheyName() {
         SessionStore store = store();
         store.append(event("doomed", "Bash"));

@@ -145,7 +145,7 @@ public final class ApiServlet extends HttpServlet {
 
     private Map<String, Object> sessions(QueryParams q) {
         String statusText = q.choice("status", null, List.of("active", "completed", "failed"));
-        SessionFilter filter = new SessionFilter(q.string("project"), statusText == null ? null
+        SessionFilter filter = new SessionFilter(q.string("project"), q.string("sender"), statusText == null ? null
                 : SessionStatus.fromWire(statusText).orElseThrow(), q.time("since"), q.time("until"), q.string("q"));
         int limit = (int) q.integer("limit", 50, 1, MAX_PAGE);
         int offset = (int) q.integer("offset", 0, 0, Integer.MAX_VALUE);

@@ -6,14 +6,14 @@ import dev.mos.store.SessionInfo;
 import java.util.Locale;
 
 /**
- * Which sessions a listing keeps: project (exact match), status, last activity within [since, until], and a
+ * Which sessions a listing keeps: project and sender (exact matches), status, last activity within [since, until], and a
  * case-insensitive text search over the session id, its project and the names of its operations.
  */
-record SessionFilter(String project, SessionStatus status, Long sinceMs, Long untilMs, String text) {
+record SessionFilter(String project, String sender, SessionStatus status, Long sinceMs, Long untilMs, String text) {
 
     /** What can be decided from the store's session row alone, before a tree is built. */
     boolean matchesInfo(SessionInfo info) {
-        if (project != null && !project.equals(info.project())) {
+        if (project != null && !project.equals(info.project()) || sender != null && !sender.equals(info.sender())) {
             return false;
         }
         long last = info.lastActivityMs();

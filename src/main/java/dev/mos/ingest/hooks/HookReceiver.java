@@ -21,6 +21,11 @@ public final class HookReceiver {
      * no session. Mapped events are valid by construction, so the results are all accepted.
      */
     public List<IngestResult> accept(Map<?, ?> payload, String transport) {
-        return ingest.acceptBatch(mapper.map(payload), transport);
+        return accept(payload, transport, null);
+    }
+
+    /** @param sender the name of the token that sent it, or null */
+    public List<IngestResult> accept(Map<?, ?> payload, String transport, String sender) {
+        return ingest.acceptBatch(mapper.map(payload), transport, sender);
     }
 }

@@ -41,6 +41,11 @@ public final class OtlpReceiver {
      * others are stored together. Throws {@link OtlpFormatException} when the body is not an export request.
      */
     public Outcome logs(byte[] body, boolean protobuf) {
+        return logs(body, protobuf, null);
+    }
+
+    /** @param sender the name of the token that sent it, or null */
+    public Outcome logs(byte[] body, boolean protobuf, String sender) {
         List<OtlpLogRecord> records = protobuf ? proto.logs(body) : json.logs(body);
         int rejected = 0;
         String firstError = null;
@@ -53,12 +58,16 @@ public final class OtlpReceiver {
                 firstError = firstError == null ? e.getMessage() : firstError;
             }
         }
-        ingest.acceptValid(events, "otlp");
+        ingest.acceptValid(events, "otlp", sender);
         return new Outcome(records.size() - rejected, rejected, firstError);
     }
 
     /** Records every metric point of a Claude Code session as a timeline event (see ClaudeCodeMetricMapper). */
     public Outcome metrics(byte[] body, boolean protobuf) {
+        return metrics(body, protobuf, null);
+    }
+
+    public Outcome metrics(byte[] body, boolean protobuf, String sender) {
         List<OtlpMetricPoint> points = protobuf ? proto.metrics(body) : json.metrics(body);
         int rejected = 0;
         String firstError = null;
@@ -74,7 +83,7 @@ public final class OtlpReceiver {
                 firstError = firstError == null ? e.getMessage() : firstError;
             }
         }
-        ingest.acceptValid(events, "otlp");
+        ingest.acceptValid(events, "otlp", sender);
         return new Outcome(points.size() - rejected, rejected, firstError);
     }
 
@@ -83,6 +92,10 @@ public final class OtlpReceiver {
      * spans exported by MOS or in the GenAI conventions each as one operation (see GenAiSpanMapper).
      */
     public Outcome traces(byte[] body, boolean protobuf) {
+        return traces(body, protobuf, null);
+    }
+
+    public Outcome traces(byte[] body, boolean protobuf, String sender) {
         List<OtlpSpan> decoded = protobuf ? proto.spans(body) : json.spans(body);
         List<OtlpSpan> claude = new ArrayList<>(decoded.size());
         List<OtlpSpan> genAi = new ArrayList<>();
@@ -103,7 +116,7 @@ public final class OtlpReceiver {
             rejected = r.rejected();
             firstError = r.firstError();
         }
-        ingest.acceptValid(events, "otlp");
+        ingest.acceptValid(events, "otlp", sender);
         return new Outcome(decoded.size() - rejected, rejected, firstError);
     }
 }

@@ -73,7 +73,7 @@ public final class ConfigureDisplayTool implements McpTool {
         if (raw == null) {
             throw new InvalidArgumentException("settings is required (an object)");
         }
-        ToolArguments settings = new ToolArguments("configure_display settings", raw, SETTINGS);
+        ToolArguments settings = new ToolArguments("configure_display settings", raw, SETTINGS, args.actor());
         SessionInfo info = query.resolve(args.string("session_id", QueryService.LATEST));
         DisplaySettings current = info.displaySettings();
         Long threshold = settings.optionalLong("threshold_slow_ms", 0, 86_400_000);

@@ -36,7 +36,8 @@ public final class ListSessionsTool implements McpTool {
     @Override
     public String description() {
         return "List sessions, most recently active first, with status, project, event counts, metrics and usage "
-                + "(tokens and cost). Filter by status (active, completed, failed) and project (exact match).";
+                + "(tokens and cost). Filter by status (active, completed, failed), project and sender (the token's name; exact"
+                + " matches).";
     }
 
     @Override
@@ -45,6 +46,7 @@ public final class ListSessionsTool implements McpTool {
                 {"type": "object", "properties": {
                   "status": {"type": "string", "enum": ["active", "completed", "failed"]},
                   "project": {"type": "string", "description": "Only sessions of this project (exact match: the working directory Claude Code reports, or details.project)"},
+                  "sender": {"type": "string", "description": "Only sessions sent with this token (its name in the tokens file; 'default' for MCP_AUTH_TOKEN)"},
                   "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}}}
                 """;
     }
@@ -59,7 +61,7 @@ public final class ListSessionsTool implements McpTool {
 
     @Override
     public Set<String> parameters() {
-        return Set.of("status", "project", "limit");
+        return Set.of("status", "project", "sender", "limit");
     }
 
     @Override
@@ -78,7 +80,7 @@ public final class ListSessionsTool implements McpTool {
         }
         int limit = (int) args.integer("limit", 20, 1, 1000);
         String project = args.string("project", null);
-        List<SessionView> views = query.list(status, project, limit);
+        List<SessionView> views = query.list(status, project, args.string("sender", null), limit);
         long now = query.nowMs();
         List<Map<String, Object>> sessions = new ArrayList<>();
         StringBuilder text = new StringBuilder(views.size() + " of " + query.sessionCount() + " sessions\n");
@@ -87,6 +89,9 @@ public final class ListSessionsTool implements McpTool {
             text.append("- ").append(v.info().sessionId()).append(" · ").append(v.status().wireName()).append(" · ");
             if (v.project() != null) {
                 text.append("project ").append(v.project()).append(" · ");
+            }
+            if (v.info().sender() != null) {
+                text.append("sender ").append(v.info().sender()).append(" · ");
             }
             SessionUsage usage = v.usage();
             if (usage != null) {

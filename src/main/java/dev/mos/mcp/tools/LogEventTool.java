@@ -126,11 +126,13 @@ public final class LogEventTool implements McpTool {
         if (single && HookEventMapper.isHookPayload(args.raw("event"))) {
             Map<?, ?> payload = (Map<?, ?>) args.raw("event");
             // The hook receiver waits for its commit: that wait happens on a thread that may block.
-            return Mono.fromCallable(() -> hookPayload(payload)).subscribeOn(Schedulers.boundedElastic())
+            return Mono.fromCallable(() -> hookPayload(payload, args.actor().sender()))
+                    .subscribeOn(Schedulers.boundedElastic())
                     .toFuture();
         }
         if (single) {
-            return ingest.acceptRawAsync(args.raw("event"), transport).thenApply(this::single);
+            return ingest.acceptRawAsync(args.raw("event"), transport, args.actor().sender())
+                    .thenApply(this::single);
         }
         List<?> events = args.list("events");
         if (events.stream().anyMatch(HookEventMapper::isHookPayload)) {
@@ -141,7 +143,7 @@ public final class LogEventTool implements McpTool {
             throw new InvalidArgumentException("events holds " + events.size() + " items; at most "
                     + EventLimits.MAX_BATCH + " per call");
         }
-        return ingest.acceptBatchAsync(events, transport).thenApply(this::batch);
+        return ingest.acceptBatchAsync(events, transport, args.actor().sender()).thenApply(this::batch);
     }
 
     private ToolResult single(IngestResult result) {
@@ -187,8 +189,8 @@ public final class LogEventTool implements McpTool {
         return ToolResult.ok(text.toString(), out);
     }
 
-    private ToolResult hookPayload(Map<?, ?> payload) {
-        List<IngestResult> results = hooks.accept(payload, transport);
+    private ToolResult hookPayload(Map<?, ?> payload, String sender) {
+        List<IngestResult> results = hooks.accept(payload, transport, sender);
         List<String> ids = results.stream().filter(IngestResult::accepted).map(r -> r.event().externalId()).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", ids.isEmpty() ? null : ids.getFirst());

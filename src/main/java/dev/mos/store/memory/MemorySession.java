@@ -16,6 +16,7 @@ final class MemorySession {
     DisplaySettings displaySettings = DisplaySettings.DEFAULTS;
     boolean removed;
     String project;
+    String sender;
 
     MemorySession(String sessionId, long nowMs, int capacity) {
         this.sessionId = sessionId;
@@ -26,7 +27,7 @@ final class MemorySession {
 
     SessionInfo info() {
         return new SessionInfo(sessionId, createdMs, lastActivityMs, ring.size(), droppedEvents,
-                ring.firstSequence(), lastSequence, displaySettings, project);
+                ring.firstSequence(), lastSequence, displaySettings, project, sender);
     }
 
     /** Index in the ring of the first event with a sequence greater than {@code afterSequence}. */

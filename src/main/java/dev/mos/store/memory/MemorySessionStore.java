@@ -66,6 +66,9 @@ public final class MemorySessionStore implements SessionStore {
                 if (session.project == null) {
                     session.project = event.project();
                 }
+                if (session.sender == null) {
+                    session.sender = event.sender();
+                }
                 session.lastActivityMs = clock.millis();
                 long added = estimatedBytes(stored);
                 Event dropped = session.ring.add(stored);
@@ -104,7 +107,7 @@ public final class MemorySessionStore implements SessionStore {
         }
         return new NewEvent(event.sessionId(), event.type(), event.status(), event.timestamp(), event.durationMs(),
                 event.parentId(), event.correlationId(), shared, event.description(), event.detailsJson(),
-                event.displayInfo());
+                event.displayInfo(), event.sender());
     }
 
     /**
