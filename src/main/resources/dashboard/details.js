@@ -55,7 +55,7 @@ function tokensHtml(d) {
 
 function eventsHtml(events) {
   if (!events || !events.length) return '';
-  const rows = events.map((e) => `<tr data-event-id="${esc(e.id)}"><td class="num">${esc(e.sequence)}</td><td>${esc(e.type)}</td>
+  const rows = events.map((e) => `<tr data-event-id="${esc(e.id)}"><td class="num">${esc(e.sequence)}</td><td>${esc(e.event_type)}</td>
     <td>${esc(e.status ?? '')}</td><td class="ts">${esc(fmtTime(e.timestamp))}</td><td class="id">${esc(e.id)}</td></tr>`).join('');
   return `<div class="events-head"><span class="hint">${events.length} event${events.length === 1 ? '' : 's'}</span>
     <button type="button" id="copy-events" class="btn">${icon('copy')} copy JSON</button><span id="copy-status" class="hint" aria-live="polite"></span></div>

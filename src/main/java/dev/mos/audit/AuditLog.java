@@ -1,5 +1,6 @@
 package dev.mos.audit;
 
+import dev.mos.config.OtlpEndpoints;
 import dev.mos.model.AuditEntry;
 import dev.mos.store.SessionStore;
 import dev.mos.store.StoreUnavailableException;
@@ -14,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records administrative actions: a line on the {@code mos.audit} logger and an entry in the store. What was set is
- * kept without its secrets: export headers (API keys) are counted, never written.
+ * kept without its secrets: export headers (API keys) are counted, never written, and an endpoint is kept without
+ * its query string (collectors take API keys there too).
  */
 public final class AuditLog {
 
@@ -36,8 +38,8 @@ public final class AuditLog {
      */
     public void record(Actor actor, String action, Map<String, Object> arguments, String error) {
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
-        Object targetValue = args.containsKey("session_id") ? args.get("session_id") : args.get("endpoint");
-        String target = targetValue == null ? null : String.valueOf(targetValue);
+        String target = args.containsKey("session_id") ? String.valueOf(args.get("session_id"))
+                : args.get("endpoint") == null ? null : OtlpEndpoints.shown(String.valueOf(args.get("endpoint")));
         String outcome = error == null ? "ok" : "error: " + cut(error);
         String detail = detail(args);
         log.info("audit: {} {} {} -> {}{}", actor, action, target == null ? "" : target, outcome,
@@ -60,6 +62,8 @@ public final class AuditLog {
         args.forEach((k, v) -> {
             if (SECRET.contains(k)) {
                 kept.put(k, v instanceof Map<?, ?> m ? m.size() + " hidden" : "hidden");
+            } else if (k.equals("endpoint")) {
+                kept.put(k, v == null ? null : OtlpEndpoints.shown(String.valueOf(v)));
             } else if (!k.equals("session_id")) {
                 kept.put(k, v);
             }

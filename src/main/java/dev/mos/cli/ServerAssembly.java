@@ -51,6 +51,7 @@ import dev.mos.mcp.tools.ListSessionsTool;
 import dev.mos.mcp.tools.LogEventTool;
 import dev.mos.mcp.tools.StreamActivityTool;
 import dev.mos.query.EventJson;
+import dev.mos.query.OperationDetails;
 import dev.mos.query.QueryService;
 import dev.mos.query.SessionExport;
 import dev.mos.query.TreeJson;
@@ -215,7 +216,8 @@ final class ServerAssembly implements AutoCloseable {
         live.onLocalCommit(traceExport::offer);
         List<McpTool> tools = List.of(
                 new LogEventTool(ingest, hooks, transport),
-                new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson), json),
+                new GetActivityTreeTool(query, new TreeText(eventJson), new TreeJson(eventJson),
+                        new OperationDetails(eventJson), json),
                 new ConfigureDisplayTool(query),
                 new ExportSessionTool(query, new SessionExport(query, eventJson), json),
                 new StreamActivityTool(query, live, eventJson, json, config.streaming().bufferSize()),

@@ -16,6 +16,11 @@ public final class EventJson {
         this.json = json;
     }
 
+    /** The mapper the details are read with (for the other JSON views of this package). */
+    JsonMapper mapper() {
+        return json;
+    }
+
     public Map<String, Object> event(Event e) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", e.externalId());

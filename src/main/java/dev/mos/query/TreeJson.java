@@ -14,26 +14,38 @@ import java.util.Map;
 public final class TreeJson {
 
     private final EventJson events;
+    private final OperationFacts facts;
 
     public TreeJson(EventJson events) {
         this.events = events;
+        this.facts = new OperationFacts(events);
     }
 
     public List<Map<String, Object>> roots(ActivityTree tree, RenderOptions options) {
-        return nodes(tree.roots(), 1, options);
+        return roots(tree, options, false);
     }
 
-    private List<Map<String, Object>> nodes(List<OperationNode> nodes, int depth, RenderOptions options) {
+    /** withDetails: every node also carries its title and {@link OperationFacts} (details). */
+    public List<Map<String, Object>> roots(ActivityTree tree, RenderOptions options, boolean withDetails) {
+        return nodes(tree.roots(), 1, options, withDetails);
+    }
+
+    private List<Map<String, Object>> nodes(List<OperationNode> nodes, int depth, RenderOptions options,
+            boolean withDetails) {
         List<Map<String, Object>> out = new ArrayList<>(nodes.size());
         for (OperationNode node : nodes) {
             if (options.includeCompleted() || TreeText.hasRunning(node)) {
-                out.add(node(node, depth, options));
+                out.add(node(node, depth, options, withDetails));
             }
         }
         return out;
     }
 
     public Map<String, Object> node(OperationNode node, int depth, RenderOptions options) {
+        return node(node, depth, options, false);
+    }
+
+    private Map<String, Object> node(OperationNode node, int depth, RenderOptions options, boolean withDetails) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", node.id());
         out.put("kind", node.kind().wireName());
@@ -70,6 +82,11 @@ public final class TreeJson {
             attributes.put("parent_missing", node.primary().parentId());
         }
         out.put("attributes", attributes);
+        if (withDetails) {
+            Map<String, Object> details = facts.of(node);
+            out.put("title", OperationTitles.title(node, details));
+            out.put("details", details);
+        }
         if (primary.displayInfo() != null) {
             out.put("display", EventJson.display(primary.displayInfo()));
         }
@@ -88,7 +105,7 @@ public final class TreeJson {
             out.put("children", List.of());
             out.put("children_truncated", node.children().size());
         } else {
-            out.put("children", nodes(node.children(), depth + 1, options));
+            out.put("children", nodes(node.children(), depth + 1, options, withDetails));
         }
         return out;
     }

@@ -287,6 +287,25 @@ class ClaudeCodeHooksIT {
             assertThat(n.path("attributes").path("input_tokens").asLong()).isEqualTo(120L);
             assertThat(n.path("attributes").has("cost_usd")).isTrue();
         });
+
+        // what a person reads on clicking them: the failing Bash's command and error, a model call's tokens and cost
+        String session = tree.path("session_id").asString();
+        JsonNode failed = operation(mos, session, tools.get(1).path("id").asString());
+        assertThat(failed.path("title").asString()).isEqualTo("Bash · exit 4");
+        assertThat(failed.path("details").path("input").path("command").asString()).isEqualTo("exit 4");
+        assertThat(failed.path("details").path("error").asString()).contains("4");
+        assertThat(failed.path("events").size()).isGreaterThanOrEqualTo(2);
+        JsonNode model = operation(mos, session, llm.getFirst().path("id").asString()).path("details");
+        assertThat(model.path("tokens").path("input").asLong()).isEqualTo(120L);
+        assertThat(model.path("cost_usd").isNumber()).isTrue();
+        assertThat(model.path("model").asString()).isNotBlank();
+    }
+
+    private static JsonNode operation(MosProcess mos, String session, String id) throws Exception {
+        Http.Response r = Http.get(mos.baseUrl() + "/api/v1/sessions/" + session + "/operations/"
+                + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().path("operation");
     }
 
     @Test

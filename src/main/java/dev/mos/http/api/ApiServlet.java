@@ -8,6 +8,7 @@ import dev.mos.model.EventStatus;
 import dev.mos.model.EventType;
 import dev.mos.model.SessionStatus;
 import dev.mos.query.EventJson;
+import dev.mos.query.OperationDetails;
 import dev.mos.query.QueryService;
 import dev.mos.query.RenderOptions;
 import dev.mos.query.SessionExport;
@@ -47,6 +48,7 @@ public final class ApiServlet extends HttpServlet {
     private final EventJson eventJson;
     private final TreeJson treeJson;
     private final TreeText treeText;
+    private final OperationDetails operations;
     private final SessionExport export;
     private final SseStreams streams;
     private final AuditLog audit;
@@ -58,6 +60,7 @@ public final class ApiServlet extends HttpServlet {
         this.eventJson = eventJson;
         this.treeJson = new TreeJson(eventJson);
         this.treeText = new TreeText(eventJson);
+        this.operations = new OperationDetails(eventJson);
         this.export = new SessionExport(query, eventJson);
         this.streams = streams;
         this.audit = audit;
@@ -107,6 +110,8 @@ public final class ApiServlet extends HttpServlet {
                 case "stream" -> streams.serveSession(query.resolve(p.get(1)).sessionId(), request, response);
                 default -> notFound(request, response);
             }
+        } else if (p.size() == 4 && p.get(0).equals("sessions") && p.get(2).equals("operations")) {
+            json.write(response, 200, operation(p.get(1), p.get(3)));
         } else if (p.equals(List.of("stream"))) {
             streams.serveAll(request, response);
         } else if (p.equals(List.of("audit"))) {
@@ -120,7 +125,8 @@ public final class ApiServlet extends HttpServlet {
 
     private void notFound(HttpServletRequest request, HttpServletResponse response) throws IOException {
         json.error(response, 404, "no such API endpoint: " + request.getRequestURI() + " (see GET /api/v1/sessions, "
-                + "/api/v1/sessions/{id}[/tree|/events|/export|/analytics|/stream], /api/v1/analytics/tools, "
+                + "/api/v1/sessions/{id}[/tree|/events|/export|/analytics|/stream|/operations/{operation_id}], "
+                + "/api/v1/analytics/tools, "
                 + "/api/v1/stream, /api/v1/audit)");
     }
 
@@ -195,6 +201,20 @@ public final class ApiServlet extends HttpServlet {
         out.put("compact", compact);
         out.put("tree", compact ? treeJson.compactRoots(view.tree(), options) : treeJson.roots(view.tree(), options));
         json.write(response, 200, out);
+    }
+
+    /** One operation with everything captured about it and its raw events (the dashboard's details panel). */
+    private Map<String, Object> operation(String sessionId, String operationId) {
+        SessionView view = query.view(sessionId);
+        RenderOptions options = query.renderOptions(view.info(), true, null);
+        Map<String, Object> operation = operations.find(view.tree(), operationId, options).orElseThrow(() ->
+                new UnknownSessionException("session '" + view.info().sessionId() + "' has no operation '"
+                        + operationId + "' (operation ids are the \"id\" of the nodes of GET /api/v1/sessions/"
+                        + view.info().sessionId() + "/tree)"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("session_id", view.info().sessionId());
+        out.put("operation", operation);
+        return out;
     }
 
     private Map<String, Object> events(String sessionId, QueryParams q) {

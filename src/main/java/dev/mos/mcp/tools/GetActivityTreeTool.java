@@ -4,6 +4,8 @@ import dev.mos.mcp.McpTool;
 import dev.mos.mcp.ProgressSink;
 import dev.mos.mcp.ToolArguments;
 import dev.mos.mcp.ToolResult;
+import dev.mos.mcp.InvalidArgumentException;
+import dev.mos.query.OperationDetails;
 import dev.mos.query.QueryService;
 import dev.mos.query.RenderOptions;
 import dev.mos.query.SessionJson;
@@ -26,12 +28,15 @@ public final class GetActivityTreeTool implements McpTool {
     private final QueryService query;
     private final TreeText text;
     private final TreeJson json;
+    private final OperationDetails operations;
     private final JsonMapper mapper;
 
-    public GetActivityTreeTool(QueryService query, TreeText text, TreeJson json, JsonMapper mapper) {
+    public GetActivityTreeTool(QueryService query, TreeText text, TreeJson json, OperationDetails operations,
+            JsonMapper mapper) {
         this.query = query;
         this.text = text;
         this.json = json;
+        this.operations = operations;
         this.mapper = mapper;
     }
 
@@ -43,7 +48,10 @@ public final class GetActivityTreeTool implements McpTool {
     @Override
     public String description() {
         return "Show a session's activity as a tree of operations (tasks, tool calls, MCP calls, subagents, LLM "
-                + "calls) with status, timings, slow operations and errors, and the session's project, tokens and cost. format: claude_code_style (default), plain or json.";
+                + "calls) with status, timings, slow operations and errors, and the session's project, tokens and cost. format: claude_code_style (default), plain or json. "
+                + "include_details (json) adds each operation's title and what was captured: tool input, output or "
+                + "error, MCP server and tool, subagent, prompt, model, tokens, cost. operation_id answers with that "
+                + "one operation's details and raw events.";
     }
 
     @Override
@@ -53,7 +61,9 @@ public final class GetActivityTreeTool implements McpTool {
                   %s,
                   "include_completed": {"type": "boolean", "default": true},
                   "max_depth": {"type": "integer", "minimum": 1, "maximum": %d, "default": 5},
-                  "format": {"type": "string", "enum": ["claude_code_style", "json", "plain"], "default": "claude_code_style"}}}
+                  "format": {"type": "string", "enum": ["claude_code_style", "json", "plain"], "default": "claude_code_style"},
+                  "include_details": {"type": "boolean", "default": false, "description": "json format: each operation's title and captured details"},
+                  "operation_id": {"type": "string", "description": "only this operation (an id of the tree), with its details and raw events"}}}
                 """.formatted(Schemas.SESSION_ID, DisplaySettings.MAX_DEPTH_LIMIT);
     }
 
@@ -66,13 +76,14 @@ public final class GetActivityTreeTool implements McpTool {
                   "operation_count": {"type": "integer"}, "running_count": {"type": "integer"},
                   "dropped_events": {"type": "integer"}, "last_sequence": {"type": "integer"},
                   "slow_threshold_ms": {"type": "integer"},
-                  "text": {"type": "string"}, "tree": {"type": "array", "items": {"type": "object"}}}}
+                  "text": {"type": "string"}, "tree": {"type": "array", "items": {"type": "object"}},
+                  "operation": {"type": "object"}}}
                 """.formatted(Schemas.USAGE);
     }
 
     @Override
     public Set<String> parameters() {
-        return Set.of("session_id", "include_completed", "max_depth", "format");
+        return Set.of("session_id", "include_completed", "max_depth", "format", "include_details", "operation_id");
     }
 
     @Override
@@ -84,6 +95,8 @@ public final class GetActivityTreeTool implements McpTool {
     public ToolResult call(ToolArguments args, ProgressSink progress) {
         String format = args.choice("format", "claude_code_style", FORMATS);
         boolean includeCompleted = args.bool("include_completed", true);
+        boolean includeDetails = args.bool("include_details", false);
+        String operationId = args.string("operation_id", null);
         int maxDepth = (int) args.integer("max_depth", 5, 1, DisplaySettings.MAX_DEPTH_LIMIT);
         SessionView view = query.view(args.string("session_id", QueryService.LATEST));
         RenderOptions options = query.renderOptions(view.info(), includeCompleted, maxDepth);
@@ -100,8 +113,14 @@ public final class GetActivityTreeTool implements McpTool {
         out.put("last_sequence", view.tree().lastSequence());
         out.put("slow_threshold_ms", options.slowThresholdMs());
         String rendered;
-        if (format.equals("json")) {
-            List<Map<String, Object>> roots = json.roots(view.tree(), options);
+        if (operationId != null) {
+            Map<String, Object> operation = operations.find(view.tree(), operationId, options).orElseThrow(() ->
+                    new InvalidArgumentException("operation_id: session '" + view.info().sessionId()
+                            + "' has no operation '" + operationId + "' (ids are the tree's \"id\" values)"));
+            out.put("operation", operation);
+            rendered = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(operation);
+        } else if (format.equals("json")) {
+            List<Map<String, Object>> roots = json.roots(view.tree(), options, includeDetails);
             out.put("tree", roots);
             rendered = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(out);
         } else {

@@ -1,0 +1,56 @@
+package dev.mos.query;
+
+import dev.mos.model.OperationKind;
+import dev.mos.model.OperationNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One line a person reads an operation by: a tool with a summary of its input ("Bash · grep -r TODO src"), a
+ * subagent by its description and type ("Audit config · general-purpose"), anything else by its name.
+ */
+public final class OperationTitles {
+
+    static final int MAX_SUMMARY_CHARS = 80;
+    private static final List<String> SUMMARY_KEYS = List.of("command", "file_path", "notebook_path", "path",
+            "pattern", "url", "query", "skill", "description", "prompt");
+
+    private OperationTitles() {
+    }
+
+    /** {@code facts} as {@link OperationFacts#of} gives them. */
+    public static String title(OperationNode node, Map<String, Object> facts) {
+        if (node.kind() == OperationKind.SUBAGENT || facts.containsKey("subagent_type")) {
+            String description = OperationFacts.text(facts.get("subagent_description"));
+            String type = OperationFacts.text(facts.get("subagent_type"));
+            if (description != null) {
+                return type == null ? line(description) : line(description) + " · " + type;
+            }
+            return type != null ? type : node.name();
+        }
+        if (node.kind() == OperationKind.TOOL || node.kind() == OperationKind.MCP) {
+            String summary = summary(facts.get("input"));
+            return summary == null ? node.name() : node.name() + " · " + summary;
+        }
+        return node.name();
+    }
+
+    private static String summary(Object input) {
+        if (input instanceof Map<?, ?> map) {
+            for (String key : SUMMARY_KEYS) {
+                String value = OperationFacts.text(map.get(key));
+                if (value != null) {
+                    return line(value);
+                }
+            }
+            return null;
+        }
+        String text = OperationFacts.text(input);
+        return text == null ? null : line(text);
+    }
+
+    private static String line(String text) {
+        String first = text.strip().lines().findFirst().orElse("").strip();
+        return first.length() > MAX_SUMMARY_CHARS ? first.substring(0, MAX_SUMMARY_CHARS - 1) + "…" : first;
+    }
+}
