@@ -1,9 +1,11 @@
 package dev.mos.query;
 
+import dev.mos.model.ActivityTree;
 import dev.mos.model.OperationKind;
 import dev.mos.model.OperationNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One line a person reads an operation by: a tool with a summary of its input ("Bash · grep -r TODO src"), a
@@ -12,10 +14,35 @@ import java.util.Map;
 public final class OperationTitles {
 
     static final int MAX_SUMMARY_CHARS = 80;
-    private static final List<String> SUMMARY_KEYS = List.of("command", "file_path", "notebook_path", "path",
-            "pattern", "url", "query", "skill", "description", "prompt");
+    private static final List<String> SUMMARY_KEYS = List.of("command", "file_path", "notebook_path", "pattern",
+            "path", "url", "query", "skill", "description", "prompt");
+    /** What a task is called when its prompt was not captured. */
+    private static final Set<String> GENERIC_TASK_NAMES = Set.of("Prompt", "task");
 
     private OperationTitles() {
+    }
+
+    /** Whether the operation has a title of its own beyond its name (only tools, MCP calls and subagents do). */
+    public static boolean titled(OperationNode node) {
+        return node.kind() == OperationKind.TOOL || node.kind() == OperationKind.MCP
+                || node.kind() == OperationKind.SUBAGENT;
+    }
+
+    /**
+     * The session's title: its first prompt's excerpt; else the project's folder name; null when neither is known.
+     */
+    public static String sessionTitle(ActivityTree tree, String project) {
+        for (OperationNode root : tree.roots()) {
+            if (root.kind() == OperationKind.TASK && root.start() != null && root.start().name() != null
+                    && !GENERIC_TASK_NAMES.contains(root.start().name())) {
+                return line(root.start().name());
+            }
+        }
+        if (project == null || project.isBlank()) {
+            return null;
+        }
+        String trimmed = project.replaceAll("[/\\\\]+$", "");
+        return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
     /** {@code facts} as {@link OperationFacts#of} gives them. */

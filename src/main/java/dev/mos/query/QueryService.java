@@ -94,7 +94,7 @@ public final class QueryService {
         TreeCache.Entry entry = entry(info);
         ActivityTree tree = entry.tree;
         return new SessionView(info, tree, SessionStatus.of(tree), SessionMetrics.of(tree, nowMs()),
-                () -> entry.usage(this::usage));
+                () -> entry.usage(this::usage), () -> entry.lifecycle(t -> SessionLifecycle.of(t, details)));
     }
 
     private SessionUsage usage(ActivityTree tree) {

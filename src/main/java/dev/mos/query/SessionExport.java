@@ -31,7 +31,7 @@ public final class SessionExport {
         out.put("format_version", 1);
         out.put("exported_at", Durations.iso(query.nowMs()));
         out.put("session", SessionJson.summary(view, options.nowMs()));
-        out.put("tree", treeJson.roots(view.tree(), options));
+        out.put("tree", treeJson.allRoots(view.tree(), options));
         List<Map<String, Object>> all = new ArrayList<>();
         for (Event e : query.events(view.info().sessionId())) {
             all.add(events.event(e));

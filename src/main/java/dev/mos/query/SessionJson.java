@@ -17,6 +17,7 @@ public final class SessionJson {
     public static Map<String, Object> summary(SessionView view, long nowMs) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("session_id", view.info().sessionId());
+        out.put("title", OperationTitles.sessionTitle(view.tree(), view.project()));
         out.put("status", view.status().wireName());
         out.put("project", view.project());
         out.put("sender", view.info().sender());
@@ -27,6 +28,7 @@ public final class SessionJson {
         out.put("last_sequence", view.info().lastSequence());
         out.put("metrics", metrics(view.metrics()));
         out.put("usage", usage(view.usage()));
+        out.put("lifecycle", lifecycle(view));
         List<Map<String, Object>> active = new ArrayList<>();
         view.tree().forEach(node -> {
             if (node.running() && active.size() < 50) {
@@ -36,6 +38,11 @@ public final class SessionJson {
         out.put("active_operations", active);
         out.put("display_settings", settings(view.info().displaySettings()));
         return out;
+    }
+
+    /** {@code {started_at, ended_at, end_reason, source, model, permission_mode, metric_points, mcp_servers}}. */
+    public static Map<String, Object> lifecycle(SessionView view) {
+        return view.lifecycle().json();
     }
 
     static Map<String, Object> metrics(SessionMetrics m) {

@@ -8,10 +8,16 @@ import java.util.function.Supplier;
 
 /**
  * A session as readers see it: what the store knows plus what its tree says. The usage (tokens and cost) is
- * computed on first use and then kept with the cached tree, so a listing pays for it only on the page it shows.
+ * computed on first use and then kept with the cached tree, so a listing pays for it only on the page it shows;
+ * the lifecycle likewise.
  */
 public record SessionView(SessionInfo info, ActivityTree tree, SessionStatus status, SessionMetrics metrics,
-        Supplier<SessionUsage> usageSource) {
+        Supplier<SessionUsage> usageSource, Supplier<SessionLifecycle> lifecycleSource) {
+
+    /** Start, end, model, permission mode, metric points and MCP connections (not operations of the tree). */
+    public SessionLifecycle lifecycle() {
+        return lifecycleSource.get();
+    }
 
     /** Tokens and cost, or null when the session reported none. */
     public SessionUsage usage() {

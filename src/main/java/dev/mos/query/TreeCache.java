@@ -13,7 +13,7 @@ import java.util.function.Function;
  */
 final class TreeCache {
 
-    /** A tree and its usage, computed at most once per tree. */
+    /** A tree, its usage and its lifecycle, each computed at most once per tree. */
     static final class Entry {
         final long createdMs;
         final long lastSequence;
@@ -21,6 +21,7 @@ final class TreeCache {
         final ActivityTree tree;
         private volatile SessionUsage usage;
         private volatile boolean usageKnown;
+        private volatile SessionLifecycle lifecycle;
 
         Entry(long createdMs, long lastSequence, long dropped, ActivityTree tree) {
             this.createdMs = createdMs;
@@ -39,6 +40,15 @@ final class TreeCache {
                 }
             }
             return usage;
+        }
+
+        SessionLifecycle lifecycle(Function<ActivityTree, SessionLifecycle> reader) {
+            SessionLifecycle known = lifecycle;
+            if (known == null) {
+                known = reader.apply(tree); // the same answer if two threads race: no lock needed
+                lifecycle = known;
+            }
+            return known;
         }
     }
 

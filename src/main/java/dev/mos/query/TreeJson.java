@@ -27,7 +27,12 @@ public final class TreeJson {
 
     /** withDetails: every node also carries its title and {@link OperationFacts} (details). */
     public List<Map<String, Object>> roots(ActivityTree tree, RenderOptions options, boolean withDetails) {
-        return nodes(tree.roots(), 1, options, withDetails);
+        return nodes(SessionLifecycle.operations(tree), 1, options, withDetails);
+    }
+
+    /** Every root, the session's lifecycle records too (for the export, which keeps everything). */
+    public List<Map<String, Object>> allRoots(ActivityTree tree, RenderOptions options) {
+        return nodes(tree.roots(), 1, options, false);
     }
 
     private List<Map<String, Object>> nodes(List<OperationNode> nodes, int depth, RenderOptions options,
@@ -86,6 +91,8 @@ public final class TreeJson {
             Map<String, Object> details = facts.of(node);
             out.put("title", OperationTitles.title(node, details));
             out.put("details", details);
+        } else if (OperationTitles.titled(node)) {
+            out.put("title", OperationTitles.title(node, facts.of(node)));
         }
         if (primary.displayInfo() != null) {
             out.put("display", EventJson.display(primary.displayInfo()));
@@ -112,11 +119,12 @@ public final class TreeJson {
 
     /**
      * The tree as little as a viewer needs to draw it: id, kind, name, status, start_ms (epoch ms), duration_ms,
-     * slow, and only when present error, icon and children. No details are parsed except a failed operation's
-     * error, which makes this several times cheaper to produce and to send than {@link #roots}.
+     * slow, and only when present title, error, icon and children. Only the details a title or an error needs are
+     * read (tools, MCP calls and subagents), which makes this several times cheaper to produce and to send than
+     * {@link #roots}.
      */
     public List<Map<String, Object>> compactRoots(ActivityTree tree, RenderOptions options) {
-        return compactNodes(tree.roots(), 1, options);
+        return compactNodes(SessionLifecycle.operations(tree), 1, options);
     }
 
     private List<Map<String, Object>> compactNodes(List<OperationNode> nodes, int depth, RenderOptions options) {
@@ -134,6 +142,9 @@ public final class TreeJson {
         out.put("id", node.id());
         out.put("kind", node.kind().wireName());
         out.put("name", node.name());
+        if (OperationTitles.titled(node)) {
+            out.put("title", OperationTitles.title(node, facts.of(node)));
+        }
         out.put("status", node.status().wireName());
         out.put("start_ms", node.startMs());
         long elapsed = node.elapsedMs(options.nowMs());

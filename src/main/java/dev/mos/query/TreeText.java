@@ -16,10 +16,11 @@ public final class TreeText {
 
     public String render(ActivityTree tree, RenderOptions options, TextStyle style) {
         StringBuilder out = new StringBuilder();
-        if (tree.roots().isEmpty()) {
+        List<OperationNode> roots = SessionLifecycle.operations(tree); // the lifecycle is the header's
+        if (roots.isEmpty()) {
             out.append("(no operations yet)\n");
         }
-        children(out, tree.roots(), "", 1, options, style);
+        children(out, roots, "", 1, options, style);
         if (tree.droppedEvents() > 0) {
             out.append(style == TextStyle.CLAUDE_CODE ? "⚠️ " : "! ").append(tree.droppedEvents())
                     .append(" older events were dropped (maxEventsPerSession); operations they opened show "

@@ -105,7 +105,7 @@ class ClaudeCodeHooksIT {
                 mos.stderrText()).isZero();
 
         JsonNode tree = awaitTree(mos, t -> findTask(t) != null && "success".equals(findTask(t).path("status")
-                .asString()) && hasRoot(t, "SessionEnd") && hasRoot(t, "SessionStart"));
+                .asString()) && ended(t) && started(t));
         JsonNode task = findTask(tree);
         assertThat(task.path("name").asString()).isEqualTo("[[sc:main]] please work");
         List<JsonNode> ops = list(task.path("children"));
@@ -127,8 +127,12 @@ class ClaudeCodeHooksIT {
         JsonNode mcp = ops.get(3);
         assertThat(mcp.path("attributes").path("mcp_server").asString()).isEqualTo("mos");
         assertThat(mcp.path("attributes").path("mcp_tool").asString()).isEqualTo("list_sessions");
-        // SessionStart arrives only through the command hook, i.e. `mos hook`
-        assertThat(hasRoot(tree, "SessionStart")).as("SessionStart via mos hook: %s", tree).isTrue();
+        // SessionStart arrives only through the command hook, i.e. `mos hook`; start and end are the session's
+        // lifecycle, in its header, not operations beside the prompt
+        assertThat(tree.path("lifecycle").path("source").asString()).as("SessionStart via mos hook: %s", tree)
+                .isEqualTo("startup");
+        assertThat(tree.path("lifecycle").path("permission_mode").asString()).isEqualTo("bypassPermissions");
+        assertThat(hasRoot(tree, "SessionStart") || hasRoot(tree, "SessionEnd")).isFalse();
         assertThat(tree.path("running_count").asInt()).isZero();
     }
 
@@ -359,6 +363,16 @@ class ClaudeCodeHooksIT {
             }
         }
         return null;
+    }
+
+    /** The session's lifecycle says it started (its SessionStart arrived). */
+    static boolean started(JsonNode tree) {
+        return tree.path("lifecycle").hasNonNull("started_at");
+    }
+
+    /** The session's lifecycle says it ended (its SessionEnd arrived). */
+    static boolean ended(JsonNode tree) {
+        return tree.path("lifecycle").hasNonNull("ended_at");
     }
 
     static boolean hasRoot(JsonNode tree, String name) {

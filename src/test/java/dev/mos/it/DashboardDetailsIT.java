@@ -117,6 +117,10 @@ class DashboardDetailsIT {
         waiting().until(d -> bash.equals(d.findElement(By.id("details")).getAttribute("data-loaded")));
         shot("details-bash.png");
         assertThat(browser.getCurrentUrl()).endsWith("/op/" + bash);
+        assertThat(text("#session-title")).isEqualTo("Find the TODOs and run the build");
+        assertThat(text("#session-lifecycle")).contains("startup").contains("bypassPermissions");
+        assertThat(opId("SessionStart")).as("the lifecycle is the header's, not the tree's").isNull();
+        assertThat(text("#details-title")).isEqualTo("Bash · make build-all");
         assertThat(text("#details-status")).isEqualTo("error");
         assertThat(text("#details [data-key=error]")).contains("No rule to make target 'build-all'");
         assertThat(text("#details [data-key='input.command']")).contains("make build-all");

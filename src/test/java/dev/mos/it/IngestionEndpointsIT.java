@@ -131,7 +131,8 @@ class IngestionEndpointsIT {
         assertThat(new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
         JsonNode tree = Http.call(mos.baseUrl(), "get_activity_tree",
                 "{\"session_id\": \"it-cmd\", \"format\": \"json\"}").json();
-        assertThat(tree.path("tree").get(0).path("name").asString()).isEqualTo("SessionStart");
+        assertThat(tree.path("lifecycle").path("source").asString()).as(tree.toString()).isEqualTo("startup");
+        assertThat(tree.path("lifecycle").path("started_at").asString()).isNotBlank();
 
         // nobody listening: still exit 0, nothing on stdout, a note on stderr
         Process down = new ProcessBuilder(MosProcess.command("hook", "--url", "http://127.0.0.1:9",

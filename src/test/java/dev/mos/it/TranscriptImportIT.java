@@ -84,7 +84,7 @@ class TranscriptImportIT {
 
         JsonNode hookTree = ClaudeCodeHooksIT.awaitTree(hooked, t -> ClaudeCodeHooksIT.findTask(t) != null
                 && "success".equals(ClaudeCodeHooksIT.findTask(t).path("status").asString())
-                && ClaudeCodeHooksIT.hasRoot(t, "SessionEnd"));
+                && ClaudeCodeHooksIT.ended(t));
 
         Path projects = home.resolve(".claude/projects");
         List<Path> transcripts;

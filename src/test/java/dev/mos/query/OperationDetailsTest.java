@@ -93,4 +93,19 @@ class OperationDetailsTest {
         assertThat((String) facts(operation("R")).get("output_excerpt")).hasSize(OperationFacts.MAX_OUTPUT_CHARS + 1)
                 .endsWith("…");
     }
+
+    @Test
+    void aSessionIsTitledByItsFirstPromptElseItsProjectFolderAndToolNodesByTheirInput() {
+        fx.send("s", "tool_pre_call", "B", null, "Bash", 0, null, Map.of("tool_input", "{\"command\":\"ls -la\"}"));
+        SessionInfo info = fx.query.resolve("s");
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), "/home/dev/shop/")).isEqualTo("shop");
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), null)).isNull();
+        List<Map<String, Object>> compact = new TreeJson(fx.eventJson).compactRoots(fx.query.tree(info),
+                fx.query.renderOptions(info, true, null));
+        assertThat(compact.getFirst()).containsEntry("title", "Bash · ls -la");
+
+        fx.send("s", "task_started", "T", null, "Fix the login bug", 10, null, Map.of("prompt", "Fix the login bug"));
+        info = fx.query.resolve("s");
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), "/home/dev/shop")).isEqualTo("Fix the login bug");
+    }
 }

@@ -72,7 +72,7 @@ public final class GetActivityTreeTool implements McpTool {
         return """
                 {"type": "object", "required": ["session_id", "format", "operation_count"], "properties": {
                   "session_id": {"type": "string"}, "status": {"type": "string"}, "format": {"type": "string"},
-                  "project": {"type": ["string", "null"]}, "usage": %s,
+                  "project": {"type": ["string", "null"]}, "usage": %s, "lifecycle": {"type": "object"},
                   "operation_count": {"type": "integer"}, "running_count": {"type": "integer"},
                   "dropped_events": {"type": "integer"}, "last_sequence": {"type": "integer"},
                   "slow_threshold_ms": {"type": "integer"},
@@ -107,6 +107,7 @@ public final class GetActivityTreeTool implements McpTool {
         out.put("format", format);
         out.put("project", view.project());
         out.put("usage", SessionJson.usage(view.usage()));
+        out.put("lifecycle", SessionJson.lifecycle(view));
         out.put("operation_count", view.tree().operationCount());
         out.put("running_count", view.tree().runningCount());
         out.put("dropped_events", view.tree().droppedEvents());
