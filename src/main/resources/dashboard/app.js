@@ -6,6 +6,7 @@ import {detailsOpen, hideDetails, initDetails, showDetails} from './details.js';
 import {renderHeader} from './header.js';
 import {loadHealth, renderAlerts, renderTools} from './panels.js';
 import {onRoute, parseRoute, setRoute} from './router.js';
+import {initSearch} from './search.js';
 import {initSessions, loadSessions, markSelectedSession} from './sessions.js';
 import {state} from './state.js';
 import {initTree, markSelectedInTree, renderTree, ROW_BUDGET} from './tree.js';
@@ -153,6 +154,7 @@ initTree(handlers);
 initWaterfall(handlers);
 initDetails(closeDetails);
 initSessions((id) => selectSession(id, null), scheduleList);
+initSearch();
 initTokenForm(start);
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && detailsOpen() && !e.defaultPrevented) closeDetails();

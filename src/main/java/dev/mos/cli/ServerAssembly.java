@@ -45,6 +45,7 @@ import dev.mos.mcp.tools.ConfigureOtelExportTool;
 import dev.mos.mcp.tools.DeleteSessionTool;
 import dev.mos.mcp.tools.ExportSessionTool;
 import dev.mos.mcp.tools.GetActivityTreeTool;
+import dev.mos.mcp.tools.SearchOperationsTool;
 import dev.mos.mcp.tools.GetHealthStatusTool;
 import dev.mos.mcp.tools.GetToolAnalyticsTool;
 import dev.mos.mcp.tools.ListSessionsTool;
@@ -52,6 +53,7 @@ import dev.mos.mcp.tools.LogEventTool;
 import dev.mos.mcp.tools.StreamActivityTool;
 import dev.mos.query.EventJson;
 import dev.mos.query.OperationDetails;
+import dev.mos.query.OperationSearch;
 import dev.mos.query.QueryService;
 import dev.mos.query.SessionExport;
 import dev.mos.query.TreeJson;
@@ -224,6 +226,7 @@ final class ServerAssembly implements AutoCloseable {
                 new GetHealthStatusTool(health, json),
                 new ListSessionsTool(query),
                 new GetToolAnalyticsTool(query),
+                new SearchOperationsTool(new OperationSearch(query, eventJson)),
                 new DeleteSessionTool(query),
                 new ConfigureOtelExportTool(traceExport, exportTarget, export.allowRuntimeConfig(),
                         export.timeoutMs(), json));

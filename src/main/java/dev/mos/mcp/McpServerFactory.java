@@ -29,7 +29,8 @@ public final class McpServerFactory {
 
     static final String INSTRUCTIONS = "MOS records and shows what coding agents do. Log activity with log_event "
             + "(start and end events sharing a correlation_id become one operation). Read it with "
-            + "get_activity_tree, stream_activity, export_session, list_sessions and get_tool_analytics; "
+            + "get_activity_tree, search_operations, stream_activity, export_session, list_sessions and "
+            + "get_tool_analytics; "
             + "session_id \"latest\" means the most recently active session.";
 
     private final ToolInvoker invoker;

@@ -52,6 +52,9 @@ public final class ToolArguments {
 
     public String choice(String name, String defaultValue, List<String> allowed) {
         String v = string(name, defaultValue);
+        if (v == null && defaultValue == null) {
+            return null; // an optional filter left out
+        }
         if (!allowed.contains(v)) {
             throw new InvalidArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got \""
                     + v + "\"");

@@ -21,6 +21,15 @@ public enum OperationKind {
         return wireName;
     }
 
+    /** The one whose wire name is {@code text}, empty for any other text. */
+    public static java.util.Optional<OperationKind> fromWire(String text) {
+        return java.util.Arrays.stream(values()).filter(v -> v.wireName.equals(text)).findFirst();
+    }
+
+    public static java.util.List<String> wireNames() {
+        return java.util.Arrays.stream(values()).map(v -> v.wireName).toList();
+    }
+
     public String icon() {
         return icon;
     }

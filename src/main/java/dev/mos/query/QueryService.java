@@ -149,6 +149,11 @@ public final class QueryService {
         return store.recentEvents(sessionId, count);
     }
 
+    /** Events whose captured text holds every word of the query, newest first (the store's full-text index). */
+    public List<Event> searchEvents(String text, int limit) {
+        return store.search(text, limit);
+    }
+
     public List<Event> events(String sessionId) {
         return store.events(sessionId);
     }

@@ -142,6 +142,11 @@ public final class GuardedSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Event> search(String query, int limit) {
+        return guarded(() -> delegate.search(query, limit));
+    }
+
+    @Override
     public List<AuditEntry> auditEntries(int limit) {
         return guarded(() -> delegate.auditEntries(limit));
     }

@@ -117,6 +117,11 @@ public final class LiveWindowSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Event> search(String query, int limit) {
+        return delegate.search(query, limit);
+    }
+
+    @Override
     public List<AuditEntry> auditEntries(int limit) {
         return delegate.auditEntries(limit);
     }

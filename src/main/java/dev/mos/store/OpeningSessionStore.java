@@ -191,6 +191,11 @@ public final class OpeningSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Event> search(String query, int limit) {
+        return store().search(query, limit);
+    }
+
+    @Override
     public List<AuditEntry> auditEntries(int limit) {
         return store().auditEntries(limit);
     }

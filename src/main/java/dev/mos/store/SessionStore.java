@@ -86,6 +86,13 @@ public interface SessionStore extends AutoCloseable {
     /** The {@code limit} most recent administrative actions, newest first. */
     List<AuditEntry> auditEntries(int limit);
 
+    /**
+     * Events whose {@link SearchText} holds every word of {@code query} (as whole words or their beginnings),
+     * newest first, at most {@code limit}. Durable backends answer from a full-text index kept in the background,
+     * so an event is findable shortly (not at once) after it is stored; an empty query finds nothing.
+     */
+    List<Event> search(String query, int limit);
+
     StoreStats stats();
 
     /** The backend's name as configured: memory, sqlite or postgres. */

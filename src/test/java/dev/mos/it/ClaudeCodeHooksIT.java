@@ -299,6 +299,12 @@ class ClaudeCodeHooksIT {
         assertThat(failed.path("details").path("input").path("command").asString()).isEqualTo("exit 4");
         assertThat(failed.path("details").path("error").asString()).contains("4");
         assertThat(failed.path("events").size()).isGreaterThanOrEqualTo(2);
+        // and finds it first by a word of its command, across sessions, on the default store
+        Http.Response found = Http.get(mos.baseUrl() + "/api/v1/search?q=exit&tool=Bash&status=error");
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        assertThat(found.json().path("hits").get(0).path("operation_id").asString())
+                .isEqualTo(tools.get(1).path("id").asString());
+        assertThat(found.json().path("hits").get(0).path("session_id").asString()).isEqualTo(session);
         JsonNode model = operation(mos, session, llm.getFirst().path("id").asString()).path("details");
         assertThat(model.path("tokens").path("input").asLong()).isEqualTo(120L);
         assertThat(model.path("cost_usd").isNumber()).isTrue();

@@ -154,6 +154,23 @@ class DashboardDetailsIT {
 
     @Test
     @Order(3)
+    void aWordOfTheBashCommandFindsItAcrossSessionsAndTheHitOpensItsDetails() throws Exception {
+        open();
+        browser.findElement(By.id("search-q")).sendKeys("build-all", Keys.ENTER);
+        waiting().until(d -> !d.findElements(By.cssSelector("#search-results .hit a")).isEmpty());
+        shot("search.png");
+        String bash = opId("Bash");
+        org.openqa.selenium.WebElement hit = browser.findElement(By.cssSelector("#search-results .hit a[data-op='"
+                + bash + "']"));
+        assertThat(hit.getText()).contains("Bash · make build-all").contains("error");
+        hit.click();
+        waiting().until(d -> bash.equals(d.findElement(By.id("details")).getAttribute("data-loaded")));
+        assertThat(text("#details [data-key=error]")).contains("No rule to make target");
+        assertThat(browser.getCurrentUrl()).endsWith("/op/" + bash);
+    }
+
+    @Test
+    @Order(4)
     void theWaterfallZoomsWithKeysAndButtonsAndResets() throws Exception {
         open();
         browser.findElement(By.id("waterfall")).click();
@@ -169,7 +186,7 @@ class DashboardDetailsIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPhoneWidthWindowStacksThePanelsAndCutsNothingOff() throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.get(mos.baseUrl() + "/#/sessions/" + S);

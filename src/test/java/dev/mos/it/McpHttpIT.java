@@ -76,7 +76,7 @@ class McpHttpIT {
         List<McpSchema.Tool> tools = client.listTools().tools();
         assertThat(tools.stream().map(McpSchema.Tool::name).collect(Collectors.toSet())).isEqualTo(Set.of(
                 "log_event", "get_activity_tree", "configure_display", "export_session", "stream_activity",
-                "get_health_status", "list_sessions", "get_tool_analytics", "delete_session",
+                "get_health_status", "list_sessions", "get_tool_analytics", "search_operations", "delete_session",
                 "configure_otel_export"));
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.outputSchema()).as(tool.name()).isNotNull();

@@ -42,7 +42,7 @@ class McpStdioIT {
         try {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.serverInfo().name()).isEqualTo("mcp-observability-server");
-            assertThat(client.listTools().tools()).hasSize(10);
+            assertThat(client.listTools().tools()).hasSize(11);
             McpSchema.CallToolResult logged = client.callTool(new McpSchema.CallToolRequest("log_event", Map.of(
                     "event", Map.of("session_id", "stdio-1", "event_type", "subagent_spawn",
                             "correlation_id", "agent-1", "details", Map.of("name", "explorer")))));

@@ -95,6 +95,30 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void searchFindsEventsByWordsOfTheirNameDescriptionAndDetailValuesNewestFirst() {
+        SessionStore store = store();
+        Event bash = store.append(new NewEvent("s", EventType.TOOL_PRE_CALL, EventStatus.STARTED, T0, null, null,
+                "toolu_1", "Bash", null, "{\"tool_input\":\"{\\\"command\\\":\\\"make build-all\\\"}\",\"cwd\":\"/w\"}",
+                null));
+        Event failed = store.append(new NewEvent("t", EventType.TOOL_ERROR, EventStatus.ERROR, T0 + 5, 4L, null,
+                "toolu_2", "Bash", "Build the project", "{\"error\":\"make: No rule to make target\"}", null));
+        store.append(event("t", "Read", "notes.txt"));
+
+        assertThat(store.search("make", 10)).extracting(Event::id).containsExactly(failed.id(), bash.id());
+        assertThat(store.search("MAKE build", 10)).extracting(Event::id).containsExactly(failed.id(), bash.id());
+        assertThat(store.search("buil", 10)).as("a word's beginning").extracting(Event::id)
+                .containsExactly(failed.id(), bash.id());
+        assertThat(store.search("rule target", 10)).extracting(Event::id).containsExactly(failed.id());
+        assertThat(store.search("make", 1)).extracting(Event::id).containsExactly(failed.id());
+        assertThat(store.search("tool_input", 10)).as("keys are not text").isEmpty();
+        assertThat(store.search("nowhere", 10)).isEmpty();
+        assertThat(store.search("  \"*) ", 10)).as("no words: nothing, and no syntax error").isEmpty();
+
+        store.delete("t");
+        assertThat(store.search("make", 10)).extracting(Event::id).containsExactly(bash.id());
+    }
+
+    @Test
     void auditEntriesAreKeptNewestFirstWithTheirIdsAndOutliveTheSessionTheyName() {
         SessionStore store = store();
         store.append(event("doomed", "Bash"));

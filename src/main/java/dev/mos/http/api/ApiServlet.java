@@ -9,6 +9,10 @@ import dev.mos.model.EventType;
 import dev.mos.model.SessionStatus;
 import dev.mos.query.EventJson;
 import dev.mos.query.OperationDetails;
+import dev.mos.query.OperationSearch;
+import dev.mos.query.SearchRequest;
+import dev.mos.model.OperationKind;
+import dev.mos.model.OperationStatus;
 import dev.mos.query.QueryService;
 import dev.mos.query.RenderOptions;
 import dev.mos.query.SessionExport;
@@ -49,6 +53,7 @@ public final class ApiServlet extends HttpServlet {
     private final TreeJson treeJson;
     private final TreeText treeText;
     private final OperationDetails operations;
+    private final OperationSearch search;
     private final SessionExport export;
     private final SseStreams streams;
     private final AuditLog audit;
@@ -61,6 +66,7 @@ public final class ApiServlet extends HttpServlet {
         this.treeJson = new TreeJson(eventJson);
         this.treeText = new TreeText(eventJson);
         this.operations = new OperationDetails(eventJson);
+        this.search = new OperationSearch(query, eventJson);
         this.export = new SessionExport(query, eventJson);
         this.streams = streams;
         this.audit = audit;
@@ -114,6 +120,8 @@ public final class ApiServlet extends HttpServlet {
             json.write(response, 200, operation(p.get(1), p.get(3)));
         } else if (p.equals(List.of("stream"))) {
             streams.serveAll(request, response);
+        } else if (p.equals(List.of("search"))) {
+            json.write(response, 200, search.search(searchRequest(q)));
         } else if (p.equals(List.of("audit"))) {
             json.write(response, 200, audit(q));
         } else if (p.equals(List.of("analytics", "tools"))) {
@@ -127,7 +135,7 @@ public final class ApiServlet extends HttpServlet {
         json.error(response, 404, "no such API endpoint: " + request.getRequestURI() + " (see GET /api/v1/sessions, "
                 + "/api/v1/sessions/{id}[/tree|/events|/export|/analytics|/stream|/operations/{operation_id}], "
                 + "/api/v1/analytics/tools, "
-                + "/api/v1/stream, /api/v1/audit)");
+                + "/api/v1/search?q=, /api/v1/stream, /api/v1/audit)");
     }
 
     /** The newest administrative actions (admin scope: see ScopeRules). */
@@ -201,6 +209,21 @@ public final class ApiServlet extends HttpServlet {
         out.put("compact", compact);
         out.put("tree", compact ? treeJson.compactRoots(view.tree(), options) : treeJson.roots(view.tree(), options));
         json.write(response, 200, out);
+    }
+
+    private static SearchRequest searchRequest(QueryParams q) {
+        String text = q.string("q");
+        if (text == null || text.isBlank()) {
+            throw new BadRequestException("q: give the words to search for, e.g. /api/v1/search?q=make+test"
+                    + " (every word must appear; filters: kind, tool, status, model, project, sender, since, until,"
+                    + " limit)");
+        }
+        String kind = q.choice("kind", null, OperationKind.wireNames());
+        String status = q.choice("status", null, OperationStatus.wireNames());
+        return new SearchRequest(text, kind == null ? null : OperationKind.fromWire(kind).orElseThrow(),
+                q.string("tool"), status == null ? null : OperationStatus.fromWire(status).orElseThrow(),
+                q.string("model"), q.string("project"), q.string("sender"), q.time("since"), q.time("until"),
+                (int) q.integer("limit", 20, 1, SearchRequest.MAX_LIMIT));
     }
 
     /** One operation with everything captured about it and its raw events (the dashboard's details panel). */

@@ -67,10 +67,12 @@ public final class JdbcSessionStore implements SessionStore {
     private final String instanceId = java.util.UUID.randomUUID().toString();
     private volatile AutoCloseable listener;
     private final JdbcAuditLog audit;
+    private final JdbcSearchIndex search;
 
     public JdbcSessionStore(Database database, StoreLimits limits, Clock clock) {
         this.database = database;
         this.audit = new JdbcAuditLog(database);
+        this.search = new JdbcSearchIndex(database);
         this.limits = limits;
         this.clock = clock;
         this.lastStats = new StoreStats(0, 0, 0, limits.maxBytes(), 0, 0, 0);
@@ -538,6 +540,11 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Event> search(String query, int limit) {
+        return search.search(query, limit);
+    }
+
+    @Override
     public List<AuditEntry> auditEntries(int limit) {
         return audit.newest(limit);
     }
@@ -603,6 +610,7 @@ public final class JdbcSessionStore implements SessionStore {
                 // closing anyway
             }
         }
+        search.close();
         writer.close();
         database.close();
     }

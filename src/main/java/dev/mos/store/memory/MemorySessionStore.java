@@ -216,6 +216,25 @@ public final class MemorySessionStore implements SessionStore {
         }
     }
 
+    /** A scan: memory holds at most what fits in its byte budget, and is searched as it is. */
+    @Override
+    public List<Event> search(String query, int limit) {
+        List<String> words = dev.mos.store.SearchText.words(query);
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        List<Event> found = new ArrayList<>();
+        for (MemorySession session : sessions.values()) {
+            for (Event e : events(session.sessionId)) {
+                if (dev.mos.store.SearchText.matches(dev.mos.store.SearchText.of(e), words)) {
+                    found.add(e);
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong(Event::id).reversed());
+        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+    }
+
     @Override
     public EventPage eventsAfter(String sessionId, long afterSequence, int limit) {
         MemorySession session = sessions.get(sessionId);

@@ -1,0 +1,140 @@
+package dev.mos.query;
+
+import dev.mos.model.ActivityTree;
+import dev.mos.model.Event;
+import dev.mos.model.OperationNode;
+import dev.mos.store.SearchText;
+import dev.mos.store.SessionInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Search across sessions: the store's full-text index finds the events, each is placed in its session's tree, and
+ * the operations they belong to are the hits (newest first, one hit per operation), each naming its session and
+ * operation so a reader can open it in its tree.
+ */
+public final class OperationSearch {
+
+    /** Events read from the index per hit asked for: filters and several events of one operation thin them out. */
+    private static final int EVENTS_PER_HIT = 5;
+    private static final int MATCH_CONTEXT_CHARS = 70;
+
+    private final QueryService query;
+    private final OperationFacts facts;
+
+    public OperationSearch(QueryService query, EventJson events) {
+        this.query = query;
+        this.facts = new OperationFacts(events);
+    }
+
+    public Map<String, Object> search(SearchRequest request) {
+        long started = System.nanoTime();
+        List<String> words = SearchText.words(request.text());
+        List<Event> events = query.searchEvents(request.text(), Math.max(request.limit() * EVENTS_PER_HIT, 100));
+        Map<String, Placed> sessions = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        List<Map<String, Object>> hits = new ArrayList<>();
+        for (Event e : events) {
+            if (hits.size() >= request.limit()) {
+                break;
+            }
+            Placed placed = sessions.computeIfAbsent(e.sessionId(), this::place);
+            if (placed == null || !sessionMatches(placed.info, request)) {
+                continue;
+            }
+            OperationNode node = placed.byEvent.get(e.id());
+            if (node == null || !seen.add(e.sessionId() + "\u0000" + node.id()) || !operationMatches(node, request)) {
+                continue;
+            }
+            hits.add(hit(placed, node, e, words));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("query", request.text());
+        out.put("hits", hits);
+        out.put("took_ms", (System.nanoTime() - started) / 1_000_000);
+        return out;
+    }
+
+    private Placed place(String sessionId) {
+        SessionInfo info;
+        try {
+            info = query.resolve(sessionId);
+        } catch (UnknownSessionException e) {
+            return null; // deleted since it was indexed
+        }
+        SessionView view = query.view(info);
+        Map<Long, OperationNode> byEvent = new HashMap<>();
+        view.tree().forEach(node -> {
+            if (node.start() != null) {
+                byEvent.put(node.start().id(), node);
+            }
+            node.progress().forEach(p -> byEvent.put(p.id(), node));
+            if (node.end() != null) {
+                byEvent.put(node.end().id(), node);
+            }
+        });
+        return new Placed(info, view.tree(), OperationTitles.sessionTitle(view.tree(), info.project()), byEvent);
+    }
+
+    private static boolean sessionMatches(SessionInfo info, SearchRequest r) {
+        return (r.project() == null || r.project().equals(info.project()))
+                && (r.sender() == null || r.sender().equals(info.sender()));
+    }
+
+    private boolean operationMatches(OperationNode node, SearchRequest r) {
+        if (r.kind() != null && node.kind() != r.kind() || r.status() != null && node.status() != r.status()
+                || r.tool() != null && !r.tool().equalsIgnoreCase(node.name())
+                || r.sinceMs() != null && node.startMs() < r.sinceMs()
+                || r.untilMs() != null && node.startMs() > r.untilMs()) {
+            return false;
+        }
+        if (r.model() != null) {
+            Object model = facts.of(node).get("model");
+            return model != null && String.valueOf(model).toLowerCase(Locale.ROOT)
+                    .contains(r.model().toLowerCase(Locale.ROOT));
+        }
+        return true;
+    }
+
+    private Map<String, Object> hit(Placed placed, OperationNode node, Event matched, List<String> words) {
+        Map<String, Object> hit = new LinkedHashMap<>();
+        hit.put("session_id", placed.info.sessionId());
+        hit.put("session_title", placed.title);
+        hit.put("project", placed.info.project());
+        hit.put("operation_id", node.id());
+        hit.put("title", OperationTitles.title(node, facts.of(node)));
+        hit.put("kind", node.kind().wireName());
+        hit.put("name", node.name());
+        hit.put("status", node.status().wireName());
+        hit.put("start", Durations.iso(node.startMs()));
+        hit.put("duration_ms", node.durationMs());
+        hit.put("event_id", matched.externalId());
+        hit.put("match", excerpt(SearchText.of(matched), words));
+        return hit;
+    }
+
+    /** The captured text around the first query word, on one line. */
+    static String excerpt(String text, List<String> words) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        String lower = flat.toLowerCase(Locale.ROOT);
+        int at = -1;
+        for (String w : words) {
+            int i = lower.indexOf(w);
+            if (i >= 0 && (at < 0 || i < at)) {
+                at = i;
+            }
+        }
+        int from = Math.max(0, at - MATCH_CONTEXT_CHARS);
+        int to = Math.min(flat.length(), Math.max(at, 0) + MATCH_CONTEXT_CHARS * 2);
+        return (from > 0 ? "…" : "") + flat.substring(from, to) + (to < flat.length() ? "…" : "");
+    }
+
+    private record Placed(SessionInfo info, ActivityTree tree, String title, Map<Long, OperationNode> byEvent) {
+    }
+}
