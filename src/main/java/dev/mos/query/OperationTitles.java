@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One line a person reads an operation by: a tool with a summary of its input ("Bash · grep -r TODO src"), a
+ * One line a person reads an operation by: a tool with a summary of its input ("Bash · make test"), a
  * subagent by its description and type ("Audit config · general-purpose"), anything else by its name.
  */
 public final class OperationTitles {

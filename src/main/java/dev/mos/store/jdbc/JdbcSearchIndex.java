@@ -58,7 +58,7 @@ final class JdbcSearchIndex implements AutoCloseable {
     synchronized int indexBatch() {
         try (Connection c = database.dataSource().getConnection()) {
             long from = progress(c, false);
-            List<long[]> ids = new ArrayList<>(BATCH);
+            List<Long> ids = new ArrayList<>(BATCH);
             List<String> texts = new ArrayList<>(BATCH);
             try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS
                     + " FROM events WHERE id > ? ORDER BY id LIMIT " + BATCH)) {
@@ -66,7 +66,7 @@ final class JdbcSearchIndex implements AutoCloseable {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Event e = EventRows.event(rs);
-                        ids.add(new long[] {e.id()});
+                        ids.add(e.id());
                         texts.add(SearchText.of(e));
                     }
                 }
@@ -86,7 +86,7 @@ final class JdbcSearchIndex implements AutoCloseable {
                         : "INSERT INTO event_text (rowid, body) VALUES (?, ?)";
                 try (PreparedStatement ps = c.prepareStatement(insert)) {
                     for (int i = 0; i < ids.size(); i++) {
-                        ps.setLong(1, ids.get(i)[0]);
+                        ps.setLong(1, ids.get(i));
                         ps.setString(2, texts.get(i));
                         ps.addBatch();
                     }
@@ -94,7 +94,7 @@ final class JdbcSearchIndex implements AutoCloseable {
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE search_progress SET last_event_id = ? WHERE id = 1")) {
-                    ps.setLong(1, ids.getLast()[0]);
+                    ps.setLong(1, ids.getLast());
                     ps.executeUpdate();
                 }
                 c.commit();
