@@ -59,7 +59,9 @@ public final class EventDecoder {
         List<String> notes = new ArrayList<>();
         for (Object key : map.keySet()) {
             if (!KNOWN_FIELDS.contains(String.valueOf(key))) {
-                throw new EventRejectedException(String.valueOf(key), "is not an event field; known fields are "
+                // an empty key would make a message without a subject
+                String name = String.valueOf(key).isEmpty() ? "\"\"" : String.valueOf(key);
+                throw new EventRejectedException(name, "is not an event field; known fields are "
                         + "session_id, event_type, status, timestamp, duration_ms, parent_id, correlation_id, "
                         + "details, display_info");
             }

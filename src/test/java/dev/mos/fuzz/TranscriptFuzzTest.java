@@ -50,7 +50,7 @@ class TranscriptFuzzTest {
             "\"timestamp\"", "\"promptId\"", "\"uuid\"", "\"requestId\"", "\"requestRef\"", "\"model\"", "\"usage\"",
             "\"stop_reason\"", "\"isMeta\"", "\"isSidechain\"", "\"isApiErrorMessage\"", "\"toolUseResult\"",
             "\"agentId\"", "\"is_error\"", "\"text\"", "\"Agent\"", "\"Task\"", "\"mcp__", "\"input_tokens\"",
-            "\"output_tokens\"", "\"2026-11-25T15:04:05.123Z\"", "\n"})
+            "\"output_tokens\"", "\"2026-11-25T15:04:05.123Z\"", "\\x0A"})
     void transcript(byte[] input) throws IOException {
         int split = indexOf(input, SUBAGENT_SEPARATOR);
         Files.write(MAIN, split < 0 ? input : Arrays.copyOfRange(input, 0, split));

@@ -391,4 +391,11 @@ class EventDecoderTest {
         assertRejected(withDetails(Map.of("chunks", chunks)), "details")
                 .hasMessageContaining("at most " + EventLimits.MAX_DETAILS_JSON_CHARS + " characters");
     }
+
+    /** Found by EventDecoderFuzzTest: the refusal of an empty key used to read " is not an event field". */
+    @Test
+    void anEmptyKeyIsNamedInItsRefusal() {
+        assertThatThrownBy(() -> decoder.decode(with("", "x"))).isInstanceOf(EventRejectedException.class)
+                .hasMessageStartingWith("\"\" is not an event field");
+    }
 }
