@@ -192,6 +192,8 @@ public final class EventDecoder {
             case String text -> {
                 try {
                     return IsoInstant.parseMillis(text);
+                } catch (ArithmeticException e) { // a valid instant beyond epoch milliseconds (year +999999999)
+                    throw new EventRejectedException("timestamp", "is out of range, got \"" + text + "\"");
                 } catch (DateTimeParseException e) {
                     try {
                         return OffsetDateTime.parse(text).toInstant().toEpochMilli();

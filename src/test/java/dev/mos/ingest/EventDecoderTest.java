@@ -398,4 +398,12 @@ class EventDecoderTest {
         assertThatThrownBy(() -> decoder.decode(with("", "x"))).isInstanceOf(EventRejectedException.class)
                 .hasMessageStartingWith("\"\" is not an event field");
     }
+
+    /** An instant beyond epoch milliseconds used to escape as an ArithmeticException (a 500). */
+    @Test
+    void aTimestampBeyondEpochMillisecondsIsRefused() {
+        assertThatThrownBy(() -> decoder.decode(with("timestamp", "+999999999-12-31T23:59:59Z")))
+                .isInstanceOf(EventRejectedException.class)
+                .hasMessage("timestamp is out of range, got \"+999999999-12-31T23:59:59Z\"");
+    }
 }

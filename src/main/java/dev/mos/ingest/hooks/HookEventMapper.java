@@ -198,8 +198,10 @@ public final class HookEventMapper {
         }
         if (value instanceof String s) {
             try {
-                return java.time.OffsetDateTime.parse(s).toInstant().toString();
-            } catch (java.time.format.DateTimeParseException e) {
+                java.time.Instant at = java.time.OffsetDateTime.parse(s).toInstant();
+                at.toEpochMilli(); // beyond epoch milliseconds the decoder would refuse the event
+                return at.toString();
+            } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
                 details.put("timestamp", s.length() > 64 ? s.substring(0, 64) : s);
             }
         }
