@@ -13,6 +13,7 @@ import java.util.regex.PatternSyntaxException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Every key's raw value and where it came from (a default, a file, a variable, a flag), read back as the type the
@@ -24,6 +25,7 @@ final class Settings {
     }
 
     private static final JsonMapper ENV_JSON = JsonMapper.builder().build();
+    private static final int SHOWN_MAX = 120;
 
     private final Map<String, Setting> values = new HashMap<>();
 
@@ -126,10 +128,14 @@ final class Settings {
     }
 
     private static ConfigException invalid(Key key, Setting setting) {
-        Object raw = setting.raw();
-        String shown = raw instanceof String text ? "\"" + text + "\"" : String.valueOf(raw);
         return new ConfigException(key.path() + " (from " + setting.source() + ") must be " + key.rule()
-                + ", got " + shown);
+                + ", got " + shown(setting.raw()));
+    }
+
+    /** The refused value as JSON on one line (an environment variable may hold newlines), cut when long. */
+    private static String shown(Object raw) {
+        String json = raw instanceof String text ? StringNode.valueOf(text).toString() : String.valueOf(raw);
+        return json.length() <= SHOWN_MAX ? json : json.substring(0, SHOWN_MAX) + "…";
     }
 
     String str(String path) {

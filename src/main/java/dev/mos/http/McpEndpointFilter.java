@@ -13,9 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,8 +47,10 @@ final class McpEndpointFilter extends HttpFilter {
             throws IOException, ServletException {
         HttpServletRequest forward = request;
         if ("POST".equals(request.getMethod())) {
-            byte[] body = readBounded(request);
-            if (body == null) {
+            byte[] body;
+            try {
+                body = RequestBody.read(request, response, maxBodyBytes, false);
+            } catch (RequestBody.TooLarge e) {
                 json.error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                         "request body exceeds server.maxRequestBytes (" + maxBodyBytes + " bytes)");
                 return;
@@ -115,24 +115,6 @@ final class McpEndpointFilter extends HttpFilter {
             return name.isString() ? name.stringValue() : "";
         }
         return null;
-    }
-
-    private byte[] readBounded(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            return null;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try (InputStream in = request.getInputStream()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > maxBodyBytes) {
-                    return null;
-                }
-            }
-        }
-        return out.toByteArray();
     }
 
     private JsonNode parseObject(byte[] body) {

@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +53,12 @@ final class OtlpServlet extends HttpServlet {
         }
         byte[] body;
         try {
-            body = read(request);
+            body = RequestBody.read(request, response, maxBodyBytes,
+                    "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding")));
         } catch (ZipException e) {
             json.error(response, 400, "Content-Encoding is gzip but the body is not valid gzip");
             return;
-        } catch (TooLarge e) {
+        } catch (RequestBody.TooLarge e) {
             json.error(response, 413, "OTLP body exceeds server.maxRequestBytes (" + maxBodyBytes + " bytes)");
             return;
         }
@@ -131,23 +131,5 @@ final class OtlpServlet extends HttpServlet {
                     "errorMessage", outcome.errorMessage()));
         }
         json.write(response, 200, answer);
-    }
-
-    private byte[] read(HttpServletRequest request) throws IOException {
-        boolean gzip = "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"));
-        try (InputStream raw = request.getInputStream();
-                InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (bytes.length > maxBodyBytes) {
-                throw new TooLarge();
-            }
-            return bytes;
-        }
-    }
-
-    private static final class TooLarge extends IOException {
-        TooLarge() {
-            super(null, null);
-        }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Turns an event as a client sent it (a JSON object already parsed into maps and lists) into a {@link NewEvent}.
@@ -31,6 +32,7 @@ public final class EventDecoder {
             "duration_ms", "parent_id", "correlation_id", "details", "display_info", "id", "sequence");
     private static final Set<String> NAMED_COLORS = Set.of("black", "red", "green", "yellow", "blue", "magenta",
             "cyan", "white", "gray", "grey", "orange", "purple", "pink", "brown", "default");
+    private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern HEX_COLOR = Pattern.compile("#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})");
 
     private final JsonMapper json;
@@ -59,7 +61,7 @@ public final class EventDecoder {
         List<String> notes = new ArrayList<>();
         for (Object key : map.keySet()) {
             if (!KNOWN_FIELDS.contains(String.valueOf(key))) {
-                throw new EventRejectedException(String.valueOf(key), "is not an event field; known fields are "
+                throw new EventRejectedException(shownKey(String.valueOf(key)), "is not an event field; known fields are "
                         + "session_id, event_type, status, timestamp, duration_ms, parent_id, correlation_id, "
                         + "details, display_info");
             }
@@ -190,6 +192,8 @@ public final class EventDecoder {
             case String text -> {
                 try {
                     return IsoInstant.parseMillis(text);
+                } catch (ArithmeticException e) { // a valid instant beyond epoch milliseconds (year +999999999)
+                    throw new EventRejectedException("timestamp", "is out of range, got \"" + text + "\"");
                 } catch (DateTimeParseException e) {
                     try {
                         return OffsetDateTime.parse(text).toInstant().toEpochMilli();
@@ -336,5 +340,16 @@ public final class EventDecoder {
             return null;
         }
         return new DisplayInfo(name, description, icon, color);
+    }
+
+    /**
+     * An unknown key as the refusal names it: a plain name as it is, anything else (empty, blank, control
+     * characters, very long) as a cut JSON string, so that the message keeps a visible subject on one line.
+     */
+    private static String shownKey(String key) {
+        if (PLAIN_KEY.matcher(key).matches()) {
+            return key;
+        }
+        return StringNode.valueOf(key.length() > 64 ? key.substring(0, 64) + "…" : key).toString();
     }
 }

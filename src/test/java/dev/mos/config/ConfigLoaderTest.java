@@ -283,6 +283,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRefusedValueIsShownOnOneLineAndCut() {
+        // found by ConfigLoaderFuzzTest: a variable's newline split the one-line start error
+        assertThatThrownBy(() -> config(Map.of("MCP_PORT", "80\n\"x\": 1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("server.port (from MCP_PORT) must be an integer between 0 and 65535, got \"80\\n\\\"x\\\": 1\"");
+        assertThatThrownBy(() -> config(Map.of("MCP_PORT", "9".repeat(500))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("…").message().hasSizeLessThan(250);
+    }
+
+    @Test
     void emptyStringValueIsRefused() throws IOException {
         assertThatThrownBy(() -> load("{\"server\": {\"name\": \"  \"}}", Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)

@@ -391,4 +391,27 @@ class EventDecoderTest {
         assertRejected(withDetails(Map.of("chunks", chunks)), "details")
                 .hasMessageContaining("at most " + EventLimits.MAX_DETAILS_JSON_CHARS + " characters");
     }
+
+    /** Found by EventDecoderFuzzTest: an empty or blank key made a refusal without a visible subject. */
+    @Test
+    void anUnusualKeyIsNamedAsAJsonStringInItsRefusal() {
+        assertThatThrownBy(() -> decoder.decode(with("", "x"))).isInstanceOf(EventRejectedException.class)
+                .hasMessageStartingWith("\"\" is not an event field");
+        assertThatThrownBy(() -> decoder.decode(with(" ", "x"))).isInstanceOf(EventRejectedException.class)
+                .hasMessageStartingWith("\" \" is not an event field");
+        assertThatThrownBy(() -> decoder.decode(with("a\nb", "x"))).isInstanceOf(EventRejectedException.class)
+                .hasMessageStartingWith("\"a\\nb\" is not an event field");
+        assertThatThrownBy(() -> decoder.decode(with("k".repeat(500), "x"))).isInstanceOf(EventRejectedException.class)
+                .hasMessageStartingWith("\"" + "k".repeat(64) + "…\" is not an event field");
+        assertThatThrownBy(() -> decoder.decode(with("toolName", "x"))).isInstanceOf(EventRejectedException.class)
+                .hasMessageStartingWith("toolName is not an event field");
+    }
+
+    /** An instant beyond epoch milliseconds used to escape as an ArithmeticException (a 500). */
+    @Test
+    void aTimestampBeyondEpochMillisecondsIsRefused() {
+        assertThatThrownBy(() -> decoder.decode(with("timestamp", "+999999999-12-31T23:59:59Z")))
+                .isInstanceOf(EventRejectedException.class)
+                .hasMessage("timestamp is out of range, got \"+999999999-12-31T23:59:59Z\"");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mos.ingest.hooks;
 
+import dev.mos.ingest.EventLimits;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.privacy.CapturePolicy;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns one Claude Code hook payload into events of the MOS model (in the {@code log_event} shape, so they take the
  * one ingest pipeline): a task per prompt ({@code prompt:<prompt_id>}), an operation per {@code tool_use_id}, MCP
  * tools split into server and tool, subagents nested by {@code agent_id}. Any other hook event, known or not, is
- * recorded in the session timeline. Never refuses a payload that names its session: unknown fields are kept (flat,
- * redacted, cut to size) so a new Claude Code version cannot make ingestion fail.
+ * recorded in the session timeline. Never refuses a payload that names its session with usable ids (see
+ * {@link #id}): unknown fields are kept (flat, redacted, cut to size) so a new Claude Code version cannot make
+ * ingestion fail.
  */
 public final class HookEventMapper {
 
@@ -26,6 +28,8 @@ public final class HookEventMapper {
     private static final int MAX_DETAIL_KEYS = 90;
     private static final int MAX_KEY_CHARS = 128;
     private static final int TASK_NAME_CHARS = 80;
+    /** The event id limit less the longest wrapping this mapper adds ({@code hook:} + name + {@code :} + UUID). */
+    private static final int MAX_ID_CHARS = EventLimits.MAX_ID_LENGTH - 42;
 
     private final JsonMapper json;
     private final CapturePolicy capture;
@@ -43,18 +47,18 @@ public final class HookEventMapper {
     }
 
     public List<Map<String, Object>> map(Map<?, ?> payload) {
-        String sessionId = text(payload.get("session_id"));
+        String sessionId = id(payload, "session_id");
         if (sessionId == null || sessionId.isBlank()) {
             throw new EventRejectedException("session_id", "is required in a hook payload (Claude Code always "
                     + "sends it)");
         }
-        String hook = text(payload.get("hook_event_name"));
+        String hook = id(payload, "hook_event_name");
         if (hook == null || hook.isBlank()) {
             hook = "unknown";
         }
-        String promptId = text(payload.get("prompt_id"));
-        String agentId = text(payload.get("agent_id"));
-        String toolUseId = text(payload.get("tool_use_id"));
+        String promptId = id(payload, "prompt_id");
+        String agentId = id(payload, "agent_id");
+        String toolUseId = id(payload, "tool_use_id");
         String toolName = text(payload.get("tool_name"));
         String task = promptId == null ? null : "prompt:" + promptId;
         String workParent = agentId != null ? links.operationOf(sessionId, agentId) : task;
@@ -194,8 +198,10 @@ public final class HookEventMapper {
         }
         if (value instanceof String s) {
             try {
-                return java.time.OffsetDateTime.parse(s).toInstant().toString();
-            } catch (java.time.format.DateTimeParseException e) {
+                java.time.Instant at = java.time.OffsetDateTime.parse(s).toInstant();
+                at.toEpochMilli(); // beyond epoch milliseconds the decoder would refuse the event
+                return at.toString();
+            } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
                 details.put("timestamp", s.length() > 64 ? s.substring(0, 64) : s);
             }
         }
@@ -298,13 +304,17 @@ public final class HookEventMapper {
     }
 
     private static String agentIdOf(Object toolResponse) {
-        return toolResponse instanceof Map<?, ?> m ? text(m.get("agentId")) : null;
+        // inside the tool's output, not the payload's own fields: an unusable id is no link rather than a refusal
+        String agentId = toolResponse instanceof Map<?, ?> m ? text(m.get("agentId")) : null;
+        return idProblem(agentId) == null ? agentId : null;
     }
 
     private static void duration(Object value, Map<String, Object> event) {
-        if (value instanceof Number n && n.doubleValue() >= 0) {
+        // beyond the decoder's bounds the event would be refused: it is stored without a duration instead
+        if (value instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= EventLimits.MAX_DURATION_MS) {
             event.put("duration_ms", n);
-        } else if (value instanceof String s && s.matches("\\d{1,12}")) {
+        } else if (value instanceof String s && s.matches("\\d{1,12}")
+                && Long.parseLong(s) <= EventLimits.MAX_DURATION_MS) {
             event.put("duration_ms", Long.parseLong(s));
         }
     }
@@ -316,6 +326,37 @@ public final class HookEventMapper {
             line = line.substring(0, nl);
         }
         return line.length() <= max ? line : line.substring(0, max) + "…";
+    }
+
+    /**
+     * A field the events' identities are made of (session, correlation and parent ids, the timeline's
+     * {@code hook:<name>:<uuid>}), held to the event id rules up front: Claude Code sends UUIDs, {@code toolu_} ids
+     * and short hook names, so a value the decoder would refuse means the payload is not one of its, and saying so
+     * (400 naming the field) beats answering 200 for events that are then dropped.
+     */
+    private static String id(Map<?, ?> payload, String field) {
+        String value = text(payload.get(field));
+        String problem = idProblem(value);
+        if (problem != null) {
+            throw new EventRejectedException(field, problem + " in a hook payload (Claude Code sends short ids)");
+        }
+        return value;
+    }
+
+    /** Why {@code value} cannot be part of an event id, or null when it can (or is absent). */
+    private static String idProblem(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_ID_CHARS) {
+            return "must be at most " + MAX_ID_CHARS + " characters, got " + value.length();
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return "must not contain control characters";
+            }
+        }
+        return null;
     }
 
     private static String text(Object value) {

@@ -297,4 +297,28 @@ class HookEventMapperTest {
         payload.put("hook_event_name", name);
         return new LinkedHashMap<>(payload);
     }
+
+    /** Found by HookMapperFuzzTest: such ids used to be answered 200 while the decoder dropped their events. */
+    @Test
+    void aPayloadWithAnUnusableIdIsRefusedNamingTheField() {
+        Map<String, Object> control = new LinkedHashMap<>(Map.of("session_id", "s-ids",
+                "hook_event_name", "PreToolUse", "tool_name", "Read", "tool_use_id", "toolu_\u0007"));
+        assertThatThrownBy(() -> receiver.accept(control, "hooks")).isInstanceOf(EventRejectedException.class)
+                .hasMessage("tool_use_id must not contain control characters in a hook payload (Claude Code sends "
+                        + "short ids)");
+        Map<String, Object> longHook = Map.of("session_id", "s-ids", "hook_event_name", "H".repeat(300));
+        assertThatThrownBy(() -> receiver.accept(longHook, "hooks")).isInstanceOf(EventRejectedException.class)
+                .hasMessageStartingWith("hook_event_name must be at most 214 characters, got 300");
+        assertThat(store.session("s-ids")).isEmpty();
+    }
+
+    /** Found by HookMapperFuzzTest: a duration past the decoder's bound used to drop the whole event. */
+    @Test
+    void aDurationOutOfBoundsIsLeftOffTheStoredEvent() {
+        Map<String, Object> post = Map.of("session_id", "s-dur", "hook_event_name", "PostToolUse",
+                "tool_name", "Read", "tool_use_id", "toolu_1", "duration_ms", 1e15);
+        List<IngestResult> results = receiver.accept(post, "hooks");
+        assertThat(results).allSatisfy(r -> assertThat(r.error()).isNull());
+        assertThat(results.getFirst().event().durationMs()).isNull();
+    }
 }

@@ -1,0 +1,60 @@
+package dev.mos.http;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A request body read within server.maxRequestBytes (counted after gzip, so a compression bomb stops at the limit
+ * too). A body beyond it is refused with {@link TooLarge}, after reading away what the client is still sending,
+ * up to {@link #DRAIN_LIMIT}: a client still writing when the server closes gets a reset connection instead of
+ * the 413 that says why. Beyond that the connection is closed.
+ */
+final class RequestBody {
+
+    static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
+    /** The body is larger than the limit; the caller answers 413. */
+    static final class TooLarge extends IOException {
+        TooLarge() {
+            super(null, null);
+        }
+    }
+
+    private RequestBody() {
+    }
+
+    /** @param gunzip the request declares {@code Content-Encoding: gzip} and the body is to be inflated */
+    static byte[] read(HttpServletRequest request, HttpServletResponse response, long maxBytes, boolean gunzip)
+            throws IOException {
+        try (InputStream raw = request.getInputStream()) {
+            if (request.getContentLengthLong() > maxBytes && !gunzip) {
+                throw refuse(request, response, raw);
+            }
+            InputStream in = gunzip ? new GZIPInputStream(raw) : raw;
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw refuse(request, response, raw);
+            }
+            return bytes;
+        }
+    }
+
+    private static TooLarge refuse(HttpServletRequest request, HttpServletResponse response, InputStream raw)
+            throws IOException {
+        long drained = 0;
+        if (request.getContentLengthLong() <= DRAIN_LIMIT) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while (drained <= DRAIN_LIMIT && (n = raw.read(buffer)) > 0) {
+                drained += n;
+            }
+        }
+        if (request.getContentLengthLong() > DRAIN_LIMIT || drained > DRAIN_LIMIT) {
+            response.setHeader("Connection", "close");
+        }
+        return new TooLarge();
+    }
+}
