@@ -100,8 +100,8 @@ final class Settings {
                 Pattern.compile(patterns.get(i));
             } catch (PatternSyntaxException e) {
                 throw new ConfigException(path + "[" + i + "] (from " + setting.source() + ") is not a valid Java "
-                        + "regular expression: " + e.getDescription() + " near index " + e.getIndex() + " of \""
-                        + patterns.get(i) + "\"");
+                        + "regular expression: " + e.getDescription() + " near index " + e.getIndex() + " of "
+                        + shown(patterns.get(i)));
             }
         }
         return patterns;

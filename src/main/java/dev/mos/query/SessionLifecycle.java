@@ -48,6 +48,17 @@ public record SessionLifecycle(Long startedMs, Long endedMs, String endReason, S
         return roots;
     }
 
+    /** The operations a view counts: the tree's, less the lifecycle records (each a childless root). */
+    public static int operationCount(ActivityTree tree) {
+        int records = 0;
+        for (OperationNode root : tree.roots()) {
+            if (isRecord(root)) {
+                records++;
+            }
+        }
+        return tree.operationCount() - records;
+    }
+
     static SessionLifecycle of(ActivityTree tree, EventJson events) {
         Long started = null;
         Long ended = null;

@@ -9,9 +9,11 @@ import java.util.List;
 public final class TreeText {
 
     private final EventJson events;
+    private final OperationFacts facts;
 
     public TreeText(EventJson events) {
         this.events = events;
+        this.facts = new OperationFacts(events);
     }
 
     public String render(ActivityTree tree, RenderOptions options, TextStyle style) {
@@ -106,8 +108,10 @@ public final class TreeText {
         } else {
             out.append('[').append(node.kind().wireName()).append("] ");
         }
+        // the same names as the JSON trees (mos tail draws this text)
         String label = node.primary().displayInfo() != null && node.primary().displayInfo().name() != null
-                ? node.primary().displayInfo().name() : node.name();
+                ? node.primary().displayInfo().name()
+                : OperationTitles.titled(node) ? OperationTitles.title(node, facts.of(node)) : node.name();
         out.append(label);
         out.append(' ').append(claude ? node.status().symbol() : "(" + node.status().wireName() + ")");
         long elapsed = node.elapsedMs(options.nowMs());

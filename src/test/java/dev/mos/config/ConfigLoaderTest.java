@@ -416,6 +416,10 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("privacy.redactPatterns[1] (from MCP_REDACT_PATTERNS)")
                 .hasMessageContaining("not a valid Java regular expression");
+        // found by ConfigLoaderFuzzTest: the refused pattern is shown escaped, on the message's one line
+        assertThatThrownBy(() -> config(Map.of("MCP_REDACT_PATTERNS", "[\"a\\n{\"]")))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith(" of \"a\\n{\"")
+                .message().doesNotContain("\n");
         assertThatThrownBy(() -> config(Map.of("MCP_REDACT_PATTERNS", "[1, 2")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("privacy.redactPatterns");
         assertThatThrownBy(() -> config(Map.of("MCP_CAPTURE_TOOL_IO", "everything")))

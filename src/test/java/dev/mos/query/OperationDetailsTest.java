@@ -103,6 +103,8 @@ class OperationDetailsTest {
         List<Map<String, Object>> compact = new TreeJson(fx.eventJson).compactRoots(fx.query.tree(info),
                 fx.query.renderOptions(info, true, null));
         assertThat(compact.getFirst()).containsEntry("title", "Bash · ls -la");
+        assertThat(fx.treeText.render(fx.query.tree(info), fx.query.renderOptions(info, true, null),
+                TextStyle.PLAIN)).as("the text tree (mos tail) names it alike").contains("[tool] Bash · ls -la (");
 
         fx.send("s", "task_started", "T", null, "Fix the login bug", 10, null, Map.of("prompt", "Fix the login bug"));
         info = fx.query.resolve("s");

@@ -46,6 +46,7 @@ class SessionLifecycleTest {
         TreeJson json = new TreeJson(fx.eventJson);
         assertThat(json.roots(view.tree(), options)).extracting(n -> n.get("name")).containsExactly("Fix it");
         assertThat(json.compactRoots(view.tree(), options)).hasSize(1);
+        assertThat(SessionLifecycle.operationCount(view.tree())).as("the task alone").isEqualTo(1);
         assertThat(fx.treeText.render(view.tree(), options, TextStyle.PLAIN)).doesNotContain("SessionStart")
                 .contains("Fix it");
         List<Map<String, Object>> all = json.allRoots(view.tree(), options);

@@ -17,6 +17,7 @@ import dev.mos.query.QueryService;
 import dev.mos.query.RenderOptions;
 import dev.mos.query.SessionExport;
 import dev.mos.query.SessionJson;
+import dev.mos.query.SessionLifecycle;
 import dev.mos.query.SessionView;
 import dev.mos.query.TextStyle;
 import dev.mos.query.ToolStats;
@@ -202,7 +203,7 @@ public final class ApiServlet extends HttpServlet {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("session", SessionJson.summary(view, options.nowMs()));
         out.put("slow_threshold_ms", options.slowThresholdMs());
-        out.put("operation_count", view.tree().operationCount());
+        out.put("operation_count", SessionLifecycle.operationCount(view.tree()));
         out.put("running_count", view.tree().runningCount());
         out.put("last_sequence", view.tree().lastSequence());
         boolean compact = "true".equals(q.choice("compact", "false", List.of("true", "false")));

@@ -9,6 +9,7 @@ import dev.mos.query.OperationDetails;
 import dev.mos.query.QueryService;
 import dev.mos.query.RenderOptions;
 import dev.mos.query.SessionJson;
+import dev.mos.query.SessionLifecycle;
 import dev.mos.query.SessionView;
 import dev.mos.query.TextStyle;
 import dev.mos.query.TreeJson;
@@ -108,7 +109,7 @@ public final class GetActivityTreeTool implements McpTool {
         out.put("project", view.project());
         out.put("usage", SessionJson.usage(view.usage()));
         out.put("lifecycle", SessionJson.lifecycle(view));
-        out.put("operation_count", view.tree().operationCount());
+        out.put("operation_count", SessionLifecycle.operationCount(view.tree()));
         out.put("running_count", view.tree().runningCount());
         out.put("dropped_events", view.tree().droppedEvents());
         out.put("last_sequence", view.tree().lastSequence());
