@@ -19,15 +19,6 @@ import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
 import dev.mos.ingest.hooks.HookEventMapper;
 import dev.mos.ingest.hooks.HookReceiver;
-import dev.mos.ingest.otlp.ClaudeCodeMetricMapper;
-import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
-import dev.mos.ingest.otlp.ClaudeCodeSpanMapper;
-import dev.mos.ingest.otlp.GenAiSpanMapper;
-import dev.mos.ingest.otlp.OtlpAttributes;
-import dev.mos.ingest.otlp.OtlpEvents;
-import dev.mos.ingest.otlp.OtlpJoins;
-import dev.mos.ingest.otlp.OtlpJsonDecoder;
-import dev.mos.ingest.otlp.OtlpProtoDecoder;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.live.LiveFeed;
@@ -179,14 +170,7 @@ final class ServerAssembly implements AutoCloseable {
                 quota);
         AgentLinks agentLinks = new AgentLinks(clock);
         hooks = new HookReceiver(new HookEventMapper(json, capture, agentLinks), ingest);
-        OtlpAttributes otlpAttributes = new OtlpAttributes(capture.redactor());
-        OtlpEvents otlpEvents = new OtlpEvents(json);
-        OtlpJoins otlpJoins = new OtlpJoins();
-        otlp = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
-                new ClaudeCodeOtelMapper(otlpAttributes, otlpEvents, agentLinks, otlpJoins),
-                new ClaudeCodeMetricMapper(otlpAttributes, otlpEvents, otlpJoins),
-                new ClaudeCodeSpanMapper(otlpAttributes, otlpEvents, agentLinks, otlpJoins),
-                new GenAiSpanMapper(otlpAttributes, otlpEvents, instanceId), ingest, clock);
+        otlp = OtlpReceiver.create(json, capture.redactor(), agentLinks, instanceId, ingest, clock);
         // Another replica (PostgreSQL NOTIFY) or process (SQLite change check) committed events: the live feed
         // reads them from the store and publishes them to this process's streams, in order, once.
         store.onRemoteAppend(live::remoteAppend);

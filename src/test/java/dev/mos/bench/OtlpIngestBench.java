@@ -4,14 +4,6 @@ import dev.mos.health.IngestCounters;
 import dev.mos.ingest.EventDecoder;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
-import dev.mos.ingest.otlp.ClaudeCodeMetricMapper;
-import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
-import dev.mos.ingest.otlp.ClaudeCodeSpanMapper;
-import dev.mos.ingest.otlp.OtlpAttributes;
-import dev.mos.ingest.otlp.OtlpEvents;
-import dev.mos.ingest.otlp.OtlpJoins;
-import dev.mos.ingest.otlp.OtlpJsonDecoder;
-import dev.mos.ingest.otlp.OtlpProtoDecoder;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.ingest.privacy.Redactor;
 import dev.mos.live.LiveFeed;
@@ -44,15 +36,8 @@ public final class OtlpIngestBench {
         LiveFeed live = new LiveFeed();
         IngestPipeline pipeline = new IngestPipeline(new EventDecoder(json, clock), store, live,
                 new IngestCounters(new SimpleMeterRegistry()));
-        OtlpAttributes attributes = new OtlpAttributes(Redactor.defaults());
-        OtlpEvents events = new OtlpEvents(json);
-        OtlpJoins joins = new OtlpJoins();
-        AgentLinks links = new AgentLinks();
-        OtlpReceiver receiver = new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
-                new ClaudeCodeOtelMapper(attributes, events, links, joins),
-                new ClaudeCodeMetricMapper(attributes, events, joins),
-                new ClaudeCodeSpanMapper(attributes, events, links, joins),
-                new dev.mos.ingest.otlp.GenAiSpanMapper(attributes, events, "bench"), pipeline, clock);
+        OtlpReceiver receiver = OtlpReceiver.create(json, Redactor.defaults(), new AgentLinks(), "bench", pipeline,
+                clock);
         byte[][] bodies = OtlpLoadDriver.bodies(protobuf, 1000);
         double[] rates = new double[runs + 1];
         double[] perCpu = new double[runs + 1];

@@ -10,15 +10,6 @@ import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
 import dev.mos.ingest.hooks.HookEventMapper;
 import dev.mos.ingest.hooks.HookReceiver;
-import dev.mos.ingest.otlp.ClaudeCodeMetricMapper;
-import dev.mos.ingest.otlp.ClaudeCodeOtelMapper;
-import dev.mos.ingest.otlp.ClaudeCodeSpanMapper;
-import dev.mos.ingest.otlp.GenAiSpanMapper;
-import dev.mos.ingest.otlp.OtlpAttributes;
-import dev.mos.ingest.otlp.OtlpEvents;
-import dev.mos.ingest.otlp.OtlpJoins;
-import dev.mos.ingest.otlp.OtlpJsonDecoder;
-import dev.mos.ingest.otlp.OtlpProtoDecoder;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.live.LiveFeed;
@@ -56,14 +47,8 @@ final class IngestWorld {
     private final List<Event> stored = new ArrayList<>();
 
     IngestWorld() {
-        OtlpAttributes attributes = new OtlpAttributes(CapturePolicy.defaults().redactor());
-        OtlpEvents events = new OtlpEvents(JSON);
-        OtlpJoins joins = new OtlpJoins();
-        otlp = new OtlpReceiver(new OtlpJsonDecoder(JSON), new OtlpProtoDecoder(),
-                new ClaudeCodeOtelMapper(attributes, events, links, joins),
-                new ClaudeCodeMetricMapper(attributes, events, joins),
-                new ClaudeCodeSpanMapper(attributes, events, links, joins),
-                new GenAiSpanMapper(attributes, events, "fuzz-instance"), pipeline, clock);
+        otlp = OtlpReceiver.create(JSON, CapturePolicy.defaults().redactor(), links, "fuzz-instance", pipeline,
+                clock);
         live.onLocalCommit(stored::add);
     }
 

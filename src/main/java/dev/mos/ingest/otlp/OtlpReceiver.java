@@ -2,10 +2,13 @@ package dev.mos.ingest.otlp;
 
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.IngestPipeline;
+import dev.mos.ingest.hooks.AgentLinks;
+import dev.mos.ingest.privacy.Redactor;
 import dev.mos.model.NewEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
 
 /** OTLP export requests in, Claude Code events through the one ingest pipeline out. */
 public final class OtlpReceiver {
@@ -34,6 +37,22 @@ public final class OtlpReceiver {
         this.genAiSpans = genAiSpans;
         this.ingest = ingest;
         this.clock = clock;
+    }
+
+    /**
+     * The receiver with its decoders and the Claude Code and GenAI mappers, which share the attribute rules, the
+     * event builder and the joins between signals; {@code links} is shared with the hooks.
+     */
+    public static OtlpReceiver create(JsonMapper json, Redactor redactor, AgentLinks links, String instanceId,
+            IngestPipeline ingest, Clock clock) {
+        OtlpAttributes attributes = new OtlpAttributes(redactor);
+        OtlpEvents events = new OtlpEvents(json);
+        OtlpJoins joins = new OtlpJoins();
+        return new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
+                new ClaudeCodeOtelMapper(attributes, events, links, joins),
+                new ClaudeCodeMetricMapper(attributes, events, joins),
+                new ClaudeCodeSpanMapper(attributes, events, links, joins),
+                new GenAiSpanMapper(attributes, events, instanceId), ingest, clock);
     }
 
     /**
