@@ -42,6 +42,7 @@ export function renderHeader(tree) {
     <span class="badge ${esc(s.status)}">${esc(s.status)}</span></h2>
     <p class="meta"><span class="k">session</span> <span id="current-session">${esc(s.session_id)}</span>
     ${s.project ? ` · <span id="session-project" title="${esc(s.project)}">${icon('folder')} ${esc(s.project)}</span>` : ''}
+    ${s.lifecycle && s.lifecycle.git_branch ? ` · <span id="session-branch" title="git branch">${icon('branch')} ${esc(s.lifecycle.git_branch)}</span>` : ''}
     ${s.sender ? ` · <span class="k">sent by</span> <span id="session-sender" title="the token's name">${esc(s.sender)}</span>` : ''}</p>
     <p class="meta">${tree.operation_count} operations · ${tree.running_count} running · ${m.tool_calls} tool calls
     · ${m.errors} errors · ${fmtMs(m.total_duration_ms)} · slow above ${fmtMs(tree.slow_threshold_ms)}

@@ -1,4 +1,4 @@
-// The session list (left column): title, status, project, cost, counts; filter by text and project.
+// The session list (left column): title, status, project and git branch, cost, counts; filter by text and project.
 import {api} from './api.js';
 import {icon} from './icons.js';
 import {state} from './state.js';
@@ -20,7 +20,8 @@ function sessionHtml(s) {
     <div class="top"><span class="stitle" title="${esc(title)}">${esc(title)}</span> <span class="badge ${esc(s.status)}">${esc(s.status)}</span></div>
     ${title !== s.session_id ? `<div class="sid" title="session id">${esc(s.session_id)}</div>` : ''}
     <div class="cols"><span class="project" title="${esc(s.project || 'no project reported')}">${s.project
-      ? icon('folder') + ' ' + esc(baseName(s.project)) : '<span class="hint">no project</span>'}</span>
+      ? icon('folder') + ' ' + esc(baseName(s.project)) : '<span class="hint">no project</span>'}${lc.git_branch
+      ? ` <span class="branch" title="git branch">${icon('branch')} ${esc(lc.git_branch)}</span>` : ''}</span>
     <span class="cost" title="${esc(tokens)}">${u ? esc(fmtCost(u.cost_usd)) : '—'}</span></div>
     <div class="meta"><span class="duration">${fmtMs(m.total_duration_ms)}</span> · <span class="tools">${m.tool_calls} tool calls</span>
     · <span class="errors">${m.errors} errors</span>${m.running ? ` · <span class="running">${m.running} running</span>` : ''}

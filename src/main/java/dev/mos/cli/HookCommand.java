@@ -6,10 +6,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A Claude Code command hook: reads the hook payload on stdin and POSTs it to a running server's /hooks. It always
@@ -33,7 +39,7 @@ final class HookCommand implements Callable<Integer> {
     public Integer call() {
         String base = ServerUrl.resolve(url);
         try {
-            byte[] payload = readStdin(System.in);
+            byte[] payload = withGitBranch(readStdin(System.in), JsonMapper.builder().build());
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/hooks"))
                     .timeout(Duration.ofMillis(timeoutMs)).header("Content-Type", "application/json")
@@ -55,6 +61,31 @@ final class HookCommand implements Callable<Integer> {
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         return 0;
+    }
+
+    /**
+     * The payload with {@code git_branch} added: the hook runs where the agent works, so it can read the branch of
+     * the session's {@code cwd}, which Claude Code does not send (the server may be on another machine). Anything
+     * that is not an object with a {@code cwd} goes on unchanged, for the server to judge.
+     */
+    static byte[] withGitBranch(byte[] payload, JsonMapper json) {
+        JsonNode node;
+        try {
+            node = json.readTree(payload);
+        } catch (JacksonException e) {
+            return payload;
+        }
+        if (!(node instanceof ObjectNode object) || object.has("git_branch") || !object.path("cwd").isString()) {
+            return payload;
+        }
+        Path cwd;
+        try {
+            cwd = Path.of(object.path("cwd").stringValue());
+        } catch (InvalidPathException e) {
+            return payload;
+        }
+        return GitBranch.of(cwd).map(branch -> json.writeValueAsBytes(object.put("git_branch", branch)))
+                .orElse(payload);
     }
 
     static String token() {

@@ -92,6 +92,18 @@ public final class ToolArguments {
         return value;
     }
 
+    /** A number of 0 or more, or null when not given. */
+    public Double optionalAmount(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
+            throw new InvalidArgumentException(name + " must be a number of 0 or more, got " + v);
+        }
+        return n.doubleValue();
+    }
+
     public long integer(String name, long defaultValue, long min, long max) {
         Long v = optionalLong(name, min, max);
         return v == null ? defaultValue : v;

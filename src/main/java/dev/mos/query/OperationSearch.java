@@ -2,12 +2,14 @@ package dev.mos.query;
 
 import dev.mos.model.ActivityTree;
 import dev.mos.model.Event;
+import dev.mos.model.OperationKind;
 import dev.mos.model.OperationNode;
 import dev.mos.store.SearchText;
 import dev.mos.store.SessionInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +51,8 @@ public final class OperationSearch {
                 continue;
             }
             OperationNode node = placed.byEvent.get(e.id());
-            if (node == null || !seen.add(e.sessionId() + "\u0000" + node.id()) || !operationMatches(node, request)) {
+            if (node == null || !seen.add(e.sessionId() + "\u0000" + node.id())
+                    || !operationMatches(node, placed, request)) {
                 continue;
             }
             hits.add(hit(placed, node, e, words));
@@ -79,7 +82,21 @@ public final class OperationSearch {
                 byEvent.put(node.end().id(), node);
             }
         });
-        return new Placed(info, view.tree(), OperationTitles.sessionTitle(view.tree(), info.project()), byEvent);
+        return new Placed(info, view.tree(), OperationTitles.sessionTitle(view), byEvent);
+    }
+
+    /** Each operation's subagent: the nearest one around it, itself included; absent for the main agent's. */
+    private void placeAgents(OperationNode node, OperationNode agent, Map<OperationNode, OperationNode> agentOf) {
+        OperationNode own = isSubagent(node) ? node : agent;
+        if (own != null) {
+            agentOf.put(node, own);
+        }
+        node.children().forEach(child -> placeAgents(child, own, agentOf));
+    }
+
+    private boolean isSubagent(OperationNode node) {
+        return node.kind() == OperationKind.SUBAGENT
+                || node.kind() == OperationKind.TOOL && facts.of(node).containsKey("subagent_type");
     }
 
     private static boolean sessionMatches(SessionInfo info, SearchRequest r) {
@@ -87,7 +104,7 @@ public final class OperationSearch {
                 && (r.sender() == null || r.sender().equals(info.sender()));
     }
 
-    private boolean operationMatches(OperationNode node, SearchRequest r) {
+    private boolean operationMatches(OperationNode node, Placed placed, SearchRequest r) {
         if (r.kind() != null && node.kind() != r.kind() || r.status() != null && node.status() != r.status()
                 || r.tool() != null && !r.tool().equalsIgnoreCase(node.name())
                 || r.sinceMs() != null && node.startMs() < r.sinceMs()
@@ -96,10 +113,38 @@ public final class OperationSearch {
         }
         if (r.model() != null) {
             Object model = facts.of(node).get("model");
-            return model != null && String.valueOf(model).toLowerCase(Locale.ROOT)
-                    .contains(r.model().toLowerCase(Locale.ROOT));
+            if (model == null || !contains(String.valueOf(model), r.model())) {
+                return false;
+            }
         }
-        return true;
+        return (r.agent() == null || agentMatches(placed.agentOf(node), r.agent()))
+                && (r.minCostUsd() == null || cost(node) >= r.minCostUsd());
+    }
+
+    private boolean agentMatches(OperationNode agent, String wanted) {
+        if (agent == null) {
+            return wanted.equalsIgnoreCase(SearchRequest.MAIN_AGENT);
+        }
+        Map<String, Object> f = facts.of(agent);
+        String type = OperationFacts.text(f.get("subagent_type"));
+        String description = OperationFacts.text(f.get("subagent_description"));
+        return type != null && type.equalsIgnoreCase(wanted) || description != null && contains(description, wanted);
+    }
+
+    /** What the operation cost: its own reported cost, else the sum of the model calls under it (a prompt's). */
+    private double cost(OperationNode node) {
+        if (facts.of(node).get("cost_usd") instanceof Number n) {
+            return n.doubleValue();
+        }
+        double sum = 0;
+        for (OperationNode child : node.children()) {
+            sum += cost(child);
+        }
+        return sum;
+    }
+
+    private static boolean contains(String text, String part) {
+        return text.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
     }
 
     private Map<String, Object> hit(Placed placed, OperationNode node, Event matched, List<String> words) {
@@ -135,6 +180,29 @@ public final class OperationSearch {
         return (from > 0 ? "…" : "") + flat.substring(from, to) + (to < flat.length() ? "…" : "");
     }
 
-    private record Placed(SessionInfo info, ActivityTree tree, String title, Map<Long, OperationNode> byEvent) {
+    /** A session the hits are placed in: its tree, title, and which operation each event belongs to. */
+    private final class Placed {
+        final SessionInfo info;
+        final ActivityTree tree;
+        final String title;
+        final Map<Long, OperationNode> byEvent;
+        /** Each operation's subagent; placed when a search first filters by agent (it reads every tool's facts). */
+        private Map<OperationNode, OperationNode> agents;
+
+        Placed(SessionInfo info, ActivityTree tree, String title, Map<Long, OperationNode> byEvent) {
+            this.info = info;
+            this.tree = tree;
+            this.title = title;
+            this.byEvent = byEvent;
+        }
+
+        /** The operation's subagent, null for the main agent's. */
+        OperationNode agentOf(OperationNode node) {
+            if (agents == null) {
+                agents = new IdentityHashMap<>();
+                tree.roots().forEach(root -> placeAgents(root, null, agents));
+            }
+            return agents.get(node);
+        }
     }
 }

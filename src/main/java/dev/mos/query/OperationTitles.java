@@ -29,20 +29,29 @@ public final class OperationTitles {
     }
 
     /**
-     * The session's title: its first prompt's excerpt; else the project's folder name; null when neither is known.
+     * The session's title: its first prompt's excerpt; else the project's folder name and the git branch ("shop ·
+     * main"), as far as they are known; null when none is.
      */
-    public static String sessionTitle(ActivityTree tree, String project) {
+    public static String sessionTitle(SessionView view) {
+        return sessionTitle(view.tree(), view.project(), view.lifecycle().gitBranch());
+    }
+
+    static String sessionTitle(ActivityTree tree, String project, String gitBranch) {
         for (OperationNode root : tree.roots()) {
             if (root.kind() == OperationKind.TASK && root.start() != null && root.start().name() != null
                     && !GENERIC_TASK_NAMES.contains(root.start().name())) {
                 return line(root.start().name());
             }
         }
-        if (project == null || project.isBlank()) {
-            return null;
+        String folder = null;
+        if (project != null && !project.isBlank()) {
+            String trimmed = project.replaceAll("[/\\\\]+$", "");
+            folder = trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
         }
-        String trimmed = project.replaceAll("[/\\\\]+$", "");
-        return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
+        if (gitBranch == null || gitBranch.isBlank()) {
+            return folder;
+        }
+        return folder == null ? line(gitBranch) : folder + " · " + line(gitBranch);
     }
 
     /** {@code facts} as {@link OperationFacts#of} gives them. */

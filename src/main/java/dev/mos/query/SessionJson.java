@@ -17,7 +17,7 @@ public final class SessionJson {
     public static Map<String, Object> summary(SessionView view, long nowMs) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("session_id", view.info().sessionId());
-        out.put("title", OperationTitles.sessionTitle(view.tree(), view.project()));
+        out.put("title", OperationTitles.sessionTitle(view));
         out.put("status", view.status().wireName());
         out.put("project", view.project());
         out.put("sender", view.info().sender());
@@ -40,7 +40,8 @@ public final class SessionJson {
         return out;
     }
 
-    /** {@code {started_at, ended_at, end_reason, source, model, permission_mode, metric_points, mcp_servers}}. */
+    /** {@code {started_at, ended_at, end_reason, source, model, permission_mode, git_branch, metric_points,
+     * mcp_servers}}. */
     public static Map<String, Object> lifecycle(SessionView view) {
         return view.lifecycle().json();
     }

@@ -16,7 +16,7 @@ import java.util.Set;
  * session's header instead of as operations beside the prompts.
  */
 public record SessionLifecycle(Long startedMs, Long endedMs, String endReason, String source, String model,
-        String permissionMode, long metricPoints, List<McpServer> mcpServers) {
+        String permissionMode, String gitBranch, long metricPoints, List<McpServer> mcpServers) {
 
     /** An MCP server the agent connected to, as its last connection report said. */
     public record McpServer(String name, String status) {
@@ -66,12 +66,17 @@ public record SessionLifecycle(Long startedMs, Long endedMs, String endReason, S
         String source = null;
         String model = null;
         String permissionMode = null;
+        String gitBranch = null;
         long metricPoints = 0;
         Map<String, McpServer> servers = new LinkedHashMap<>();
         for (OperationNode root : tree.roots()) {
             if (!isRecord(root)) {
-                if (permissionMode == null && root.kind() == OperationKind.TASK && root.start() != null) {
-                    permissionMode = OperationFacts.text(events.extra(root.start()).get("permission_mode"));
+                if (root.kind() == OperationKind.TASK && root.start() != null
+                        && (permissionMode == null || gitBranch == null)) {
+                    Map<String, Object> d = events.extra(root.start());
+                    permissionMode = permissionMode != null ? permissionMode
+                            : OperationFacts.text(d.get("permission_mode"));
+                    gitBranch = gitBranch != null ? gitBranch : OperationFacts.text(d.get("git_branch")); // transcripts
                 }
                 if (model == null && root.kind() == OperationKind.LLM) {
                     model = root.name();
@@ -86,6 +91,9 @@ public record SessionLifecycle(Long startedMs, Long endedMs, String endReason, S
                     model = OperationFacts.text(d.get("model")) != null ? OperationFacts.text(d.get("model")) : model;
                     permissionMode = permissionMode != null ? permissionMode
                             : OperationFacts.text(d.get("permission_mode"));
+                    // added by mos hook, which reads the branch of the session's cwd where the agent runs
+                    gitBranch = OperationFacts.text(d.get("git_branch")) != null
+                            ? OperationFacts.text(d.get("git_branch")) : gitBranch;
                 }
                 case "SessionEnd" -> {
                     ended = root.startMs();
@@ -105,8 +113,8 @@ public record SessionLifecycle(Long startedMs, Long endedMs, String endReason, S
                 default -> { }
             }
         }
-        return new SessionLifecycle(started, ended, endReason, source, model, permissionMode, metricPoints,
-                new ArrayList<>(servers.values()));
+        return new SessionLifecycle(started, ended, endReason, source, model, permissionMode, gitBranch,
+                metricPoints, new ArrayList<>(servers.values()));
     }
 
     Map<String, Object> json() {
@@ -117,6 +125,7 @@ public record SessionLifecycle(Long startedMs, Long endedMs, String endReason, S
         EventJson.putIfPresent(out, "source", source);
         EventJson.putIfPresent(out, "model", model);
         EventJson.putIfPresent(out, "permission_mode", permissionMode);
+        EventJson.putIfPresent(out, "git_branch", gitBranch);
         out.put("metric_points", metricPoints);
         out.put("mcp_servers", mcpServers.stream().map(s -> {
             Map<String, Object> m = new LinkedHashMap<>();

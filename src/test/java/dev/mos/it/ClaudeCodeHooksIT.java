@@ -66,6 +66,9 @@ class ClaudeCodeHooksIT {
 
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path work = Files.createDirectories(tmp.resolve("work"));
+        // a real repository on a branch of its own: mos hook names it (Claude Code does not)
+        assertThat(new ProcessBuilder("git", "init", "-q", "-b", "feature/checkout", work.toString()).inheritIO()
+                .start().waitFor()).isZero();
         Path settings = home.resolve(".claude/settings.json");
         Files.createDirectories(settings.getParent());
         String userHooks = """
@@ -132,6 +135,8 @@ class ClaudeCodeHooksIT {
         assertThat(tree.path("lifecycle").path("source").asString()).as("SessionStart via mos hook: %s", tree)
                 .isEqualTo("startup");
         assertThat(tree.path("lifecycle").path("permission_mode").asString()).isEqualTo("bypassPermissions");
+        assertThat(tree.path("lifecycle").path("git_branch").asString()).as("read by mos hook from the cwd")
+                .isEqualTo("feature/checkout");
         assertThat(hasRoot(tree, "SessionStart") || hasRoot(tree, "SessionEnd")).isFalse();
         assertThat(tree.path("running_count").asInt()).isZero();
     }

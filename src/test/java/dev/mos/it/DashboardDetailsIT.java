@@ -40,7 +40,7 @@ class DashboardDetailsIT {
         mos = MosProcess.serve(Map.of());
         browser = Chromium.start();
         Files.createDirectories(Path.of("target", "screenshots"));
-        hook("{\"hook_event_name\":\"SessionStart\",\"source\":\"startup\"}");
+        hook("{\"hook_event_name\":\"SessionStart\",\"source\":\"startup\",\"git_branch\":\"fix/build\"}");
         hook("{\"prompt_id\":\"p1\",\"permission_mode\":\"bypassPermissions\",\"hook_event_name\":\"UserPromptSubmit\","
                 + "\"prompt\":\"Find the TODOs and run the build\"}");
         hook("{\"prompt_id\":\"p1\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":"
@@ -119,6 +119,8 @@ class DashboardDetailsIT {
         assertThat(browser.getCurrentUrl()).endsWith("/op/" + bash);
         assertThat(text("#session-title")).isEqualTo("Find the TODOs and run the build");
         assertThat(text("#session-lifecycle")).contains("startup").contains("bypassPermissions");
+        assertThat(text("#session-branch")).isEqualToIgnoringWhitespace("fix/build");
+        assertThat(text("#sessions .session.selected .branch")).isEqualToIgnoringWhitespace("fix/build");
         assertThat(opId("SessionStart")).as("the lifecycle is the header's, not the tree's").isNull();
         assertThat(text("#details-title")).isEqualTo("Bash · make build-all");
         assertThat(text("#details-status")).isEqualTo("error");
@@ -167,6 +169,21 @@ class DashboardDetailsIT {
         waiting().until(d -> bash.equals(d.findElement(By.id("details")).getAttribute("data-loaded")));
         assertThat(text("#details [data-key=error]")).contains("No rule to make target");
         assertThat(browser.getCurrentUrl()).endsWith("/op/" + bash);
+
+        // filters written in the box: the error is found with status:error, not with status:success
+        search("make status:error tool:bash since:1h");
+        assertThat(browser.findElements(By.cssSelector("#search-results .hit a[data-op='" + bash + "']"))).hasSize(1);
+        search("make status:success");
+        assertThat(text("#search-results")).contains("Nothing captured matches");
+        search("make cost>1");
+        assertThat(text("#search-results")).contains("Nothing captured matches");
+    }
+
+    private static void search(String text) {
+        org.openqa.selenium.WebElement box = browser.findElement(By.id("search-q"));
+        box.clear();
+        box.sendKeys(text, Keys.ENTER);
+        waiting().until(d -> text.equals(d.findElement(By.tagName("body")).getAttribute("data-searched")));
     }
 
     @Test

@@ -30,6 +30,24 @@ class SearchApiIT {
                 + "{\"file_path\":\"/w/docs/checkout.md\"},\"tool_use_id\":\"toolu_b1\"}");
         hook("beta", "{\"prompt_id\":\"p2\",\"hook_event_name\":\"PostToolUse\",\"tool_name\":\"Read\",\"tool_input\":"
                 + "{\"file_path\":\"/w/docs/checkout.md\"},\"tool_use_id\":\"toolu_b1\",\"tool_response\":\"# Checkout\"}");
+        // gamma: a costly prompt with a subagent, a cheap one; over log_event, as any MCP client sends them
+        String head = "{\"session_id\": \"gamma\", \"event_type\": ";
+        Http.Response r = Http.call(mos.baseUrl(), "log_event", "{\"events\": ["
+                + head + "\"task_started\", \"correlation_id\": \"T1\", \"details\": {\"name\": \"Refactor checkout totals\"}},"
+                + head + "\"llm_request\", \"correlation_id\": \"L1\", \"parent_id\": \"T1\", \"details\": {\"name\": \"claude-opus-4\"}},"
+                + head + "\"llm_response\", \"correlation_id\": \"L1\", \"details\": {\"cost_usd\": 0.42}},"
+                + head + "\"subagent_spawn\", \"correlation_id\": \"S1\", \"parent_id\": \"T1\", \"details\": {\"name\": \"Explore\","
+                + " \"subagent_type\": \"Explore\", \"description\": \"Survey the checkout code\"}},"
+                + head + "\"tool_pre_call\", \"correlation_id\": \"G1\", \"parent_id\": \"S1\", \"details\": {\"name\": \"Grep\","
+                + " \"tool_input\": \"{\\\"pattern\\\": \\\"checkoutTotal\\\"}\"}},"
+                + head + "\"tool_post_call\", \"correlation_id\": \"G1\", \"status\": \"success\"},"
+                + head + "\"subagent_complete\", \"correlation_id\": \"S1\"},"
+                + head + "\"task_complete\", \"correlation_id\": \"T1\"},"
+                + head + "\"task_started\", \"correlation_id\": \"T2\", \"details\": {\"name\": \"Rename checkout label\"}},"
+                + head + "\"llm_request\", \"correlation_id\": \"L2\", \"parent_id\": \"T2\", \"details\": {\"name\": \"claude-haiku-4\"}},"
+                + head + "\"llm_response\", \"correlation_id\": \"L2\", \"details\": {\"cost_usd\": 0.01}},"
+                + head + "\"task_complete\", \"correlation_id\": \"T2\"}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
     @AfterAll
@@ -54,7 +72,7 @@ class SearchApiIT {
         JsonNode hits = search("q=checkout").path("hits");
         assertThat(hits.size()).isGreaterThanOrEqualTo(4);
         assertThat(hits.valueStream().map(h -> h.path("session_id").asString()).distinct())
-                .containsExactlyInAnyOrder("alpha", "beta");
+                .containsExactlyInAnyOrder("alpha", "beta", "gamma");
 
         JsonNode error = search("q=iframe+payment").path("hits");
         assertThat(error.size()).isEqualTo(1);
@@ -72,6 +90,30 @@ class SearchApiIT {
         assertThat(search("q=checkout&kind=task&project=/w/beta").path("hits").valueStream()
                 .map(h -> h.path("session_id").asString())).containsExactly("beta");
         assertThat(search("q=nothing-like-this").path("hits").size()).isZero();
+    }
+
+    @Test
+    void searchesNarrowByTheAgentAnOperationRanInAndByWhatItCost() throws Exception {
+        assertThat(ids("q=checkout&min_cost_usd=0.1&kind=task")).containsExactly("gamma/T1");
+        assertThat(ids("q=checkout&min_cost_usd=0.005&kind=task")).containsExactlyInAnyOrder("gamma/T1", "gamma/T2");
+        assertThat(ids("q=checkout&agent=Explore")).containsExactlyInAnyOrder("gamma/S1", "gamma/G1");
+        assertThat(ids("q=checkout&agent=survey")).as("part of the description").contains("gamma/G1");
+        assertThat(ids("q=checkout&agent=main")).doesNotContain("gamma/S1", "gamma/G1").contains("gamma/T1",
+                "alpha/toolu_a1");
+
+        Http.Response badCost = Http.get(mos.baseUrl() + "/api/v1/search?q=x&min_cost_usd=cheap");
+        assertThat(badCost.status()).isEqualTo(400);
+        assertThat(badCost.body()).contains("min_cost_usd").contains("cheap").doesNotContain("Exception");
+        Http.Response mcp = Http.call(mos.baseUrl(), "search_operations",
+                "{\"query\": \"checkout\", \"agent\": \"Explore\", \"min_cost_usd\": 0}");
+        assertThat(mcp.status()).as(mcp.body()).isEqualTo(200);
+        assertThat(mcp.body()).contains("G1").doesNotContain("toolu_a1");
+    }
+
+    private static java.util.List<String> ids(String query) throws Exception {
+        JsonNode hits = search(query).path("hits");
+        return hits.valueStream().map(h -> h.path("session_id").asString() + "/" + h.path("operation_id").asString())
+                .toList();
     }
 
     @Test

@@ -98,8 +98,11 @@ class OperationDetailsTest {
     void aSessionIsTitledByItsFirstPromptElseItsProjectFolderAndToolNodesByTheirInput() {
         fx.send("s", "tool_pre_call", "B", null, "Bash", 0, null, Map.of("tool_input", "{\"command\":\"ls -la\"}"));
         SessionInfo info = fx.query.resolve("s");
-        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), "/home/dev/shop/")).isEqualTo("shop");
-        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), null)).isNull();
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), "/home/dev/shop/", null)).isEqualTo("shop");
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), "/home/dev/shop", "fix/login"))
+                .isEqualTo("shop · fix/login");
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), null, "main")).isEqualTo("main");
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), null, null)).isNull();
         List<Map<String, Object>> compact = new TreeJson(fx.eventJson).compactRoots(fx.query.tree(info),
                 fx.query.renderOptions(info, true, null));
         assertThat(compact.getFirst()).containsEntry("title", "Bash · ls -la");
@@ -108,6 +111,7 @@ class OperationDetailsTest {
 
         fx.send("s", "task_started", "T", null, "Fix the login bug", 10, null, Map.of("prompt", "Fix the login bug"));
         info = fx.query.resolve("s");
-        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), "/home/dev/shop")).isEqualTo("Fix the login bug");
+        assertThat(OperationTitles.sessionTitle(fx.query.tree(info), "/home/dev/shop", "main"))
+                .isEqualTo("Fix the login bug");
     }
 }

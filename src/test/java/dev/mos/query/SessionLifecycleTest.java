@@ -21,7 +21,7 @@ class SessionLifecycleTest {
     @Test
     void lifecycleRecordsLeaveTheTreeForTheHeaderAndStayInTheExport() {
         fx.send("s", "task_progress", "hook:SessionStart:1", null, "SessionStart", 0, null,
-                Map.of("source", "resume", "model", "claude-opus-4"));
+                Map.of("source", "resume", "model", "claude-opus-4", "git_branch", "fix/login"));
         fx.send("s", "task_started", "T", null, "Fix it", 10, null, Map.of("permission_mode", "plan"));
         fx.send("s", "task_progress", "otel_metrics", null, "OTel metrics", 20, null, Map.of("metric", "m", "value", 1));
         fx.send("s", "task_progress", "otel_metrics", null, "OTel metrics", 30, null, Map.of("metric", "m", "value", 2));
@@ -38,6 +38,7 @@ class SessionLifecycleTest {
         assertThat(lc.source()).isEqualTo("resume");
         assertThat(lc.model()).isEqualTo("claude-opus-4");
         assertThat(lc.permissionMode()).isEqualTo("plan");
+        assertThat(lc.gitBranch()).isEqualTo("fix/login");
         assertThat(lc.metricPoints()).isEqualTo(2);
         assertThat(lc.mcpServers()).containsExactly(new SessionLifecycle.McpServer("github", "connected"));
 

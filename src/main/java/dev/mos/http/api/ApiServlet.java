@@ -216,14 +216,15 @@ public final class ApiServlet extends HttpServlet {
         String text = q.string("q");
         if (text == null || text.isBlank()) {
             throw new BadRequestException("q: give the words to search for, e.g. /api/v1/search?q=make+test"
-                    + " (every word must appear; filters: kind, tool, status, model, project, sender, since, until,"
-                    + " limit)");
+                    + " (every word must appear; filters: kind, tool, status, model, agent, min_cost_usd, project,"
+                    + " sender, since, until, limit)");
         }
         String kind = q.choice("kind", null, OperationKind.wireNames());
         String status = q.choice("status", null, OperationStatus.wireNames());
         return new SearchRequest(text, kind == null ? null : OperationKind.fromWire(kind).orElseThrow(),
                 q.string("tool"), status == null ? null : OperationStatus.fromWire(status).orElseThrow(),
-                q.string("model"), q.string("project"), q.string("sender"), q.time("since"), q.time("until"),
+                q.string("model"), q.string("agent"), q.amount("min_cost_usd"), q.string("project"),
+                q.string("sender"), q.time("since"), q.time("until"),
                 (int) q.integer("limit", 20, 1, SearchRequest.MAX_LIMIT));
     }
 

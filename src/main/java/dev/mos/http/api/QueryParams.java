@@ -50,6 +50,24 @@ final class QueryParams {
     }
 
     /** ISO-8601 instant or epoch milliseconds; null when absent. */
+    /** A number of 0 or more (a cost, say), or null when not given. */
+    Double amount(String name) {
+        String v = string(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            double n = Double.parseDouble(v);
+            if (n >= 0 && Double.isFinite(n)) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new BadRequestException("query parameter '" + name + "' must be a number of 0 or more, e.g. 0.05, got '"
+                + v + "'");
+    }
+
     Long time(String name) {
         String v = string(name);
         if (v == null) {
