@@ -78,4 +78,39 @@ class PostgresSessionStoreTest extends SessionStoreContract {
             assertThat(store.events("s")).extracting(Event::name).containsExactly("before", "after");
         }
     }
+
+    /**
+     * PostgreSQL hands out ids outside transactions, so a lower id can commit after a higher one was indexed (two
+     * writers, or two replicas): the straggler is indexed once it commits, not skipped for ever.
+     */
+    @Test
+    void anEventCommittedAfterAHigherIdWasIndexedIsStillFound() throws Exception {
+        try (SessionStore store = createStore(new StoreLimits(1_000, 1L << 30), clock);
+                var slow = java.sql.DriverManager.getConnection(jdbcUrl)) {
+            store.append(event("s", "first"));
+            slow.setAutoCommit(false);
+            long lowId;
+            try (var st = slow.createStatement();
+                    var rs = st.executeQuery("SELECT nextval(pg_get_serial_sequence('events', 'id'))")) {
+                rs.next();
+                lowId = rs.getLong(1);
+            }
+            Event later = store.append(event("s", "later"));
+            assertThat(later.id()).isGreaterThan(lowId);
+            assertThat(store.search("later", 10)).extracting(Event::id).containsExactly(later.id());
+            assertThat(store.search("later", 10)).as("a second round: the horizon waits for the open transaction")
+                    .hasSize(1);
+
+            try (var ps = slow.prepareStatement("INSERT INTO events (id, session_id, sequence, type, status, ts, name,"
+                    + " bytes) OVERRIDING SYSTEM VALUE VALUES (?, 'other', 1, 'tool_pre_call', 'started', 0,"
+                    + " 'straggler', 10)")) {
+                ps.setLong(1, lowId);
+                ps.executeUpdate();
+            }
+            slow.commit();
+
+            assertThat(store.search("straggler", 10)).extracting(Event::id).containsExactly(lowId);
+            assertThat(store.search("first", 10)).hasSize(1);
+        }
+    }
 }
