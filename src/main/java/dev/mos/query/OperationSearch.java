@@ -25,6 +25,8 @@ public final class OperationSearch {
 
     /** Events read from the index per hit asked for: filters and several events of one operation thin them out. */
     private static final int EVENTS_PER_HIT = 5;
+    /** Matching events read at most, in first pages: at most 20 x 5 x limit events placed in their trees. */
+    private static final int MAX_PAGES = 20;
     private static final int MATCH_CONTEXT_CHARS = 70;
 
     private final QueryService query;
@@ -38,28 +40,44 @@ public final class OperationSearch {
     public Map<String, Object> search(SearchRequest request) {
         long started = System.nanoTime();
         List<String> words = SearchText.words(request.text());
-        List<Event> events = query.searchEvents(request.text(), Math.max(request.limit() * EVENTS_PER_HIT, 100));
+        int page = Math.max(request.limit() * EVENTS_PER_HIT, 100);
+        int unread = page * MAX_PAGES;
         Map<String, Placed> sessions = new HashMap<>();
         Set<String> seen = new HashSet<>();
         List<Map<String, Object>> hits = new ArrayList<>();
-        for (Event e : events) {
-            if (hits.size() >= request.limit()) {
-                break;
+        long before = Long.MAX_VALUE;
+        boolean more = true;
+        // filters can thin a page out to nothing: read on, older page by older page, each twice the last (an
+        // index query for a common word's beginning costs about the same at any page size), up to a bound
+        while (more && hits.size() < request.limit() && unread > 0) {
+            page = Math.min(page, unread);
+            unread -= page;
+            List<Event> events = query.searchEvents(request.text(), before, page);
+            more = events.size() == page;
+            page *= 2;
+            for (Event e : events) {
+                before = e.id();
+                if (hits.size() >= request.limit()) {
+                    more = true;
+                    break;
+                }
+                Placed placed = sessions.computeIfAbsent(e.sessionId(), this::place);
+                if (placed == null || !sessionMatches(placed.info, request)) {
+                    continue;
+                }
+                OperationNode node = placed.byEvent.get(e.id());
+                if (node == null || !seen.add(e.sessionId() + "\u0000" + node.id())
+                        || !operationMatches(node, placed, request)) {
+                    continue;
+                }
+                hits.add(hit(placed, node, e, words));
             }
-            Placed placed = sessions.computeIfAbsent(e.sessionId(), this::place);
-            if (placed == null || !sessionMatches(placed.info, request)) {
-                continue;
-            }
-            OperationNode node = placed.byEvent.get(e.id());
-            if (node == null || !seen.add(e.sessionId() + "\u0000" + node.id())
-                    || !operationMatches(node, placed, request)) {
-                continue;
-            }
-            hits.add(hit(placed, node, e, words));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("query", request.text());
         out.put("hits", hits);
+        // older matches were not read: the hits are the newest, not all
+        out.put("more", more);
         out.put("took_ms", (System.nanoTime() - started) / 1_000_000);
         return out;
     }
@@ -95,8 +113,14 @@ public final class OperationSearch {
     }
 
     private boolean isSubagent(OperationNode node) {
-        return node.kind() == OperationKind.SUBAGENT
-                || node.kind() == OperationKind.TOOL && facts.of(node).containsKey("subagent_type");
+        return node.kind() == OperationKind.SUBAGENT || node.kind() == OperationKind.TOOL && mentionsSubagent(node)
+                && facts.of(node).containsKey("subagent_type");
+    }
+
+    /** A quick look before the facts (which read the tool's input): only an agent's call names a subagent type. */
+    private static boolean mentionsSubagent(OperationNode node) {
+        String details = node.primary().detailsJson();
+        return details != null && details.contains("subagent_type");
     }
 
     private static boolean sessionMatches(SessionInfo info, SearchRequest r) {

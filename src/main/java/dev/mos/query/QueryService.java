@@ -149,9 +149,12 @@ public final class QueryService {
         return store.recentEvents(sessionId, count);
     }
 
-    /** Events whose captured text holds every word of the query, newest first (the store's full-text index). */
-    public List<Event> searchEvents(String text, int limit) {
-        return store.search(text, limit);
+    /**
+     * Events whose captured text holds every word of the query, newest first, with ids below {@code beforeId}
+     * (the store's full-text index).
+     */
+    public List<Event> searchEvents(String text, long beforeId, int limit) {
+        return store.search(text, beforeId, limit);
     }
 
     public List<Event> events(String sessionId) {

@@ -142,8 +142,8 @@ public final class GuardedSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Event> search(String query, int limit) {
-        return guarded(() -> delegate.search(query, limit));
+    public List<Event> search(String query, long beforeId, int limit) {
+        return guarded(() -> delegate.search(query, beforeId, limit));
     }
 
     @Override

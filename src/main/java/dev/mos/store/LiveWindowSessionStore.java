@@ -117,8 +117,8 @@ public final class LiveWindowSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Event> search(String query, int limit) {
-        return delegate.search(query, limit);
+    public List<Event> search(String query, long beforeId, int limit) {
+        return delegate.search(query, beforeId, limit);
     }
 
     @Override

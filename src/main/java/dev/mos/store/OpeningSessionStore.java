@@ -191,8 +191,8 @@ public final class OpeningSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Event> search(String query, int limit) {
-        return store().search(query, limit);
+    public List<Event> search(String query, long beforeId, int limit) {
+        return store().search(query, beforeId, limit);
     }
 
     @Override

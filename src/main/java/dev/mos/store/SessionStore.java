@@ -88,10 +88,11 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * Events whose {@link SearchText} holds every word of {@code query} (as whole words or their beginnings),
-     * newest first, at most {@code limit}. Durable backends answer from a full-text index kept in the background,
+     * newest first, at most {@code limit}, of those with an id below {@code beforeId} (the last one of the
+     * previous page; {@link Long#MAX_VALUE} for the first). Durable backends answer from a full-text index kept in the background,
      * so an event is findable shortly (not at once) after it is stored; an empty query finds nothing.
      */
-    List<Event> search(String query, int limit);
+    List<Event> search(String query, long beforeId, int limit);
 
     StoreStats stats();
 

@@ -104,18 +104,20 @@ public abstract class SessionStoreContract {
                 "toolu_2", "Bash", "Build the project", "{\"error\":\"make: No rule to make target\"}", null));
         store.append(event("t", "Read", "notes.txt"));
 
-        assertThat(store.search("make", 10)).extracting(Event::id).containsExactly(failed.id(), bash.id());
-        assertThat(store.search("MAKE build", 10)).extracting(Event::id).containsExactly(failed.id(), bash.id());
-        assertThat(store.search("buil", 10)).as("a word's beginning").extracting(Event::id)
+        assertThat(store.search("make", Long.MAX_VALUE, 10)).extracting(Event::id).containsExactly(failed.id(), bash.id());
+        assertThat(store.search("MAKE build", Long.MAX_VALUE, 10)).extracting(Event::id).containsExactly(failed.id(), bash.id());
+        assertThat(store.search("buil", Long.MAX_VALUE, 10)).as("a word's beginning").extracting(Event::id)
                 .containsExactly(failed.id(), bash.id());
-        assertThat(store.search("rule target", 10)).extracting(Event::id).containsExactly(failed.id());
-        assertThat(store.search("make", 1)).extracting(Event::id).containsExactly(failed.id());
-        assertThat(store.search("tool_input", 10)).as("keys are not text").isEmpty();
-        assertThat(store.search("nowhere", 10)).isEmpty();
-        assertThat(store.search("  \"*) ", 10)).as("no words: nothing, and no syntax error").isEmpty();
+        assertThat(store.search("rule target", Long.MAX_VALUE, 10)).extracting(Event::id).containsExactly(failed.id());
+        assertThat(store.search("make", Long.MAX_VALUE, 1)).extracting(Event::id).containsExactly(failed.id());
+        assertThat(store.search("make", failed.id(), 10)).as("the page before the last one read")
+                .extracting(Event::id).containsExactly(bash.id());
+        assertThat(store.search("tool_input", Long.MAX_VALUE, 10)).as("keys are not text").isEmpty();
+        assertThat(store.search("nowhere", Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(store.search("  \"*) ", Long.MAX_VALUE, 10)).as("no words: nothing, and no syntax error").isEmpty();
 
         store.delete("t");
-        assertThat(store.search("make", 10)).extracting(Event::id).containsExactly(bash.id());
+        assertThat(store.search("make", Long.MAX_VALUE, 10)).extracting(Event::id).containsExactly(bash.id());
     }
 
     @Test

@@ -67,6 +67,7 @@ public final class SearchOperationsTool implements McpTool {
         return """
                 {"type": "object", "required": ["query", "hits"], "properties": {
                   "query": {"type": "string"}, "took_ms": {"type": "integer"},
+                  "more": {"type": "boolean", "description": "older matches may exist beyond these hits"},
                   "hits": {"type": "array", "items": {"type": "object", "required": ["session_id", "operation_id"],
                     "properties": {"session_id": {"type": "string"}, "operation_id": {"type": "string"},
                       "title": {"type": "string"}, "match": {"type": "string"}}}}}}

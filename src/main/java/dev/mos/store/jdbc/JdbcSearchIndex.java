@@ -220,7 +220,7 @@ final class JdbcSearchIndex implements AutoCloseable {
         }
     }
 
-    List<Event> search(String query, int limit) {
+    List<Event> search(String query, long beforeId, int limit) {
         List<String> words = SearchText.words(query);
         if (words.isEmpty()) {
             return List.of();
@@ -235,16 +235,17 @@ final class JdbcSearchIndex implements AutoCloseable {
         if (database.dialect() == Dialect.POSTGRES) {
             match = words.stream().map(w -> w + ":*").collect(Collectors.joining(" & "));
             sql = "SELECT " + columns + " FROM events e JOIN event_search s ON s.event_id = e.id"
-                    + " WHERE s.doc @@ to_tsquery('simple', ?) ORDER BY e.id DESC LIMIT ?";
+                    + " WHERE s.doc @@ to_tsquery('simple', ?) AND e.id < ? ORDER BY e.id DESC LIMIT ?";
         } else {
             match = words.stream().map(w -> "\"" + w + "\"*").collect(Collectors.joining(" "));
             sql = "SELECT " + columns + " FROM events e WHERE e.id IN (SELECT rowid FROM event_text"
-                    + " WHERE event_text MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY e.id DESC";
+                    + " WHERE event_text MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) ORDER BY e.id DESC";
         }
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, match);
-            ps.setInt(2, database.dialect() == Dialect.POSTGRES ? limit : limit * 2); // deleted events' words
+            ps.setLong(2, beforeId);
+            ps.setInt(3, database.dialect() == Dialect.POSTGRES ? limit : limit * 2); // deleted events' words
             List<Event> found = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next() && found.size() < limit) {

@@ -540,8 +540,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Event> search(String query, int limit) {
-        return search.search(query, limit);
+    public List<Event> search(String query, long beforeId, int limit) {
+        return search.search(query, beforeId, limit);
     }
 
     @Override

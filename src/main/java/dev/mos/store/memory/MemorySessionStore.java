@@ -218,7 +218,7 @@ public final class MemorySessionStore implements SessionStore {
 
     /** A scan: memory holds at most what fits in its byte budget, and is searched as it is. */
     @Override
-    public List<Event> search(String query, int limit) {
+    public List<Event> search(String query, long beforeId, int limit) {
         List<String> words = dev.mos.store.SearchText.words(query);
         if (words.isEmpty()) {
             return List.of();
@@ -226,7 +226,7 @@ public final class MemorySessionStore implements SessionStore {
         List<Event> found = new ArrayList<>();
         for (MemorySession session : sessions.values()) {
             for (Event e : events(session.sessionId)) {
-                if (dev.mos.store.SearchText.matches(dev.mos.store.SearchText.of(e), words)) {
+                if (e.id() < beforeId && dev.mos.store.SearchText.matches(dev.mos.store.SearchText.of(e), words)) {
                     found.add(e);
                 }
             }
