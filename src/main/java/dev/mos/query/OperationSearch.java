@@ -66,7 +66,8 @@ public final class OperationSearch {
                     continue;
                 }
                 OperationNode node = placed.byEvent.get(e.id());
-                if (node == null || !seen.add(e.sessionId() + "\u0000" + node.id())
+                // lifecycle records are the session's header, not operations a hit could open in the tree
+                if (node == null || SessionLifecycle.isRecord(node) || !seen.add(e.sessionId() + "\u0000" + node.id())
                         || !operationMatches(node, placed, request)) {
                     continue;
                 }
