@@ -41,6 +41,7 @@ export function renderHeader(tree) {
   $('session-header').innerHTML = `<h2 class="session-title"><span id="session-title" title="${esc(title)}">${esc(title)}</span>
     <span class="badge ${esc(s.status)}">${esc(s.status)}</span></h2>
     <p class="meta"><span class="k">session</span> <span id="current-session">${esc(s.session_id)}</span>
+    ${s.agent ? ` · <span class="k">agent</span> <span id="session-agent">${esc(s.agent)}</span>` : ''}
     ${s.project ? ` · <span id="session-project" title="${esc(s.project)}">${icon('folder')} ${esc(s.project)}</span>` : ''}
     ${s.lifecycle && s.lifecycle.git_branch ? ` · <span id="session-branch" title="git branch">${icon('branch')} ${esc(s.lifecycle.git_branch)}</span>` : ''}
     ${s.sender ? ` · <span class="k">sent by</span> <span id="session-sender" title="the token's name">${esc(s.sender)}</span>` : ''}</p>

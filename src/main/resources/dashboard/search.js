@@ -1,6 +1,6 @@
 // Search across sessions (GET /api/v1/search): every word must appear in what an operation captured (prompt, tool
 // input, output, error). Filters are written in the box as key:value (tool:Bash status:error model:opus
-// agent:Explore project:shop cost>0.05 since:2h). Each hit links to its operation in its session's tree.
+// agent:codex subagent:Explore project:shop cost>0.05 since:2h). Each hit links to its operation in its session's tree.
 import {api, AuthError} from './api.js';
 import {kindIcon} from './icons.js';
 import {routeHash} from './router.js';
@@ -8,8 +8,8 @@ import {$, esc} from './util.js';
 
 let request = 0;
 
-const FILTERS = {tool: 'tool', status: 'status', kind: 'kind', model: 'model', agent: 'agent', project: 'project',
-  sender: 'sender', since: 'since', until: 'until', cost: 'min_cost_usd'};
+const FILTERS = {tool: 'tool', status: 'status', kind: 'kind', model: 'model', agent: 'agent', subagent: 'subagent',
+  project: 'project', sender: 'sender', since: 'since', until: 'until', cost: 'min_cost_usd'};
 const AGO = {m: 60e3, h: 3600e3, d: 86400e3};
 
 /** The box's text as the search's query string: the words as q, key:value (and cost>x) as filters. */

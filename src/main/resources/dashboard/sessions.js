@@ -1,4 +1,5 @@
-// The session list (left column): title, status, project and git branch, cost, counts; filter by text and project.
+// The session list (left column): title, coding agent, status, project and git branch, cost, counts; filter by
+// text, project and agent.
 import {api} from './api.js';
 import {icon} from './icons.js';
 import {state} from './state.js';
@@ -17,7 +18,8 @@ function sessionHtml(s) {
     : 'no tokens or cost reported';
   const lc = s.lifecycle || {};
   return `<li class="session${s.session_id === state.selected ? ' selected' : ''}" data-id="${esc(s.session_id)}" tabindex="0">
-    <div class="top"><span class="stitle" title="${esc(title)}">${esc(title)}</span> <span class="badge ${esc(s.status)}">${esc(s.status)}</span></div>
+    <div class="top"><span class="stitle" title="${esc(title)}">${esc(title)}</span>${s.agent
+      ? ` <span class="agent" title="coding agent">${esc(s.agent)}</span>` : ''} <span class="badge ${esc(s.status)}">${esc(s.status)}</span></div>
     ${title !== s.session_id ? `<div class="sid" title="session id">${esc(s.session_id)}</div>` : ''}
     <div class="cols"><span class="project" title="${esc(s.project || 'no project reported')}">${s.project
       ? icon('folder') + ' ' + esc(baseName(s.project)) : '<span class="hint">no project</span>'}${lc.git_branch
@@ -33,15 +35,17 @@ function sessionHtml(s) {
 export async function loadSessions() {
   const q = $('filter').value.trim();
   const project = $('project-filter').value;
+  const agent = $('agent-filter').value;
   const t0 = performance.now();
   const body = await api(`/api/v1/sessions?limit=${LIST_LIMIT}` + (q ? '&q=' + encodeURIComponent(q) : '')
-    + (project ? '&project=' + encodeURIComponent(project) : ''));
+    + (project ? '&project=' + encodeURIComponent(project) : '') + (agent ? '&agent=' + encodeURIComponent(agent) : ''));
   const t1 = performance.now();
   const html = body.sessions.map(sessionHtml).join('');
-  $('sessions').innerHTML = html || '<li class="hint">No sessions' + (q || project ? ' match the filter.' : ' yet: log an event.') + '</li>';
+  $('sessions').innerHTML = html || '<li class="hint">No sessions' + (q || project || agent ? ' match the filter.' : ' yet: log an event.') + '</li>';
   const more = body.total > body.sessions.length;
   $('sessions-count').textContent = more ? `${body.sessions.length} of ${body.total}` : String(body.sessions.length);
   updateProjects(body.sessions);
+  updateAgents(body.sessions);
   const t2 = performance.now();
   // Read by DashboardRenderBench: when the list was requested, received and drawn.
   window.mosListTimings = {requested: t0, received: t1, built: t2, count: body.sessions.length};
@@ -56,6 +60,15 @@ function updateProjects(sessions) {
   const current = $('project-filter').value;
   $('project-filter').innerHTML = '<option value="">all projects</option>' + [...state.projects].sort()
     .map((p) => `<option value="${esc(p)}"${p === current ? ' selected' : ''}>${esc(baseName(p))} — ${esc(p)}</option>`).join('');
+}
+
+function updateAgents(sessions) {
+  const before = state.agents.size;
+  for (const s of sessions) if (s.agent) state.agents.add(s.agent);
+  if (state.agents.size === before && $('agent-filter').options.length > 1) return;
+  const current = $('agent-filter').value;
+  $('agent-filter').innerHTML = '<option value="">all agents</option>' + [...state.agents].sort()
+    .map((a) => `<option value="${esc(a)}"${a === current ? ' selected' : ''}>${esc(a)}</option>`).join('');
 }
 
 export function markSelectedSession(id) {
@@ -77,4 +90,5 @@ export function initSessions(onSelect, onFilter) {
   });
   $('filter').addEventListener('input', onFilter);
   $('project-filter').addEventListener('change', onFilter);
+  $('agent-filter').addEventListener('change', onFilter);
 }

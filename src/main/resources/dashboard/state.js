@@ -9,6 +9,7 @@ export const state = {
   collapsed: new Set(), // operations the user closed
   expanded: new Set(),  // operations the user opened in a big tree (closed by default there)
   projects: new Set(),  // every project seen in a listing, for the filter
+  agents: new Set(),    // every coding agent seen in a listing, for the filter
   nodes: new Map(),     // tree node id -> node of the last render
   tree: null,           // last tree response
   bigTree: false,

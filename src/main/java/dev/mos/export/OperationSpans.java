@@ -78,6 +78,10 @@ public final class OperationSpans {
         if (proj != null) {
             a.put("mos.project", proj);
         }
+        String codingAgent = text(d.get("agent"));
+        if (codingAgent != null) {
+            a.put("mos.agent", codingAgent); // the receiving MOS keeps the coding agent, not "mos"
+        }
         String spanName = node.name();
         SpanKind kind = SpanKind.INTERNAL;
         switch (node.kind()) {

@@ -75,6 +75,34 @@ public record NewEvent(
         return cwd;
     }
 
+    /**
+     * The coding agent this event names: top-level {@code details.agent} (claude-code, codex, gemini-cli, or what
+     * an OpenTelemetry source calls itself), else null. Cheap for an event that names none: the text is searched
+     * before anything is parsed.
+     */
+    public String agent() {
+        String d = detailsJson;
+        if (d == null || !d.contains("\"agent\"")) {
+            return null;
+        }
+        try (JsonParser p = JSON.createParser(d)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String key = p.currentName();
+                JsonToken value = p.nextToken();
+                if (key.equals("agent")) {
+                    return value == JsonToken.VALUE_STRING && !p.getString().isBlank() ? p.getString().strip() : null;
+                }
+                p.skipChildren();
+            }
+        } catch (JacksonException e) {
+            return null;
+        }
+        return null;
+    }
+
     public Event stored(long id, long sequence) {
         return stored(sessionId, id, sequence);
     }

@@ -31,8 +31,9 @@ public final class OperationFacts {
     private static final List<String> MODEL_KEYS = List.of("model", "gen_ai.response.model",
             "gen_ai.request.model");
     private static final Map<String, List<String>> TOKEN_KEYS = tokenKeys();
+    /** Keys shown as facts of their own, or (agent: the session's coding agent) in the session's header. */
     private static final Set<String> SHOWN = Set.of("error", "mcp_server", "mcp_tool", "agent_type",
-            "subagent_type", "cost_usd", "ttft_ms", "name", "source");
+            "subagent_type", "cost_usd", "ttft_ms", "name", "source", "agent");
 
     private final EventJson events;
     private final JsonMapper json;

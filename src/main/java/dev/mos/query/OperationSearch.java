@@ -126,7 +126,8 @@ public final class OperationSearch {
 
     private static boolean sessionMatches(SessionInfo info, SearchRequest r) {
         return (r.project() == null || r.project().equals(info.project()))
-                && (r.sender() == null || r.sender().equals(info.sender()));
+                && (r.sender() == null || r.sender().equals(info.sender()))
+                && (r.agent() == null || r.agent().equals(info.agent()));
     }
 
     private boolean operationMatches(OperationNode node, Placed placed, SearchRequest r) {
@@ -142,11 +143,11 @@ public final class OperationSearch {
                 return false;
             }
         }
-        return (r.agent() == null || agentMatches(placed.agentOf(node), r.agent()))
+        return (r.subagent() == null || subagentMatches(placed.agentOf(node), r.subagent()))
                 && (r.minCostUsd() == null || cost(node) >= r.minCostUsd());
     }
 
-    private boolean agentMatches(OperationNode agent, String wanted) {
+    private boolean subagentMatches(OperationNode agent, String wanted) {
         if (agent == null) {
             return wanted.equalsIgnoreCase(SearchRequest.MAIN_AGENT);
         }
@@ -211,7 +212,7 @@ public final class OperationSearch {
         final ActivityTree tree;
         final String title;
         final Map<Long, OperationNode> byEvent;
-        /** Each operation's subagent; placed when a search first filters by agent (it reads every tool's facts). */
+        /** Each operation's subagent; placed when a search first filters by one (it reads agents' facts). */
         private Map<OperationNode, OperationNode> agents;
 
         Placed(SessionInfo info, ActivityTree tree, String title, Map<Long, OperationNode> byEvent) {

@@ -107,25 +107,24 @@ public final class QueryService {
 
     /** Sessions, most recently active first, optionally only those in one status. */
     public List<SessionView> list(Optional<SessionStatus> status, int limit) {
-        return list(status, null, null, limit);
+        return list(new SessionFilter(null, null, null, status.orElse(null), null, null, null), limit);
     }
 
     /**
-     * Sessions, most recently active first, optionally only those in one status, of one project and from one
-     * sender (exact matches; project and sender checked before any tree is built).
+     * Sessions, most recently active first, that the filter keeps (what the session row decides is checked before
+     * any tree is built).
      */
-    public List<SessionView> list(Optional<SessionStatus> status, String project, String sender, int limit) {
+    public List<SessionView> list(SessionFilter filter, int limit) {
         List<SessionView> views = new ArrayList<>();
         for (SessionInfo info : store.sessions()) {
             if (views.size() >= limit) {
                 break;
             }
-            if (project != null && !project.equals(info.project())
-                    || sender != null && !sender.equals(info.sender())) {
+            if (!filter.matchesInfo(info)) {
                 continue;
             }
             SessionView view = view(info);
-            if (status.isEmpty() || view.status() == status.get()) {
+            if (filter.matches(view)) {
                 views.add(view);
             }
         }

@@ -5,15 +5,16 @@ import dev.mos.model.OperationStatus;
 
 /**
  * A search across sessions: words that must all appear in what an operation captured (prompt, tool input,
- * output, error), narrowed by the operation's kind, tool name, status and model, the agent it ran in ({@link
+ * output, error), narrowed by the operation's kind, tool name, status and model, the subagent it ran in ({@link
  * #MAIN_AGENT} or a subagent's type or part of its description), its cost (its own, or its model calls' for a
- * prompt or subagent) from {@code minCostUsd}, the session's project and sender, and when the operation started.
- * Null filters do not narrow.
+ * prompt or subagent) from {@code minCostUsd}, the session's project, sender and coding agent, and when the
+ * operation started. Null filters do not narrow.
  */
 public record SearchRequest(String text, OperationKind kind, String tool, OperationStatus status, String model,
-        String agent, Double minCostUsd, String project, String sender, Long sinceMs, Long untilMs, int limit) {
+        String subagent, Double minCostUsd, String project, String sender, String agent, Long sinceMs,
+        Long untilMs, int limit) {
 
-    /** The agent filter naming the session's own agent: operations outside every subagent. */
+    /** The subagent filter naming the session's own agent: operations outside every subagent. */
     public static final String MAIN_AGENT = "main";
 
     public static final int MAX_LIMIT = 200;

@@ -21,6 +21,7 @@ public final class SessionJson {
         out.put("status", view.status().wireName());
         out.put("project", view.project());
         out.put("sender", view.info().sender());
+        out.put("agent", view.info().agent());
         out.put("created", Durations.iso(view.info().createdMs()));
         out.put("last_activity", Durations.iso(view.info().lastActivityMs()));
         out.put("event_count", view.info().retainedEvents());
@@ -84,7 +85,7 @@ public final class SessionJson {
         return out;
     }
 
-    private static Map<String, Object> tokens(TokenUsage u) {
+    static Map<String, Object> tokens(TokenUsage u) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("input_tokens", u.inputTokens());
         out.put("output_tokens", u.outputTokens());

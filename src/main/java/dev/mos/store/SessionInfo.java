@@ -7,7 +7,8 @@ import dev.mos.model.DisplaySettings;
  * {@code firstSequence} to {@code lastSequence}; {@code droppedEvents} older ones were dropped to respect
  * maxEventsPerSession. {@code project} is the first project any of its events named ({@link
  * dev.mos.model.NewEvent#project()}), null while none has. {@code sender} is the name of the token its first
- * token-sent event came with, null when none came with a token.
+ * token-sent event came with, null when none came with a token. {@code agent} is the coding agent the first of its
+ * events to name one named ({@link dev.mos.model.NewEvent#agent()}: claude-code, codex, gemini-cli, …), else null.
  */
 public record SessionInfo(
         String sessionId,
@@ -19,5 +20,6 @@ public record SessionInfo(
         long lastSequence,
         DisplaySettings displaySettings,
         String project,
-        String sender) {
+        String sender,
+        String agent) {
 }

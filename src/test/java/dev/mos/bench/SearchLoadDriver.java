@@ -131,8 +131,8 @@ public final class SearchLoadDriver {
         queries.put("common word, tool=Read", "q=checkout&tool=Read");
         queries.put("common word, 200 hits", "q=test&limit=200");
         queries.put("no hit", "q=nowhereatall");
-        queries.put("common word, agent=main", "q=build&agent=main");
-        queries.put("filter matching none (20 pages)", "q=ok&agent=Explore");
+        queries.put("common word, subagent=main", "q=build&subagent=main");
+        queries.put("filter matching none (20 pages)", "q=ok&subagent=Explore");
         for (int warm = 0; warm < 5; warm++) {
             for (String q : queries.values()) {
                 get(http, base, q);

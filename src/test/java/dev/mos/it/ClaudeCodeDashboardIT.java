@@ -85,6 +85,15 @@ class ClaudeCodeDashboardIT {
                 && list(findTask(t).path("children")).stream().anyMatch(n -> n.path("status").asString()
                         .equals("error")));
         String sessionId = tree.path("session_id").asString();
+        // the agent is a field of its own: listed, filtered, and rolled up with its models' tokens and cost
+        JsonNode usage = Http.get(mos.baseUrl() + "/api/v1/analytics/usage").json();
+        JsonNode claude = usage.path("by_agent").path("claude-code");
+        assertThat(claude.path("sessions").asInt()).as("%s", usage).isEqualTo(1);
+        assertThat(claude.path("cost_usd").asDouble()).isPositive();
+        assertThat(claude.path("by_model").properties()).isNotEmpty();
+        assertThat(Http.get(mos.baseUrl() + "/api/v1/sessions?agent=claude-code").json().path("total").asInt())
+                .isEqualTo(1);
+        assertThat(Http.get(mos.baseUrl() + "/api/v1/sessions?agent=codex").json().path("total").asInt()).isZero();
 
         browser = Chromium.start();
         browser.manage().window().setSize(new Dimension(1400, 1000));
@@ -94,6 +103,7 @@ class ClaudeCodeDashboardIT {
         wait.until(d -> !d.findElements(By.cssSelector("#sessions .session")).isEmpty());
         assertThat(text("#sessions .session .stitle")).isEqualTo("[[sc:walk]] Publish the release notes");
         assertThat(text("#sessions .session .branch")).isEqualToIgnoringWhitespace("release/zebra");
+        assertThat(text("#sessions .session .agent")).isEqualTo("claude-code");
 
         // a word of the Bash command finds it
         browser.findElement(By.id("search-q")).sendKeys("zebra", Keys.ENTER);

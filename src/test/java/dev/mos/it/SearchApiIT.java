@@ -93,19 +93,24 @@ class SearchApiIT {
     }
 
     @Test
-    void searchesNarrowByTheAgentAnOperationRanInAndByWhatItCost() throws Exception {
+    void searchesNarrowByTheSubagentAnOperationRanInTheSessionsAgentAndWhatItCost() throws Exception {
         assertThat(ids("q=checkout&min_cost_usd=0.1&kind=task")).containsExactly("gamma/T1");
         assertThat(ids("q=checkout&min_cost_usd=0.005&kind=task")).containsExactlyInAnyOrder("gamma/T1", "gamma/T2");
-        assertThat(ids("q=checkout&agent=Explore")).containsExactlyInAnyOrder("gamma/S1", "gamma/G1");
-        assertThat(ids("q=checkout&agent=survey")).as("part of the description").contains("gamma/G1");
-        assertThat(ids("q=checkout&agent=main")).doesNotContain("gamma/S1", "gamma/G1").contains("gamma/T1",
+        assertThat(ids("q=checkout&subagent=Explore")).containsExactlyInAnyOrder("gamma/S1", "gamma/G1");
+        assertThat(ids("q=checkout&subagent=survey")).as("part of the description").contains("gamma/G1");
+        assertThat(ids("q=checkout&subagent=main")).doesNotContain("gamma/S1", "gamma/G1").contains("gamma/T1",
                 "alpha/toolu_a1");
+
+        assertThat(ids("q=checkout&agent=claude-code").stream().map(id -> id.split("/")[0]).distinct())
+                .as("the hooks' sessions are Claude Code's; gamma's log_event named no agent")
+                .containsExactlyInAnyOrder("alpha", "beta");
+        assertThat(search("q=checkout&agent=codex").path("hits").size()).isZero();
 
         Http.Response badCost = Http.get(mos.baseUrl() + "/api/v1/search?q=x&min_cost_usd=cheap");
         assertThat(badCost.status()).isEqualTo(400);
         assertThat(badCost.body()).contains("min_cost_usd").contains("cheap").doesNotContain("Exception");
         Http.Response mcp = Http.call(mos.baseUrl(), "search_operations",
-                "{\"query\": \"checkout\", \"agent\": \"Explore\", \"min_cost_usd\": 0}");
+                "{\"query\": \"checkout\", \"subagent\": \"Explore\", \"min_cost_usd\": 0}");
         assertThat(mcp.status()).as(mcp.body()).isEqualTo(200);
         assertThat(mcp.body()).contains("G1").doesNotContain("toolu_a1");
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,11 +140,40 @@ class UsageRollupTest {
         fx.send("p3", "task_started", "T", null, "Prompt", 0);
 
         assertThat(fx.query.view("p1").project()).isEqualTo("/home/u/app");
-        assertThat(fx.query.list(Optional.empty(), "billing", null, 10)).extracting(v -> v.info().sessionId())
+        assertThat(fx.query.list(new SessionFilter("billing", null, null, null, null, null, null), 10)).extracting(v -> v.info().sessionId())
                 .containsExactly("p2");
-        assertThat(fx.query.list(Optional.empty(), "/home/u", null, 10)).as("exact match only").isEmpty();
-        assertThat(fx.query.list(Optional.empty(), null, null, 10)).hasSize(3);
+        assertThat(fx.query.list(new SessionFilter("/home/u", null, null, null, null, null, null), 10)).as("exact match only").isEmpty();
+        assertThat(fx.query.list(SessionFilter.ALL, 10)).hasSize(3);
         assertThat(SessionJson.summary(fx.query.view("p2"), fx.clock.millis())).containsEntry("project", "billing");
         assertThat(List.of(fx.query.view("p3").project() == null)).containsExactly(true);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void usageRollsUpAcrossSessionsPerCodingAgentAndModelAndTheListFiltersByAgent() {
+        fx.send("cc", "task_started", "T", null, "Prompt", 0, null, Map.of("agent", "claude-code"));
+        llm("cc", "r1", "T", "claude-opus-4", 100, 10, 5, 0, 0.5);
+        fx.send("cx", "task_started", "T", null, "Prompt", 0, null, Map.of("agent", "codex"));
+        llm("cx", "r1", "T", "gpt-5", 200, 20, 0, 0, 0.25);
+        llm("cx", "r2", "T", "gpt-5", 50, 5, 0, 0, 0.25);
+        fx.send("none", "task_started", "T", null, "Prompt", 0);
+
+        Map<String, Object> all = new UsageAnalytics(fx.query).of(SessionFilter.ALL);
+        assertThat(all).containsEntry("sessions", 3).containsEntry("sessions_with_usage", 2)
+                .containsEntry("llm_calls", 3L);
+        assertThat((Map<String, Object>) all.get("total")).containsEntry("input_tokens", 350L)
+                .containsEntry("cost_usd", 1.0);
+        Map<String, Map<String, Object>> byAgent = (Map<String, Map<String, Object>>) all.get("by_agent");
+        assertThat(byAgent).containsOnlyKeys("claude-code", "codex", "unknown");
+        assertThat(byAgent.get("codex")).containsEntry("sessions", 1).containsEntry("llm_calls", 2L)
+                .containsEntry("input_tokens", 250L).containsEntry("cost_usd", 0.5);
+        assertThat((Map<String, Object>) byAgent.get("codex").get("by_model")).containsOnlyKeys("gpt-5");
+        assertThat(byAgent.get("unknown")).containsEntry("sessions", 1).containsEntry("cost_usd", 0.0);
+        assertThat((Map<String, Object>) all.get("by_model")).containsOnlyKeys("claude-opus-4", "gpt-5");
+
+        SessionFilter codex = new SessionFilter(null, null, "codex", null, null, null, null);
+        assertThat(fx.query.list(codex, 10)).extracting(v -> v.info().sessionId()).containsExactly("cx");
+        assertThat(new UsageAnalytics(fx.query).of(codex)).containsEntry("sessions", 1);
+        assertThat(SessionJson.summary(fx.query.view("cx"), fx.clock.millis())).containsEntry("agent", "codex");
     }
 }

@@ -570,6 +570,27 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void theAgentIsTheFirstOneAnEventNamesAndSurvivesARestart() {
+        SessionStore first = createStore(ROOMY, clock);
+        first.append(withDetails("a", "{\"agent_id\":\"sub-1\",\"agent_type\":\"Explore\"}"));
+        assertThat(first.session("a").orElseThrow().agent()).as("subagent keys are not the agent").isNull();
+        first.appendAll(List.of(withDetails("a", "{\"nested\":{\"agent\":\"no\"},\"agent\":\"codex\"}"),
+                withDetails("a", "{\"agent\":\"gemini-cli\"}"), withDetails("b", "{\"agent\":\" \"}"),
+                withDetails("b", "{\"agent\":42}")));
+        assertThat(first.session("a").orElseThrow().agent()).isEqualTo("codex");
+        assertThat(first.session("b").orElseThrow().agent()).as("blank or not text: none").isNull();
+        first.close();
+
+        SessionStore second = reopenStore(ROOMY, clock);
+        org.junit.jupiter.api.Assumptions.assumeTrue(second != null, "backend keeps nothing across restarts");
+        opened.add(second);
+        assertThat(second.session("a").orElseThrow().agent()).isEqualTo("codex");
+        second.append(withDetails("b", "{\"agent\":\"claude-code\"}"));
+        assertThat(second.sessions()).extracting(SessionInfo::agent).containsExactlyInAnyOrder("codex",
+                "claude-code");
+    }
+
+    @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void concurrentAppendsToOneSessionGiveContiguousSequencesWithoutLoss() throws Exception {
         SessionStore store = store();

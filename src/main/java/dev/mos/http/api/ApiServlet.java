@@ -16,9 +16,11 @@ import dev.mos.model.OperationStatus;
 import dev.mos.query.QueryService;
 import dev.mos.query.RenderOptions;
 import dev.mos.query.SessionExport;
+import dev.mos.query.SessionFilter;
 import dev.mos.query.SessionJson;
 import dev.mos.query.SessionLifecycle;
 import dev.mos.query.SessionView;
+import dev.mos.query.UsageAnalytics;
 import dev.mos.query.TextStyle;
 import dev.mos.query.ToolStats;
 import dev.mos.query.TreeJson;
@@ -56,6 +58,7 @@ public final class ApiServlet extends HttpServlet {
     private final OperationDetails operations;
     private final OperationSearch search;
     private final SessionExport export;
+    private final UsageAnalytics usage;
     private final SseStreams streams;
     private final AuditLog audit;
     private final JsonResponses json;
@@ -69,6 +72,7 @@ public final class ApiServlet extends HttpServlet {
         this.operations = new OperationDetails(eventJson);
         this.search = new OperationSearch(query, eventJson);
         this.export = new SessionExport(query, eventJson);
+        this.usage = new UsageAnalytics(query);
         this.streams = streams;
         this.audit = audit;
         this.json = json;
@@ -127,6 +131,8 @@ public final class ApiServlet extends HttpServlet {
             json.write(response, 200, audit(q));
         } else if (p.equals(List.of("analytics", "tools"))) {
             json.write(response, 200, analytics(q.string("session_id"), q));
+        } else if (p.equals(List.of("analytics", "usage"))) {
+            json.write(response, 200, usage.of(sessionFilter(q)));
         } else {
             notFound(request, response);
         }
@@ -135,7 +141,7 @@ public final class ApiServlet extends HttpServlet {
     private void notFound(HttpServletRequest request, HttpServletResponse response) throws IOException {
         json.error(response, 404, "no such API endpoint: " + request.getRequestURI() + " (see GET /api/v1/sessions, "
                 + "/api/v1/sessions/{id}[/tree|/events|/export|/analytics|/stream|/operations/{operation_id}], "
-                + "/api/v1/analytics/tools, "
+                + "/api/v1/analytics/tools, /api/v1/analytics/usage, "
                 + "/api/v1/search?q=, /api/v1/stream, /api/v1/audit)");
     }
 
@@ -158,10 +164,16 @@ public final class ApiServlet extends HttpServlet {
         return Map.of("entries", entries);
     }
 
-    private Map<String, Object> sessions(QueryParams q) {
+    /** project, sender, agent, status, since, until, q: the session list's filters, also the usage roll-up's. */
+    private static SessionFilter sessionFilter(QueryParams q) {
         String statusText = q.choice("status", null, List.of("active", "completed", "failed"));
-        SessionFilter filter = new SessionFilter(q.string("project"), q.string("sender"), statusText == null ? null
-                : SessionStatus.fromWire(statusText).orElseThrow(), q.time("since"), q.time("until"), q.string("q"));
+        return new SessionFilter(q.string("project"), q.string("sender"), q.string("agent"),
+                statusText == null ? null : SessionStatus.fromWire(statusText).orElseThrow(), q.time("since"),
+                q.time("until"), q.string("q"));
+    }
+
+    private Map<String, Object> sessions(QueryParams q) {
+        SessionFilter filter = sessionFilter(q);
         int limit = (int) q.integer("limit", 50, 1, MAX_PAGE);
         int offset = (int) q.integer("offset", 0, 0, Integer.MAX_VALUE);
         long now = query.nowMs();
@@ -216,15 +228,15 @@ public final class ApiServlet extends HttpServlet {
         String text = q.string("q");
         if (text == null || text.isBlank()) {
             throw new BadRequestException("q: give the words to search for, e.g. /api/v1/search?q=make+test"
-                    + " (every word must appear; filters: kind, tool, status, model, agent, min_cost_usd, project,"
-                    + " sender, since, until, limit)");
+                    + " (every word must appear; filters: kind, tool, status, model, subagent, min_cost_usd, project,"
+                    + " sender, agent, since, until, limit)");
         }
         String kind = q.choice("kind", null, OperationKind.wireNames());
         String status = q.choice("status", null, OperationStatus.wireNames());
         return new SearchRequest(text, kind == null ? null : OperationKind.fromWire(kind).orElseThrow(),
                 q.string("tool"), status == null ? null : OperationStatus.fromWire(status).orElseThrow(),
-                q.string("model"), q.string("agent"), q.amount("min_cost_usd"), q.string("project"),
-                q.string("sender"), q.time("since"), q.time("until"),
+                q.string("model"), q.string("subagent"), q.amount("min_cost_usd"), q.string("project"),
+                q.string("sender"), q.string("agent"), q.time("since"), q.time("until"),
                 (int) q.integer("limit", 20, 1, SearchRequest.MAX_LIMIT));
     }
 

@@ -3,6 +3,7 @@ package dev.mos.ingest.hooks;
 import dev.mos.ingest.EventLimits;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.privacy.CapturePolicy;
+import dev.mos.model.CodingAgent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,6 +250,7 @@ public final class HookEventMapper {
             d.put("description", description);
         }
         d.putAll(details);
+        d.put(CodingAgent.DETAILS_KEY, CodingAgent.CLAUDE_CODE); // hooks are Claude Code's
         e.put("details", d);
         return e;
     }

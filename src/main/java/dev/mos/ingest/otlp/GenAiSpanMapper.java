@@ -111,6 +111,7 @@ public final class GenAiSpanMapper {
         putText(d, "agent_name", a.get("gen_ai.agent.name"));
         putText(d, "project", a.get("mos.project"));
         putText(d, "service", a.get("service.name"));
+        putText(d, "agent", first(a, "mos.agent", "service.name")); // the agent is what the source calls itself
         d.put("trace_id", s.traceId());
         d.put("span_id", s.spanId());
         if (fromMos) {

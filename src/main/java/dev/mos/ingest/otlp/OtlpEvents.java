@@ -2,6 +2,7 @@ package dev.mos.ingest.otlp;
 
 import dev.mos.ingest.EventLimits;
 import dev.mos.ingest.EventRejectedException;
+import dev.mos.model.CodingAgent;
 import dev.mos.model.EventStatus;
 import dev.mos.model.EventType;
 import dev.mos.model.NewEvent;
@@ -16,9 +17,14 @@ import tools.jackson.databind.json.JsonMapper;
 public final class OtlpEvents {
 
     private final JsonMapper json;
+    /** The coding agent whose telemetry these events are, put into every event's details; null: the mapper's. */
+    private final String agent;
+    private final String agentField;
 
-    public OtlpEvents(JsonMapper json) {
+    public OtlpEvents(JsonMapper json, String agent) {
         this.json = json;
+        this.agent = agent;
+        this.agentField = agent == null ? null : "\"" + CodingAgent.DETAILS_KEY + "\":" + json.writeValueAsString(agent);
     }
 
     /** {@code details} holds values the mappers already bounded (strings cut, at most 60 keys). */
@@ -33,6 +39,10 @@ public final class OtlpEvents {
         Long duration = durationMs == null || durationMs < 0 ? null
                 : Math.min(durationMs, EventLimits.MAX_DURATION_MS);
         String detailsJson = details == null || details.isEmpty() ? null : json.writeValueAsString(details);
+        if (agent != null && (details == null || !details.containsKey(CodingAgent.DETAILS_KEY))) {
+            // spliced in rather than copying the map: {"agent":"claude-code", …}
+            detailsJson = detailsJson == null ? "{" + agentField + "}" : "{" + agentField + "," + detailsJson.substring(1);
+        }
         if (detailsJson != null && detailsJson.length() > EventLimits.MAX_DETAILS_JSON_CHARS) {
             throw new EventRejectedException("attributes", "serialise to " + detailsJson.length()
                     + " characters of JSON; at most " + EventLimits.MAX_DETAILS_JSON_CHARS + " are kept per event");

@@ -46,13 +46,13 @@ public final class OtlpReceiver {
     public static OtlpReceiver create(JsonMapper json, Redactor redactor, AgentLinks links, String instanceId,
             IngestPipeline ingest, Clock clock) {
         OtlpAttributes attributes = new OtlpAttributes(redactor);
-        OtlpEvents events = new OtlpEvents(json);
+        OtlpEvents events = new OtlpEvents(json, dev.mos.model.CodingAgent.CLAUDE_CODE);
         OtlpJoins joins = new OtlpJoins();
         return new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(attributes, events, links, joins),
                 new ClaudeCodeMetricMapper(attributes, events, joins),
                 new ClaudeCodeSpanMapper(attributes, events, links, joins),
-                new GenAiSpanMapper(attributes, events, instanceId), ingest, clock);
+                new GenAiSpanMapper(attributes, new OtlpEvents(json, null), instanceId), ingest, clock);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mos.ingest.transcript;
 
 import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.ingest.transcript.TranscriptReader.Transcript;
+import dev.mos.model.CodingAgent;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -381,6 +382,7 @@ public final class TranscriptMapper {
                 d.put("name", name.length() > 200 ? name.substring(0, 200) : name);
             }
             d.putAll(details);
+            d.put(CodingAgent.DETAILS_KEY, CodingAgent.CLAUDE_CODE); // transcripts are Claude Code's
             e.put("details", d);
             return e;
         }

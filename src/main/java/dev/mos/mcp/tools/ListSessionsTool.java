@@ -8,6 +8,7 @@ import dev.mos.mcp.ToolResult;
 import dev.mos.model.SessionStatus;
 import dev.mos.query.Durations;
 import dev.mos.query.QueryService;
+import dev.mos.query.SessionFilter;
 import dev.mos.query.SessionJson;
 import dev.mos.query.SessionUsage;
 import dev.mos.query.SessionView;
@@ -36,8 +37,8 @@ public final class ListSessionsTool implements McpTool {
     @Override
     public String description() {
         return "List sessions, most recently active first, with status, project, event counts, metrics and usage "
-                + "(tokens and cost). Filter by status (active, completed, failed), project and sender (the token's name; exact"
-                + " matches).";
+                + "(tokens and cost). Filter by status (active, completed, failed), project, sender (the token's name) and agent "
+                + "(claude-code, codex, gemini-cli, …; exact matches).";
     }
 
     @Override
@@ -47,6 +48,7 @@ public final class ListSessionsTool implements McpTool {
                   "status": {"type": "string", "enum": ["active", "completed", "failed"]},
                   "project": {"type": "string", "description": "Only sessions of this project (exact match: the working directory Claude Code reports, or details.project)"},
                   "sender": {"type": "string", "description": "Only sessions sent with this token (its name in the tokens file; 'default' for MCP_AUTH_TOKEN)"},
+                  "agent": {"type": "string", "description": "Only sessions of this coding agent: claude-code, codex, gemini-cli, or the service.name of another OpenTelemetry source"},
                   "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}}}
                 """;
     }
@@ -61,7 +63,7 @@ public final class ListSessionsTool implements McpTool {
 
     @Override
     public Set<String> parameters() {
-        return Set.of("status", "project", "sender", "limit");
+        return Set.of("status", "project", "sender", "agent", "limit");
     }
 
     @Override
@@ -79,8 +81,9 @@ public final class ListSessionsTool implements McpTool {
                             + statusText + "\"")));
         }
         int limit = (int) args.integer("limit", 20, 1, 1000);
-        String project = args.string("project", null);
-        List<SessionView> views = query.list(status, project, args.string("sender", null), limit);
+        List<SessionView> views = query.list(new SessionFilter(args.string("project", null),
+                args.string("sender", null), args.string("agent", null), status.orElse(null), null, null, null),
+                limit);
         long now = query.nowMs();
         List<Map<String, Object>> sessions = new ArrayList<>();
         StringBuilder text = new StringBuilder(views.size() + " of " + query.sessionCount() + " sessions\n");
@@ -89,6 +92,9 @@ public final class ListSessionsTool implements McpTool {
             text.append("- ").append(v.info().sessionId()).append(" · ").append(v.status().wireName()).append(" · ");
             if (v.project() != null) {
                 text.append("project ").append(v.project()).append(" · ");
+            }
+            if (v.info().agent() != null) {
+                text.append(v.info().agent()).append(" · ");
             }
             if (v.info().sender() != null) {
                 text.append("sender ").append(v.info().sender()).append(" · ");

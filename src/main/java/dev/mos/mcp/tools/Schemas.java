@@ -22,6 +22,7 @@ final class Schemas {
               "session_id": {"type": "string"}, "status": {"type": "string", "enum": ["active", "completed", "failed"]},
               "project": {"type": ["string", "null"], "description": "details.project or Claude Code's cwd, from the first event naming one"},
               "sender": {"type": ["string", "null"], "description": "name of the token the session's first token-sent event came with"},
+              "agent": {"type": ["string", "null"], "description": "the coding agent (claude-code, codex, gemini-cli, or an OpenTelemetry source's service.name), from the first event naming one"},
               "usage": %s,
               "created": {"type": "string"}, "last_activity": {"type": "string"},
               "event_count": {"type": "integer"}, "dropped_events": {"type": "integer"},

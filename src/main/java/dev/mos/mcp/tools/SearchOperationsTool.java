@@ -33,8 +33,9 @@ public final class SearchOperationsTool implements McpTool {
     public String description() {
         return "Search every session for operations whose captured text (prompt, tool input such as a Bash command "
                 + "or file path, output, error) holds all the words of query (a word's beginning matches). Filter "
-                + "by kind, tool, status, model, agent (main, or a subagent's type or description), min_cost_usd, "
-                + "project, sender and start time (since/until, ISO-8601). Each hit "
+                + "by kind, tool, status, model, subagent (main, or a subagent's type or description), min_cost_usd, "
+                + "project, sender, agent (claude-code, codex, gemini-cli, …) and start time (since/until, ISO-8601). "
+                + "Each hit "
                 + "names its session_id and operation_id (open it with get_activity_tree operation_id), newest "
                 + "first.";
     }
@@ -48,7 +49,8 @@ public final class SearchOperationsTool implements McpTool {
                   "tool": {"type": "string", "description": "tool name, e.g. Bash (case-insensitive exact match)"},
                   "status": {"type": "string", "enum": %s},
                   "model": {"type": "string", "description": "model calls of this model (part of its name)"},
-                  "agent": {"type": "string", "description": "'main' for the session's own agent, else a subagent's type (e.g. Explore) or part of its description"},
+                  "subagent": {"type": "string", "description": "'main' for the session's own agent, else a subagent's type (e.g. Explore) or part of its description"},
+                  "agent": {"type": "string", "description": "sessions of this coding agent: claude-code, codex, gemini-cli, or an OpenTelemetry source's service.name"},
                   "min_cost_usd": {"type": "number", "minimum": 0, "description": "operations that cost at least this (a prompt or subagent: its model calls)"},
                   "project": {"type": "string"}, "sender": {"type": "string"},
                   "since": {"type": "string", "description": "ISO-8601 instant"},
@@ -76,8 +78,8 @@ public final class SearchOperationsTool implements McpTool {
 
     @Override
     public Set<String> parameters() {
-        return Set.of("query", "kind", "tool", "status", "model", "agent", "min_cost_usd", "project", "sender", "since",
-                "until", "limit");
+        return Set.of("query", "kind", "tool", "status", "model", "subagent", "min_cost_usd", "project", "sender",
+                "agent", "since", "until", "limit");
     }
 
     @Override
@@ -96,7 +98,8 @@ public final class SearchOperationsTool implements McpTool {
         Map<String, Object> out = search.search(new SearchRequest(query,
                 kind == null ? null : OperationKind.fromWire(kind).orElseThrow(), args.string("tool", null),
                 status == null ? null : OperationStatus.fromWire(status).orElseThrow(), args.string("model", null),
-                args.string("agent", null), args.optionalAmount("min_cost_usd"), args.string("project", null), args.string("sender", null), time(args, "since"), time(args, "until"),
+                args.string("subagent", null), args.optionalAmount("min_cost_usd"), args.string("project", null),
+                args.string("sender", null), args.string("agent", null), time(args, "since"), time(args, "until"),
                 (int) args.integer("limit", 20, 1, SearchRequest.MAX_LIMIT)));
         StringBuilder text = new StringBuilder();
         @SuppressWarnings("unchecked")

@@ -28,7 +28,7 @@ final class EventRows {
 
     static final String SESSION_COLUMNS = "session_id, created_ms, last_activity_ms, retained, dropped,"
             + " first_sequence, last_sequence, show_timings, collapse_fast_ops, threshold_slow_ms, max_tree_depth,"
-            + " highlight_errors, project, sender";
+            + " highlight_errors, project, sender, agent";
 
     private EventRows() {
     }
@@ -76,7 +76,7 @@ final class EventRows {
         DisplaySettings display = rs.wasNull() ? DisplaySettings.DEFAULTS
                 : new DisplaySettings(rs.getBoolean(8), rs.getBoolean(9), getLong(rs, 10), depth, rs.getBoolean(12));
         return new SessionInfo(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getLong(5),
-                rs.getLong(6), rs.getLong(7), display, rs.getString(13), rs.getString(14));
+                rs.getLong(6), rs.getLong(7), display, rs.getString(13), rs.getString(14), rs.getString(15));
     }
 
     /** A rough size of what the event costs in the store, for the store_estimated_mb figure. */

@@ -32,14 +32,15 @@ public final class JdbcSessionStore implements SessionStore {
 
     /** Reserves a session's next sequences and records its activity (and its newest event id) in one statement. */
     private static final String UPSERT_SESSION = "INSERT INTO sessions (session_id, created_ms, last_activity_ms,"
-            + " last_event_id, first_sequence, last_sequence, retained, dropped, bytes, project, sender)"
-            + " VALUES (?, ?, ?, ?, 1, ?, ?, 0, ?, ?, ?)"
+            + " last_event_id, first_sequence, last_sequence, retained, dropped, bytes, project, sender, agent)"
+            + " VALUES (?, ?, ?, ?, 1, ?, ?, 0, ?, ?, ?, ?)"
             + " ON CONFLICT (session_id) DO UPDATE SET"
             + " last_sequence = sessions.last_sequence + excluded.last_sequence,"
             + " last_activity_ms = excluded.last_activity_ms, last_event_id = excluded.last_event_id,"
             + " retained = sessions.retained + excluded.retained, bytes = sessions.bytes + excluded.bytes,"
             + " project = COALESCE(sessions.project, excluded.project),"
-            + " sender = COALESCE(sessions.sender, excluded.sender) RETURNING last_sequence, retained";
+            + " sender = COALESCE(sessions.sender, excluded.sender),"
+            + " agent = COALESCE(sessions.agent, excluded.agent) RETURNING last_sequence, retained";
 
     /**
      * Event ids come from the database's own counter, reserved inside the write transaction (which holds SQLite's
@@ -166,6 +167,7 @@ public final class JdbcSessionStore implements SessionStore {
             long sessionBytes = 0;
             String project = null;
             String sender = null;
+            String agent = null;
             for (int i : indexes) {
                 bytes[i] = EventRows.bytes(batch.get(i));
                 sessionBytes += bytes[i];
@@ -174,6 +176,9 @@ public final class JdbcSessionStore implements SessionStore {
                 }
                 if (sender == null) {
                     sender = batch.get(i).sender();
+                }
+                if (agent == null) {
+                    agent = batch.get(i).agent();
                 }
             }
             upsert.setString(1, entry.getKey());
@@ -185,6 +190,7 @@ public final class JdbcSessionStore implements SessionStore {
             upsert.setLong(7, sessionBytes);
             upsert.setString(8, project); // kept only while the session has none (COALESCE above)
             upsert.setString(9, sender); // the same
+            upsert.setString(10, agent); // the same
             long last;
             long retained;
             try (ResultSet rs = upsert.executeQuery()) {

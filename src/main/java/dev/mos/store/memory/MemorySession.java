@@ -17,6 +17,7 @@ final class MemorySession {
     boolean removed;
     String project;
     String sender;
+    String agent;
 
     MemorySession(String sessionId, long nowMs, int capacity) {
         this.sessionId = sessionId;
@@ -27,7 +28,7 @@ final class MemorySession {
 
     SessionInfo info() {
         return new SessionInfo(sessionId, createdMs, lastActivityMs, ring.size(), droppedEvents,
-                ring.firstSequence(), lastSequence, displaySettings, project, sender);
+                ring.firstSequence(), lastSequence, displaySettings, project, sender, agent);
     }
 
     /** Index in the ring of the first event with a sequence greater than {@code afterSequence}. */

@@ -69,6 +69,9 @@ public final class MemorySessionStore implements SessionStore {
                 if (session.sender == null) {
                     session.sender = event.sender();
                 }
+                if (session.agent == null) {
+                    session.agent = event.agent();
+                }
                 session.lastActivityMs = clock.millis();
                 long added = estimatedBytes(stored);
                 Event dropped = session.ring.add(stored);

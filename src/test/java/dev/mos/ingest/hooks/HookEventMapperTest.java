@@ -109,6 +109,13 @@ class HookEventMapperTest {
     }
 
     @Test
+    void everyHookSessionIsClaudeCodes() throws Exception {
+        replayCapture();
+        assertThat(store.sessions()).isNotEmpty().allSatisfy(info -> assertThat(info.agent())
+                .isEqualTo(dev.mos.model.CodingAgent.CLAUDE_CODE));
+    }
+
+    @Test
     void aFailingToolIsAnErrorWithClaudeCodesMessage() throws Exception {
         replayCapture();
         OperationNode bash = task(tree(FAILING_SESSION)).children().getFirst();

@@ -60,7 +60,7 @@ class ClaudeCodeOtelMapperTest {
     private final HookReceiver hooks = new HookReceiver(
             new HookEventMapper(JSON, CapturePolicy.defaults(), links), pipeline);
     private final OtlpAttributes attributes = new OtlpAttributes(Redactor.defaults());
-    private final OtlpEvents otlpEvents = new OtlpEvents(JSON);
+    private final OtlpEvents otlpEvents = new OtlpEvents(JSON, dev.mos.model.CodingAgent.CLAUDE_CODE);
     private final OtlpJoins joins = new OtlpJoins();
     private final OtlpReceiver otlp = new OtlpReceiver(new OtlpJsonDecoder(JSON), new OtlpProtoDecoder(),
             new ClaudeCodeOtelMapper(attributes, otlpEvents, links, joins),

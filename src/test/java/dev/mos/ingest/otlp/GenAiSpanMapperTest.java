@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 class GenAiSpanMapperTest {
 
     private final GenAiSpanMapper mapper = new GenAiSpanMapper(new OtlpAttributes(Redactor.defaults()),
-            new OtlpEvents(JsonMapper.builder().build()), "me");
+            new OtlpEvents(JsonMapper.builder().build(), null), "me");
 
     private static OtlpSpan span(String id, String parent, String name, boolean error, String message,
             Map<String, Object> attributes) {

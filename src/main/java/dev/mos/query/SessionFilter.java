@@ -1,26 +1,30 @@
-package dev.mos.http.api;
+package dev.mos.query;
 
 import dev.mos.model.SessionStatus;
-import dev.mos.query.SessionView;
 import dev.mos.store.SessionInfo;
 import java.util.Locale;
 
 /**
- * Which sessions a listing keeps: project and sender (exact matches), status, last activity within [since, until], and a
- * case-insensitive text search over the session id, its project and the names of its operations.
+ * Which sessions a listing keeps: project, sender and coding agent (exact matches), status, last activity within
+ * [since, until], and a case-insensitive text search over the session id, its project and the names of its
+ * operations. Null filters do not narrow.
  */
-record SessionFilter(String project, String sender, SessionStatus status, Long sinceMs, Long untilMs, String text) {
+public record SessionFilter(String project, String sender, String agent, SessionStatus status, Long sinceMs,
+        Long untilMs, String text) {
+
+    public static final SessionFilter ALL = new SessionFilter(null, null, null, null, null, null, null);
 
     /** What can be decided from the store's session row alone, before a tree is built. */
-    boolean matchesInfo(SessionInfo info) {
-        if (project != null && !project.equals(info.project()) || sender != null && !sender.equals(info.sender())) {
+    public boolean matchesInfo(SessionInfo info) {
+        if (project != null && !project.equals(info.project()) || sender != null && !sender.equals(info.sender())
+                || agent != null && !agent.equals(info.agent())) {
             return false;
         }
         long last = info.lastActivityMs();
         return (sinceMs == null || last >= sinceMs) && (untilMs == null || last <= untilMs);
     }
 
-    boolean matches(SessionView view) {
+    public boolean matches(SessionView view) {
         if (!matchesInfo(view.info())) {
             return false;
         }
