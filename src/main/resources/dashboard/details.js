@@ -48,7 +48,9 @@ function tokensHtml(d) {
       .map(([k, label]) => `<div class="tok" data-key="tokens.${k}"><span class="k">${label}</span><span class="v">${fmtTokens(t[k])}</span></div>`);
     if (cells.length) parts.push(`<div class="tokens">${cells.join('')}</div>`);
   }
-  if (d.cost_usd != null) parts.push(field('cost_usd', 'cost', fmtCost(d.cost_usd), 'cost'));
+  if (d.cost_usd != null) {
+    parts.push(field('cost_usd', 'cost', fmtCost(d.cost_usd) + (d.cost_estimated ? ' (estimated from tokens)' : ''), 'cost'));
+  }
   if (d.ttft_ms != null) parts.push(field('ttft_ms', 'time to first token', fmtMs(Number(d.ttft_ms))));
   return parts.join('');
 }

@@ -8,7 +8,7 @@ function usageHtml(u) {
   const models = Object.entries(u.by_model || {}).map(([model, x]) => `<span class="model" data-model="${esc(model)}">${esc(model)}
     <b>${esc(fmtCost(x.cost_usd))}</b> · ${fmtTokens(x.input_tokens)} in · ${fmtTokens(x.output_tokens)} out
     · ${fmtTokens(x.cache_read_tokens)} cache read · ${fmtTokens(x.cache_creation_tokens)} cache write</span>`).join('');
-  return `<p class="usage"><span id="session-cost" class="cost">${esc(fmtCost(u.cost_usd))}</span>
+  return `<p class="usage"><span id="session-cost" class="cost"${u.cost_estimated ? ' title="partly estimated from tokens and the price list"' : ''}>${esc(fmtCost(u.cost_usd))}${u.cost_estimated ? '*' : ''}</span>
     <span id="session-tokens">${fmtTokens(u.input_tokens)} in · ${fmtTokens(u.output_tokens)} out
     · ${fmtTokens(u.cache_read_tokens)} cache read · ${fmtTokens(u.cache_creation_tokens)} cache write</span>
     <span class="hint">(${u.source === 'otel_metrics' ? 'from OTel metrics' : u.llm_calls + ' LLM calls'})</span></p>

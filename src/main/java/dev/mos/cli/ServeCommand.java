@@ -1,6 +1,7 @@
 package dev.mos.cli;
 
 import dev.mos.audit.Actor;
+import dev.mos.config.ConfigException;
 import dev.mos.http.RequestActor;
 import io.modelcontextprotocol.common.McpTransportContext;
 import dev.mos.auth.Tokens;
@@ -77,7 +78,13 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
 
-        ServerAssembly assembly = new ServerAssembly(config, Clock.systemUTC(), "http", false);
+        ServerAssembly assembly;
+        try {
+            assembly = new ServerAssembly(config, Clock.systemUTC(), "http", false);
+        } catch (ConfigException e) { // the price file: named with what is wrong
+            System.err.println("mos: " + e.getMessage());
+            return 1;
+        }
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider
                 .builder()
                 .jsonMapper(assembly.mcpJson)

@@ -1,5 +1,7 @@
 package dev.mos.cli;
 
+import dev.mos.audit.AuditLog;
+import dev.mos.config.ConfigException;
 import dev.mos.config.MosConfig;
 import dev.mos.export.ExportTarget;
 import dev.mos.export.OperationSpans;
@@ -15,33 +17,37 @@ import dev.mos.http.JsonResponses;
 import dev.mos.http.api.ApiServlet;
 import dev.mos.http.api.SseStreams;
 import dev.mos.ingest.EventDecoder;
+import dev.mos.ingest.EventLimits;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
 import dev.mos.ingest.hooks.HookEventMapper;
 import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.ingest.otlp.OtlpReceiver;
 import dev.mos.ingest.privacy.CapturePolicy;
+import dev.mos.limits.SessionQuota;
 import dev.mos.live.LiveFeed;
 import dev.mos.live.LiveMetrics;
 import dev.mos.live.StreamHub;
+import dev.mos.mcp.DirectConversions;
 import dev.mos.mcp.McpServerFactory;
-import dev.mos.mcp.OutputSchemaCheck;
 import dev.mos.mcp.McpTool;
+import dev.mos.mcp.OutputSchemaCheck;
+import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.resources.ResourceNotifier;
 import dev.mos.mcp.resources.SessionResources;
-import io.modelcontextprotocol.server.McpAsyncServer;
-import dev.mos.mcp.ToolInvoker;
 import dev.mos.mcp.tools.ConfigureDisplayTool;
 import dev.mos.mcp.tools.ConfigureOtelExportTool;
 import dev.mos.mcp.tools.DeleteSessionTool;
 import dev.mos.mcp.tools.ExportSessionTool;
 import dev.mos.mcp.tools.GetActivityTreeTool;
-import dev.mos.mcp.tools.SearchOperationsTool;
 import dev.mos.mcp.tools.GetHealthStatusTool;
 import dev.mos.mcp.tools.GetToolAnalyticsTool;
 import dev.mos.mcp.tools.ListSessionsTool;
 import dev.mos.mcp.tools.LogEventTool;
+import dev.mos.mcp.tools.SearchOperationsTool;
 import dev.mos.mcp.tools.StreamActivityTool;
+import dev.mos.pricing.CostEstimator;
+import dev.mos.pricing.PriceTable;
 import dev.mos.query.EventJson;
 import dev.mos.query.OperationDetails;
 import dev.mos.query.OperationSearch;
@@ -49,18 +55,15 @@ import dev.mos.query.QueryService;
 import dev.mos.query.SessionExport;
 import dev.mos.query.TreeJson;
 import dev.mos.query.TreeText;
-import dev.mos.store.SessionStore;
-import dev.mos.audit.AuditLog;
-import dev.mos.limits.SessionQuota;
-import dev.mos.store.StoreLimits;
 import dev.mos.store.GuardedSessionStore;
 import dev.mos.store.LiveWindowSessionStore;
 import dev.mos.store.OpeningSessionStore;
+import dev.mos.store.SessionStore;
+import dev.mos.store.StoreLimits;
 import dev.mos.store.jdbc.Database;
 import dev.mos.store.jdbc.DatabaseUrl;
 import dev.mos.store.jdbc.JdbcSessionStore;
 import dev.mos.store.memory.MemorySessionStore;
-import java.nio.file.Path;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -70,9 +73,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.mos.mcp.DirectConversions;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -147,6 +151,14 @@ final class ServerAssembly implements AutoCloseable {
     ServerAssembly(MosConfig config, Clock clock, String transport, boolean openStoreLater) {
         this.config = config;
         this.clock = clock;
+        // before anything is opened: a bad price file stops the start with one line naming it
+        CostEstimator costs;
+        try {
+            costs = new CostEstimator(PriceTable.load(json, config.pricing().file()), json,
+                    EventLimits.MAX_DETAILS_JSON_CHARS);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
 
         breakers = new ToolCircuitBreakers(config.circuitBreaker(), metrics);
         if (openStoreLater && config.storage().durable()) {
@@ -167,7 +179,7 @@ final class ServerAssembly implements AutoCloseable {
         SessionQuota quota = new SessionQuota(config.limits().newSessionsPerHour(),
                 id -> store.session(id).isPresent(), clock, metrics);
         ingest = new IngestPipeline(new EventDecoder(json, clock, capture.redactor()), store, live, ingestCounters,
-                quota);
+                quota, costs);
         AgentLinks agentLinks = new AgentLinks(clock);
         hooks = new HookReceiver(new HookEventMapper(json, capture, agentLinks), ingest);
         otlp = OtlpReceiver.create(json, capture.redactor(), agentLinks, instanceId, ingest, clock);

@@ -1,5 +1,6 @@
 package dev.mos.cli;
 
+import dev.mos.config.ConfigException;
 import dev.mos.config.LoadedConfig;
 import dev.mos.mcp.StdioTransport;
 import io.modelcontextprotocol.server.McpAsyncServer;
@@ -44,7 +45,13 @@ final class StdioCommand implements Callable<Integer> {
             return 1;
         }
 
-        ServerAssembly assembly = new ServerAssembly(loaded.config(), Clock.systemUTC(), "stdio", true);
+        ServerAssembly assembly;
+        try {
+            assembly = new ServerAssembly(loaded.config(), Clock.systemUTC(), "stdio", true);
+        } catch (ConfigException e) { // the price file: named with what is wrong (stderr: stdout is MCP's)
+            System.err.println("mos: " + e.getMessage());
+            return 1;
+        }
         StdioTransport transport = new StdioTransport(assembly.mcpJson, new FileInputStream(FileDescriptor.in),
                 mcpOut, (int) Math.min(Integer.MAX_VALUE - 8, loaded.config().server().maxRequestBytes()),
                 assembly::startOpeningStore);

@@ -36,7 +36,8 @@ final class ConfigBinder {
                         (int) s.num("privacy.excerptChars"), (int) s.num("privacy.maxToolIoChars")),
                 otlpExport(s),
                 new MosConfig.Limits((long) s.num("limits.requestsPerSecond"), (long) s.num("limits.bytesPerSecond"),
-                        s.bool("limits.exemptLoopback"), (int) s.num("limits.newSessionsPerHour")));
+                        s.bool("limits.exemptLoopback"), (int) s.num("limits.newSessionsPerHour")),
+                new MosConfig.Pricing(s.optionalStr("pricing.file")));
     }
 
     private static MosConfig.Tls tls(Settings s) {

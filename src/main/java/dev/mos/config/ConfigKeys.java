@@ -73,6 +73,7 @@ final class ConfigKeys {
         add("storage.dataDir", Type.STRING, "./data");
         // empty: only the postgres backend needs it
         add("storage.databaseUrl", Type.STRING, "");
+        add("pricing.file", Type.STRING, "");
         // 0: the same as session.sessionTimeoutMs
         add("storage.retentionMs", Type.LONG, 0, 100L * 365 * 86_400_000, 0L);
         // process: an acknowledged event survives the process dying; power: also a power loss (fsync per commit)

@@ -25,6 +25,7 @@ public final class ConfigLoader {
             Map.entry("MCP_STORE", "storage.backend"),
             Map.entry("MCP_DATA_DIR", "storage.dataDir"),
             Map.entry("MCP_DATABASE_URL", "storage.databaseUrl"),
+            Map.entry("MCP_PRICING_FILE", "pricing.file"),
             Map.entry("MCP_RETENTION_MS", "storage.retentionMs"),
             Map.entry("MCP_DURABILITY", "storage.durability"),
             Map.entry("MCP_LOG_LEVEL", "logging.level"),
@@ -91,7 +92,7 @@ public final class ConfigLoader {
                 config.logging(), config.circuitBreaker(), new MosConfig.Storage(s.backend(),
                         Path.of(home).resolve(dataDir).normalize().toString(), s.databaseUrl(), s.retentionMs(),
                         s.durability()),
-                config.privacy(), config.otlpExport(), config.limits());
+                config.privacy(), config.otlpExport(), config.limits(), config.pricing());
     }
 
     private static Path chooseFile(ConfigOverrides overrides) {

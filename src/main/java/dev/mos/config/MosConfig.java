@@ -13,7 +13,12 @@ public record MosConfig(
         Storage storage,
         Privacy privacy,
         OtlpExport otlpExport,
-        Limits limits) {
+        Limits limits,
+        Pricing pricing) {
+
+    /** Model prices laid over the shipped list ({@code file}: null for the shipped list alone). */
+    public record Pricing(String file) {
+    }
 
     /**
      * Budgets per client (dev.mos.limits): 0 turns a budget off; loopback callers are exempt by address;

@@ -5,6 +5,7 @@ import dev.mos.limits.SessionQuotaExceededException;
 import dev.mos.live.LiveFeed;
 import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
+import dev.mos.pricing.CostEstimator;
 import dev.mos.store.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class IngestPipeline {
     private final LiveFeed live;
     private final IngestMetrics metrics;
     private final SessionQuota quota;
+    private final CostEstimator costs;
 
     /** A pipeline whose token-sent events have no cap on new sessions. */
     public IngestPipeline(EventDecoder decoder, SessionStore store, LiveFeed live, IngestMetrics metrics) {
@@ -26,16 +28,23 @@ public final class IngestPipeline {
 
     public IngestPipeline(EventDecoder decoder, SessionStore store, LiveFeed live, IngestMetrics metrics,
             SessionQuota quota) {
+        this(decoder, store, live, metrics, quota, CostEstimator.NONE);
+    }
+
+    /** {@code costs} prices the model calls that report tokens but no cost, before they are stored. */
+    public IngestPipeline(EventDecoder decoder, SessionStore store, LiveFeed live, IngestMetrics metrics,
+            SessionQuota quota, CostEstimator costs) {
         this.decoder = decoder;
         this.store = store;
         this.live = live;
         this.metrics = metrics;
         this.quota = quota;
+        this.costs = costs;
     }
 
     /** Stores an already valid event. */
     public Event accept(NewEvent event, String transport) {
-        return published(store.append(event), transport);
+        return published(store.append(costs.priced(event)), transport);
     }
 
     private Event published(Event stored, String transport) {
@@ -61,7 +70,7 @@ public final class IngestPipeline {
         if (events.isEmpty()) {
             return List.of();
         }
-        List<Event> stored = store.appendAll(sentBy(events, sender));
+        List<Event> stored = store.appendAll(asStored(events, sender));
         stored.forEach(event -> published(event, transport));
         return stored;
     }
@@ -79,7 +88,7 @@ public final class IngestPipeline {
      */
     public CompletableFuture<IngestResult> acceptRawAsync(Object raw, String transport, String sender) {
         DecodedEvent decoded = decode(raw, transport);
-        return store.appendAsync(sentBy(List.of(decoded.event()), sender).getFirst()).thenApply(stored ->
+        return store.appendAsync(asStored(List.of(decoded.event()), sender).getFirst()).thenApply(stored ->
                 new IngestResult(0, published(stored, transport), decoded.truncations(), null, null));
     }
 
@@ -104,27 +113,36 @@ public final class IngestPipeline {
     /** {@link #acceptBatch(List, String)} for events a token sent (see {@link #acceptValid(List, String, String)}). */
     public List<IngestResult> acceptBatch(List<?> raws, String transport, String sender) {
         Batch batch = decodeBatch(raws, transport);
-        return batch.results(store.appendAll(sentBy(batch.events(), sender)), transport);
+        return batch.results(store.appendAll(asStored(batch.events(), sender)), transport);
     }
 
     /** {@link #acceptBatch} without waiting for the commit: the future fails, with nothing stored, if it fails. */
     public CompletableFuture<List<IngestResult>> acceptBatchAsync(List<?> raws, String transport, String sender) {
         Batch batch = decodeBatch(raws, transport);
-        return store.appendAllAsync(sentBy(batch.events(), sender))
+        return store.appendAllAsync(asStored(batch.events(), sender))
                 .thenApply(stored -> batch.results(stored, transport));
     }
 
-    /** The events marked with their sender, once the sender's quota admits the sessions they start. */
-    private List<NewEvent> sentBy(List<NewEvent> events, String sender) {
-        if (sender == null || events.isEmpty()) {
-            return events;
+    /**
+     * The events as they are stored: marked with their sender, once the sender's quota admits the sessions they
+     * start, and priced where they report tokens but no cost. The list itself when nothing changes.
+     */
+    private List<NewEvent> asStored(List<NewEvent> events, String sender) {
+        if (sender != null && !events.isEmpty()) {
+            quota.admit(sender, events.stream().map(NewEvent::sessionId).distinct().toList());
         }
-        quota.admit(sender, events.stream().map(NewEvent::sessionId).distinct().toList());
-        List<NewEvent> marked = new ArrayList<>(events.size());
-        for (NewEvent e : events) {
-            marked.add(e.withSender(sender));
+        List<NewEvent> out = null;
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = events.get(i);
+            NewEvent stored = costs.priced(sender == null ? e : e.withSender(sender));
+            if (stored != e && out == null) {
+                out = new ArrayList<>(events.subList(0, i));
+            }
+            if (out != null) {
+                out.add(stored);
+            }
         }
-        return marked;
+        return out == null ? events : out;
     }
 
     private Batch decodeBatch(List<?> raws, String transport) {

@@ -33,7 +33,7 @@ public final class OperationFacts {
     private static final Map<String, List<String>> TOKEN_KEYS = tokenKeys();
     /** Keys shown as facts of their own, or (agent: the session's coding agent) in the session's header. */
     private static final Set<String> SHOWN = Set.of("error", "mcp_server", "mcp_tool", "agent_type",
-            "subagent_type", "cost_usd", "ttft_ms", "name", "source", "agent");
+            "subagent_type", "cost_usd", "cost_estimated", "ttft_ms", "name", "source", "agent");
 
     private final EventJson events;
     private final JsonMapper json;
@@ -96,6 +96,9 @@ public final class OperationFacts {
             facts.put("tokens", tokens);
         }
         EventJson.putIfPresent(facts, "cost_usd", number(attributes.get("cost_usd")));
+        if (Boolean.TRUE.equals(attributes.get(UsageRollup.COST_ESTIMATED))) {
+            facts.put(UsageRollup.COST_ESTIMATED, true); // from the price list: the agent reported tokens only
+        }
         EventJson.putIfPresent(facts, "ttft_ms", number(attributes.get("ttft_ms")));
         Map<String, Object> rest = new LinkedHashMap<>(attributes);
         rest.keySet().removeAll(SHOWN);

@@ -70,6 +70,7 @@ public final class SessionJson {
         }
         Map<String, Object> out = tokens(usage.total());
         out.put("source", usage.source());
+        out.put("cost_estimated", usage.costEstimated());
         out.put("llm_calls", usage.llmCalls());
         Map<String, Object> byModel = new LinkedHashMap<>();
         usage.byModel().forEach((model, u) -> byModel.put(model, tokens(u)));

@@ -8,9 +8,10 @@ import java.util.Map;
  * What a session's model calls used, in total, per model and per agent ({@link #MAIN_AGENT} for the top level,
  * else the subagent operation's id). {@code source} says where the figures come from: {@code llm_operations}
  * (one per API request) or {@code otel_metrics} (Claude Code's cost and token counters, when no request was seen).
+ * {@code costEstimated}: some call's cost was estimated from its tokens (it reported none; see dev.mos.pricing).
  */
 public record SessionUsage(String source, int llmCalls, TokenUsage total, Map<String, TokenUsage> byModel,
-        Map<String, AgentUsage> bySubagent) {
+        Map<String, AgentUsage> bySubagent, boolean costEstimated) {
 
     public static final String MAIN_AGENT = "main";
     public static final String FROM_LLM_OPERATIONS = "llm_operations";

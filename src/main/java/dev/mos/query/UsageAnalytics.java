@@ -8,6 +8,7 @@ import java.util.TreeMap;
 /**
  * Tokens and cost across sessions, rolled up per coding agent and per model (and per model within each agent), so
  * that a team running several agents sees what each costs. Sessions that name no agent count as {@link #UNNAMED}.
+ * {@code cost_estimated}: part of the cost was estimated from tokens and the price list.
  */
 public final class UsageAnalytics {
 
@@ -29,6 +30,7 @@ public final class UsageAnalytics {
         int withUsage = 0;
         long calls = 0;
         TokenUsage total = TokenUsage.ZERO;
+        boolean estimated = false;
         Map<String, Agent> byAgent = new TreeMap<>();
         Map<String, TokenUsage> byModel = new TreeMap<>();
         for (SessionInfo info : query.sessionsSnapshot()) {
@@ -49,6 +51,8 @@ public final class UsageAnalytics {
             withUsage++;
             calls += usage.llmCalls();
             total = total.plus(usage.total());
+            estimated |= usage.costEstimated();
+            agent.estimated |= usage.costEstimated();
             agent.calls += usage.llmCalls();
             agent.usage = agent.usage.plus(usage.total());
             usage.byModel().forEach((model, u) -> {
@@ -60,13 +64,16 @@ public final class UsageAnalytics {
         out.put("sessions", sessions);
         out.put("sessions_with_usage", withUsage);
         out.put("llm_calls", calls);
-        out.put("total", SessionJson.tokens(total));
+        Map<String, Object> totals = SessionJson.tokens(total);
+        totals.put("cost_estimated", estimated);
+        out.put("total", totals);
         Map<String, Object> agents = new LinkedHashMap<>();
         byAgent.forEach((name, a) -> {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("sessions", a.sessions);
             item.put("llm_calls", a.calls);
             item.putAll(SessionJson.tokens(a.usage));
+            item.put("cost_estimated", a.estimated);
             item.put("by_model", models(a.byModel));
             agents.put(name, item);
         });
@@ -86,6 +93,7 @@ public final class UsageAnalytics {
         int sessions;
         long calls;
         TokenUsage usage = TokenUsage.ZERO;
+        boolean estimated;
         final Map<String, TokenUsage> byModel = new TreeMap<>();
     }
 }

@@ -4,6 +4,7 @@ import dev.mos.model.ActivityTree;
 import dev.mos.model.Event;
 import dev.mos.model.OperationKind;
 import dev.mos.model.OperationNode;
+import dev.mos.pricing.CostEstimator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ public final class UsageRollup {
     static final String UNKNOWN_MODEL = "unknown";
     private static final String COST_METRIC = "claude_code.cost.usage";
     private static final String TOKEN_METRIC = "claude_code.token.usage";
+    /** Set on a call whose cost the store estimated from its tokens. */
+    static final String COST_ESTIMATED = CostEstimator.ESTIMATED_KEY;
 
     private UsageRollup() {
     }
@@ -66,6 +69,7 @@ public final class UsageRollup {
                     model = node.name() == null || node.name().equals(OperationKind.LLM.wireName()) ? UNKNOWN_MODEL
                             : node.name();
                 }
+                calls.estimated |= Boolean.TRUE.equals(attributes.get(COST_ESTIMATED));
                 calls.add(model, agent, agentName, new TokenUsage(integer(attributes.get("input_tokens")),
                         integer(attributes.get("output_tokens")), integer(attributes.get("cache_read_tokens")),
                         integer(attributes.get("cache_creation_tokens")), decimal(attributes.get("cost_usd"))));
@@ -163,6 +167,7 @@ public final class UsageRollup {
         int count;
         TokenUsage total = TokenUsage.ZERO;
         final Map<String, TokenUsage> byModel = new TreeMap<>();
+        boolean estimated;
         final Map<String, SessionUsage.AgentUsage> byAgent = new LinkedHashMap<>();
 
         void add(String model, String agent, String agentName, TokenUsage usage) {
@@ -175,7 +180,7 @@ public final class UsageRollup {
 
         SessionUsage usage(String source) {
             return new SessionUsage(source, source.equals(SessionUsage.FROM_LLM_OPERATIONS) ? count : 0, total,
-                    byModel, byAgent);
+                    byModel, byAgent, estimated);
         }
     }
 }

@@ -34,10 +34,21 @@ public final class OtlpAttributes {
             "gen_ai.usage.output_tokens", "gen_ai.usage.cache_read.input_tokens",
             "gen_ai.usage.cache_write.input_tokens", "gen_ai.tool.name", "gen_ai.operation.name");
 
+    /**
+     * The resource attribute copied into every record although it is noise to the details: it names the agent
+     * that sent the telemetry (claude-code, codex, gemini-cli, an agent of one's own).
+     */
+    static final String SERVICE_NAME = "service.name";
+
+    /** Whether a resource attribute is copied into each record (not: noise no mapper reads). */
+    static boolean keptFromResource(String key) {
+        return key.equals(SERVICE_NAME) || !NOISE.contains(key);
+    }
+
     static {
         java.util.HashSet<String> unread = new java.util.HashSet<>(NOISE);
         unread.removeAll(Set.of("session.id", "prompt.id", "event.name", "event.sequence", "event.timestamp",
-                "span.type"));
+                "span.type", SERVICE_NAME));
         unread.removeAll(GEN_AI_READ);
         UNREAD = Set.copyOf(unread);
     }

@@ -282,10 +282,10 @@ public final class OtlpJsonDecoder {
         });
     }
 
-    /** Resource attributes under each item's own; those no mapper keeps (service.name, os.type, ...) are skipped. */
+    /** Resource attributes under each item's own; those no mapper keeps (os.type, ...) are skipped. */
     private static <T> void mergeResource(Map<String, Object> resource, List<T> items,
             java.util.function.Function<T, Map<String, Object>> attributes) {
-        resource.keySet().removeAll(OtlpAttributes.NOISE);
+        resource.keySet().removeIf(key -> !OtlpAttributes.keptFromResource(key));
         if (resource.isEmpty()) {
             return;
         }

@@ -140,8 +140,8 @@ public final class OtlpProtoDecoder {
     private static Map<String, Object> withResource(List<KeyValue> resource, List<KeyValue> own) {
         Map<String, Object> out = new HashMap<>((resource.size() + own.size()) * 2);
         for (KeyValue kv : resource) {
-            // resource attributes no mapper keeps (service.name, os.type, ...) are not copied into every record
-            if (!OtlpAttributes.NOISE.contains(kv.getKey())) {
+            // resource attributes no mapper keeps (os.type, ...) are not copied into every record
+            if (OtlpAttributes.keptFromResource(kv.getKey())) {
                 Object v = value(kv.getValue());
                 if (v != null) {
                     out.put(kv.getKey(), v);
