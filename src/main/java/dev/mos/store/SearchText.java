@@ -1,5 +1,6 @@
 package dev.mos.store;
 
+import dev.mos.model.CodingAgent;
 import dev.mos.model.Event;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,11 @@ public final class SearchText {
     private static void values(String json, StringBuilder out, int depth) {
         try (JsonParser p = JSON.createParser(tools.jackson.core.ObjectReadContext.empty(), json)) {
             for (JsonToken t = p.nextToken(); t != null && out.length() < MAX_CHARS; t = p.nextToken()) {
-                if (t == JsonToken.VALUE_STRING) {
+                if (depth == 0 && t == JsonToken.PROPERTY_NAME && p.streamReadContext().getParent().inRoot()
+                        && CodingAgent.DETAILS_KEY.equals(p.currentName())) {
+                    p.nextToken(); // the agent is a filter of its own, not words of every event
+                    p.skipChildren();
+                } else if (t == JsonToken.VALUE_STRING) {
                     String s = p.getString();
                     String stripped = s.strip();
                     if (depth < 2 && (stripped.startsWith("{") || stripped.startsWith("["))) {

@@ -116,6 +116,10 @@ public abstract class SessionStoreContract {
         assertThat(store.search("nowhere", Long.MAX_VALUE, 10)).isEmpty();
         assertThat(store.search("  \"*) ", Long.MAX_VALUE, 10)).as("no words: nothing, and no syntax error").isEmpty();
 
+        Event agentNamed = store.append(withDetails("u", "{\"agent\":\"claude-code\",\"note\":\"zebra\"}"));
+        assertThat(store.search("zebra", Long.MAX_VALUE, 10)).extracting(Event::id).containsExactly(agentNamed.id());
+        assertThat(store.search("claude", Long.MAX_VALUE, 10)).as("the agent is a filter, not text").isEmpty();
+
         store.delete("t");
         assertThat(store.search("make", Long.MAX_VALUE, 10)).extracting(Event::id).containsExactly(bash.id());
     }
