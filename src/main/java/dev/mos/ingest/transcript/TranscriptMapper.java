@@ -4,7 +4,6 @@ import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.ingest.transcript.TranscriptReader.Transcript;
 import dev.mos.model.CodingAgent;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -73,7 +72,7 @@ public final class TranscriptMapper {
             if (agentId == null) {
                 continue;
             }
-            for (JsonNode result : blocks(e.path("message"), "tool_result")) {
+            for (JsonNode result : TranscriptContent.blocks(e.path("message"), "tool_result")) {
                 if (result.path("tool_use_id").isString()) {
                     into.putIfAbsent(agentId, result.path("tool_use_id").stringValue());
                 }
@@ -138,7 +137,7 @@ public final class TranscriptMapper {
             long previous = -1;
             for (JsonNode e : entries) {
                 String type = e.path("type").asString("");
-                long at = time(e.path("timestamp"));
+                long at = TranscriptContent.time(e.path("timestamp"));
                 if (type.equals("api-request")) {
                     if (at >= 0 && e.path("id").isString()) {
                         requestStarts.put(e.path("id").stringValue(), at);
@@ -151,7 +150,7 @@ public final class TranscriptMapper {
                 String parent = main ? task : fixedParent;
                 JsonNode message = e.path("message");
                 if (type.equals("user")) {
-                    List<JsonNode> results = blocks(message, "tool_result");
+                    List<JsonNode> results = TranscriptContent.blocks(message, "tool_result");
                     if (results.isEmpty()) {
                         if (main && !e.path("isMeta").asBoolean(false) && !e.path("isSidechain").asBoolean(false)) {
                             if (task != null) {
@@ -159,7 +158,7 @@ public final class TranscriptMapper {
                             }
                             task = "prompt:" + e.path("promptId").asString(e.path("uuid").asString("unknown"));
                             taskLastResponse = null;
-                            startTask(task, at, e, promptText(message));
+                            startTask(task, at, e, TranscriptContent.promptText(message));
                         }
                     } else {
                         for (JsonNode result : results) {
@@ -195,9 +194,9 @@ public final class TranscriptMapper {
                     }
                     if (e.path("isApiErrorMessage").asBoolean(false)) {
                         r.error = true;
-                        r.errorText = firstText(message);
+                        r.errorText = TranscriptContent.firstText(message);
                     }
-                    for (JsonNode use : blocks(message, "tool_use")) {
+                    for (JsonNode use : TranscriptContent.blocks(message, "tool_use")) {
                         toolUse(use, at, parent, openTools);
                     }
                     taskLastResponse = r;
@@ -218,7 +217,7 @@ public final class TranscriptMapper {
             long last = -1;
             String promptId = null;
             for (JsonNode e : entries) {
-                long at = time(e.path("timestamp"));
+                long at = TranscriptContent.time(e.path("timestamp"));
                 if (at >= 0) {
                     first = Math.min(first, at);
                     last = Math.max(last, at);
@@ -276,10 +275,10 @@ public final class TranscriptMapper {
             if (id == null) {
                 return;
             }
-            String kind = kindOf(name);
+            String kind = ToolKinds.kindOf(name);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("tool_name", name);
-            describe(kind, name, details);
+            ToolKinds.describe(kind, name, details);
             JsonNode input = use.path("input");
             if (capture.keepsToolIo() && !input.isMissingNode()) {
                 details.put("tool_input", capture.toolIo(json.writeValueAsString(input)));
@@ -288,7 +287,7 @@ public final class TranscriptMapper {
                 details.put("agent_type", input.path("subagent_type").stringValue());
             }
             details.put("source", "transcript");
-            Map<String, Object> e = event(startType(kind), id, parent, name, at, null, details);
+            Map<String, Object> e = event(ToolKinds.startType(kind), id, parent, name, at, null, details);
             if (input.path("description").isString()) {
                 ((Map<String, Object>) details(e)).put("description",
                         capture.cut(input.path("description").stringValue(), 200));
@@ -310,10 +309,10 @@ public final class TranscriptMapper {
             Map<String, Object> details = new LinkedHashMap<>();
             if (name != null) {
                 details.put("tool_name", name);
-                describe(kind, name, details);
+                ToolKinds.describe(kind, name, details);
             }
             JsonNode structured = entry.path("toolUseResult");
-            String text = contentText(result.path("content"));
+            String text = TranscriptContent.contentText(result.path("content"));
             if (failed) {
                 details.put("error", capture.value(text == null ? "tool failed" : text));
             } else if (capture.keepsToolIo()) {
@@ -324,13 +323,13 @@ public final class TranscriptMapper {
             }
             if ("subagent".equals(kind) && structured.path("agentId").isString()) {
                 details.put("agent_id", structured.path("agentId").stringValue());
-                copyNumber(structured, "totalTokens", details, "total_tokens");
-                copyNumber(structured, "totalToolUseCount", details, "total_tool_use_count");
+                TranscriptContent.copyNumber(structured, "totalTokens", details, "total_tokens");
+                TranscriptContent.copyNumber(structured, "totalToolUseCount", details, "total_tool_use_count");
             }
             details.put("source", "transcript");
             Long duration = open == null ? null : Math.max(0, at - open.start());
-            add(event(failed ? failType(kind) : endType(kind), id, open != null ? open.parent() : parent, name, at,
-                    duration, details));
+            add(event(failed ? ToolKinds.failType(kind) : ToolKinds.endType(kind), id,
+                    open != null ? open.parent() : parent, name, at, duration, details));
         }
 
         private void llm(Response r) {
@@ -339,10 +338,10 @@ public final class TranscriptMapper {
                 details.put("model", r.model);
             }
             if (r.usage != null) {
-                copyNumber(r.usage, "input_tokens", details, "input_tokens");
-                copyNumber(r.usage, "output_tokens", details, "output_tokens");
-                copyNumber(r.usage, "cache_read_input_tokens", details, "cache_read_tokens");
-                copyNumber(r.usage, "cache_creation_input_tokens", details, "cache_creation_tokens");
+                TranscriptContent.copyNumber(r.usage, "input_tokens", details, "input_tokens");
+                TranscriptContent.copyNumber(r.usage, "output_tokens", details, "output_tokens");
+                TranscriptContent.copyNumber(r.usage, "cache_read_input_tokens", details, "cache_read_tokens");
+                TranscriptContent.copyNumber(r.usage, "cache_creation_input_tokens", details, "cache_creation_tokens");
             }
             if (r.requestId != null) {
                 details.put("request_id", r.requestId);
@@ -397,118 +396,9 @@ public final class TranscriptMapper {
         return (Map<String, Object>) event.get("details");
     }
 
-    private static String kindOf(String tool) {
-        if (tool.equals("Agent") || tool.equals("Task")) {
-            return "subagent";
-        }
-        return tool.startsWith("mcp__") && tool.indexOf("__", 5) > 5 ? "mcp" : "tool";
-    }
-
-    private static void describe(String kind, String tool, Map<String, Object> details) {
-        if (kind.equals("mcp")) {
-            int split = tool.indexOf("__", 5);
-            details.put("mcp_server", tool.substring(5, split));
-            details.put("mcp_tool", tool.substring(split + 2));
-        }
-    }
-
-    private static String startType(String kind) {
-        return switch (kind) {
-            case "mcp" -> "mcp_request";
-            case "subagent" -> "subagent_spawn";
-            default -> "tool_pre_call";
-        };
-    }
-
-    private static String endType(String kind) {
-        return switch (kind) {
-            case "mcp" -> "mcp_response";
-            case "subagent" -> "subagent_complete";
-            default -> "tool_post_call";
-        };
-    }
-
-    private static String failType(String kind) {
-        return switch (kind) {
-            case "mcp" -> "mcp_error";
-            case "subagent" -> "subagent_failed";
-            default -> "tool_error";
-        };
-    }
-
-    private static List<JsonNode> blocks(JsonNode message, String type) {
-        List<JsonNode> out = new ArrayList<>();
-        JsonNode content = message.path("content");
-        if (content.isArray()) {
-            for (JsonNode block : content) {
-                if (type.equals(block.path("type").asString(""))) {
-                    out.add(block);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String promptText(JsonNode message) {
-        JsonNode content = message.path("content");
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        return firstText(message);
-    }
-
-    private static String firstText(JsonNode message) {
-        for (JsonNode block : blocks(message, "text")) {
-            if (block.path("text").isString()) {
-                return block.path("text").stringValue();
-            }
-        }
-        return message.path("content").isString() ? message.path("content").stringValue() : null;
-    }
-
-    /** A tool_result's content: a string, or text blocks joined. */
-    private static String contentText(JsonNode content) {
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        if (content.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode block : content) {
-                if (block.path("text").isString()) {
-                    if (!sb.isEmpty()) {
-                        sb.append('\n');
-                    }
-                    sb.append(block.path("text").stringValue());
-                }
-            }
-            return sb.isEmpty() ? null : sb.toString();
-        }
-        return null;
-    }
-
-    private static void copyNumber(JsonNode from, String field, Map<String, Object> to, String as) {
-        JsonNode n = from.path(field);
-        if (n.isIntegralNumber()) {
-            to.put(as, n.longValue());
-        } else if (n.isNumber()) {
-            to.put(as, n.doubleValue());
-        }
-    }
-
     private void putText(Map<String, Object> details, String key, JsonNode value) {
         if (value.isString() && !value.stringValue().isBlank()) {
             details.put(key, capture.value(value.stringValue()));
-        }
-    }
-
-    private static long time(JsonNode value) {
-        if (!value.isString()) {
-            return -1;
-        }
-        try {
-            return Instant.parse(value.stringValue()).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return -1;
         }
     }
 
