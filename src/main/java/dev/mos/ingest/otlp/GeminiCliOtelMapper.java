@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>{@code gemini_cli.user_prompt} opens the prompt's task {@code prompt:<prompt_id>}. Gemini logs no "turn ended"
  * event: the task is closed by the main loop's last {@code api_response} (one whose response asked for no function
- * call, which the record shows only when prompts are logged), else by the session's next prompt or
- * {@code conversation_finished}, at the previous prompt's last logged activity.
+ * call, which the record shows only when prompts are logged), else by the session's next prompt,
+ * {@code conversation_finished} or, in a non-interactive run, the shutdown's {@code plan.approval_mode_duration},
+ * at the open prompt's last logged activity.
  * <li>{@code gemini_cli.tool_call} is logged once, when the call is over, with its duration: it becomes one tool
  * operation (start derived from the duration). {@code tool_type} {@code mcp} makes it an MCP operation with
  * {@code mcp_server} and {@code mcp_tool}. A call Gemini counts as a success but whose result says
@@ -136,6 +137,13 @@ public final class GeminiCliOtelMapper {
                         at, duration, null, "agent:" + agentId, agentName, details));
             }
             case "conversation_finished" -> closeOpen(sessionId, "conversation_finished", out);
+            case "plan.approval_mode_duration" -> {
+                // logged when the CLI shuts down (and when the approval mode changes, which without a UI only a
+                // plan-mode tool does): in a non-interactive run it ends the one prompt left open
+                if (Boolean.FALSE.equals(a.get("interactive"))) {
+                    closeOpen(sessionId, "session_end", out);
+                }
+            }
             default -> {
                 if (parent != null) {
                     // tool_output_truncated, chat_compression, ...: a point on the operation they belong to

@@ -40,6 +40,8 @@ class GeminiCliOtelMapperTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CAPTURE = "/dev/mos/agents/gemini-cli-0.61.0-capture.jsonl";
+    /** The same run with {@code telemetry.logPrompts: false} (its log requests only). */
+    private static final String NO_PROMPTS_CAPTURE = "/dev/mos/agents/gemini-cli-0.61.0-no-log-prompts-capture.jsonl";
 
     private final MutableClock clock = new MutableClock(1_796_635_600_000L);
     private final MemorySessionStore store = new MemorySessionStore(new StoreLimits(10_000, 64L << 20), clock);
@@ -57,9 +59,13 @@ class GeminiCliOtelMapperTest {
 
     /** Posts the capture's requests in the order Gemini sent them; returns the session they name. */
     private String replay() throws Exception {
+        return replay(CAPTURE);
+    }
+
+    private String replay(String capture) throws Exception {
         String session = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                getClass().getResourceAsStream(CAPTURE), StandardCharsets.UTF_8))) {
+                getClass().getResourceAsStream(capture), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 JsonNode record = JSON.readTree(line);
@@ -177,6 +183,29 @@ class GeminiCliOtelMapperTest {
                 .allSatisfy(id -> assertThat(id).matches("prompt:.*|otel_metrics"));
         // metric points land on the session's metrics timeline
         assertThat(events).anySatisfy(e -> assertThat(e.detailsJson()).contains("\"metric\":\"gemini_cli.token.usage\""));
+    }
+
+    @Test
+    void withoutLoggedPromptsTheTreeKeepsItsShapeAndTheRunsEndClosesTheTask() throws Exception {
+        String session = replay(NO_PROMPTS_CAPTURE);
+        OperationNode task = tree(session).roots().stream().filter(n -> n.id().startsWith("prompt:")).findFirst()
+                .orElseThrow();
+        assertThat(task.name()).isEqualTo("Prompt");
+        assertThat(task.status()).isEqualTo(OperationStatus.SUCCESS);
+        assertThat(details(task.end()).get("closed_by")).isEqualTo("session_end");
+        // Gemini leaves out the result metadata too: the shell command exiting 3 is a success then
+        assertThat(task.children()).filteredOn(n -> n.kind() != OperationKind.LLM)
+                .extracting(n -> n.kind().wireName() + ":" + n.name() + ":" + n.status().name().toLowerCase())
+                .containsExactly("tool:run_shell_command:success", "tool:read_file:error",
+                        "tool:run_shell_command:success", "mcp:mcp_mos_list_sessions:success",
+                        "subagent:codebase_investigator:success");
+        OperationNode agent = ofKind(task, OperationKind.SUBAGENT).getFirst();
+        // the invoke_agent call names no agent id now: it is matched to the run that just finished
+        assertThat(agent.progress()).anySatisfy(p -> assertThat(p.detailsJson()).contains("\"invoke_agent\""));
+        assertThat(ofKind(agent, OperationKind.TOOL)).extracting(OperationNode::name)
+                .containsExactly("list_directory", "complete_task");
+        assertThat(ofKind(task, OperationKind.LLM)).hasSize(8);
+        assertThat(store.events(session)).allSatisfy(e -> assertThat(details(e).get("agent")).isEqualTo("gemini-cli"));
     }
 
     @Test
