@@ -115,7 +115,7 @@ public final class GeminiCliOtelMapper {
             }
             case "tool_call" -> toolCall(sessionId, promptId, parent, at, duration, a, out);
             case "agent.start" -> {
-                String agentId = OtlpAttributes.text(a.get("agent_id"));
+                String agentId = agentId(a);
                 String agentName = OtlpAttributes.text(a.get("agent_name"));
                 String open = joins.openPrompt(sessionId);
                 Map<String, Object> details = details(agentName, a);
@@ -124,7 +124,7 @@ public final class GeminiCliOtelMapper {
                         open == null ? null : "prompt:" + open, "agent:" + agentId, agentName, details));
             }
             case "agent.finish" -> {
-                String agentId = OtlpAttributes.text(a.get("agent_id"));
+                String agentId = agentId(a);
                 String agentName = OtlpAttributes.text(a.get("agent_name"));
                 String reason = OtlpAttributes.text(a.get("terminate_reason"));
                 Map<String, Object> details = details(agentName, a);
@@ -227,10 +227,20 @@ public final class GeminiCliOtelMapper {
                 + (args == null ? "" : ":" + Integer.toHexString(String.valueOf(args).hashCode()));
         long begin = at - (duration == null ? 0 : duration);
         Map<String, Object> startDetails = base(tool);
-        startDetails.putAll(mcp && server != null ? Map.of("mcp_server", server, "mcp_tool", details.get("mcp_tool"))
-                : Map.of());
+        if (mcp && server != null && tool != null) {
+            startDetails.put("mcp_server", server);
+            startDetails.put("mcp_tool", details.get("mcp_tool"));
+        }
         out.add(events.event(sessionId, start, null, begin, null, parent, correlation, tool, startDetails));
         out.add(events.event(sessionId, end, null, at, duration, parent, correlation, tool, details));
+    }
+
+    private static String agentId(Map<String, Object> a) {
+        String id = OtlpAttributes.text(a.get("agent_id"));
+        if (id == null || id.isBlank()) {
+            throw new EventRejectedException("agent_id", "attribute is required on gemini_cli.agent.* events");
+        }
+        return id;
     }
 
     /** The task or subagent a record with this prompt id belongs to. */
