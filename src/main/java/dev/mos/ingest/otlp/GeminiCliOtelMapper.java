@@ -64,9 +64,13 @@ public final class GeminiCliOtelMapper {
                 || name.startsWith("gen_ai.") && attributes.containsKey("installation.id"));
     }
 
-    /** Gemini CLI's spans say {@code gen_ai.agent.name} {@code gemini-cli}; its logs already tell all they do. */
+    /**
+     * Gemini CLI's spans say {@code gen_ai.agent.name} {@code gemini-cli}; its logs already tell all they do. A span
+     * MOS exported ({@code mos.operation.id}) is never one, whatever its agent is called.
+     */
     public static boolean sentBy(OtlpSpan span) {
-        return AGENT.equals(span.attributes().get("gen_ai.agent.name"));
+        return AGENT.equals(span.attributes().get("gen_ai.agent.name"))
+                && !span.attributes().containsKey("mos.operation.id");
     }
 
     /** Events for one record of Gemini CLI; empty for records that describe no work. */
