@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * Gemini API stand-in: a shell command, a refused read_file, a shell command exiting 3, an MCP call to MOS itself and
  * a codebase_investigator subagent. Its OpenTelemetry export must give one tree: the prompt's task closed, each tool
  * with its outcome, the MCP call marked as MCP of server mos, the subagent with its own tools and model calls nested,
- * every model call with its tokens. {@code mos setup gemini --remove} then gives the user's settings back.
+ * every model call with its tokens. {@code mos setup gemini --remove} then gives the user's settings back. The same
+ * run with {@code telemetry.logPrompts: false} (kept by setup) still gives the tree, closed when the CLI shuts down.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class GeminiCliIT {
@@ -53,6 +54,25 @@ class GeminiCliIT {
 
     @Test
     void aRealRunGivesOneTreeWithToolsMcpSubagentAndModelCalls() throws Exception {
+        JsonNode tree = run(USERS);
+        assertTree(tree, true);
+        assertThat(task(tree).path("attributes").path("closed_by").asString()).isEqualTo("final_response");
+    }
+
+    @Test
+    void withoutLoggedPromptsTheRunStillGivesItsTreeClosedAtTheEnd() throws Exception {
+        // the user keeps prompts out of telemetry: setup says so and leaves it; the tree keeps its shape
+        String users = USERS.replace("\"model\":", "\"telemetry\": {\"logPrompts\": false},\n  \"model\":");
+        JsonNode tree = run(users);
+        assertTree(tree, false);
+        assertThat(task(tree).path("attributes").path("closed_by").asString()).isEqualTo("session_end");
+    }
+
+    /**
+     * {@code users} as the user's settings, {@code mos setup gemini --write} over them, one scripted
+     * {@code gemini -p} run, then {@code --remove}; returns the tree MOS built.
+     */
+    private JsonNode run(String users) throws Exception {
         ClaudeRunner runner = new ClaudeRunner("GeminiCliIT", tmp);
         MosProcess mos = MosProcess.serve(Map.of());
         closeables.add(mos);
@@ -73,7 +93,7 @@ class GeminiCliIT {
         Path work = Files.createDirectories(tmp.resolve("work"));
         Path settings = home.resolve(".gemini/settings.json");
         Files.createDirectories(settings.getParent());
-        Files.writeString(settings, USERS);
+        Files.writeString(settings, users);
 
         // as a user runs it: no --settings, the file found through $HOME
         ProcessBuilder setup = new ProcessBuilder(MosProcess.command("setup", "gemini", "--url", mos.baseUrl(),
@@ -93,14 +113,14 @@ class GeminiCliIT {
         assertThat(runner.lastStdout()).contains("All done.");
 
         JsonNode tree = awaitTree(mos, GeminiCliIT::complete);
-        assertTree(tree);
 
         ProcessBuilder remove = new ProcessBuilder(MosProcess.command("setup", "gemini", "--url", mos.baseUrl(),
                 "--remove"));
         remove.environment().remove("GEMINI_CLI_HOME");
         remove.environment().put("HOME", home.toString());
         assertThat(runner.run(remove, work).exitCode()).isZero();
-        assertThat(Http.JSON.readTree(Files.readString(settings))).isEqualTo(Http.JSON.readTree(USERS));
+        assertThat(Http.JSON.readTree(Files.readString(settings))).isEqualTo(Http.JSON.readTree(users));
+        return tree;
     }
 
     private static JsonNode task(JsonNode tree) {
@@ -129,12 +149,13 @@ class GeminiCliIT {
         node.path("children").forEach(c -> collect(c, out));
     }
 
-    private static void assertTree(JsonNode tree) {
+    /** {@code prompts}: whether Gemini logged prompts, arguments and result metadata (telemetry.logPrompts). */
+    private static void assertTree(JsonNode tree, boolean prompts) {
         List<JsonNode> tasks = list(tree.path("tree")).stream()
                 .filter(n -> n.path("id").asString().startsWith("prompt:")).toList();
         assertThat(tasks).as("one task: %s", tree).hasSize(1);
         JsonNode task = tasks.getFirst();
-        assertThat(task.path("name").asString()).isEqualTo("[[sc:gemini]] go");
+        assertThat(task.path("name").asString()).isEqualTo(prompts ? "[[sc:gemini]] go" : "Prompt");
         assertThat(task.path("status").asString()).isEqualTo("success");
 
         List<JsonNode> steps = list(task.path("children")).stream()
@@ -142,11 +163,14 @@ class GeminiCliIT {
         assertThat(steps).extracting(n -> n.path("kind").asString() + ":" + n.path("name").asString() + ":"
                 + n.path("status").asString()).as("task children: %s", task)
                 .containsExactly("tool:run_shell_command:success", "tool:read_file:error",
-                        "tool:run_shell_command:error", "mcp:mcp_mos_list_sessions:success",
-                        "subagent:codebase_investigator:success");
-        assertThat(steps.get(0).path("attributes").path("arguments").asString()).contains("echo hello");
+                        // without logged result metadata nothing says the command exited 3
+                        "tool:run_shell_command:" + (prompts ? "error" : "success"),
+                        "mcp:mcp_mos_list_sessions:success", "subagent:codebase_investigator:success");
         assertThat(steps.get(1).path("attributes").path("error").asString()).startsWith("Path not in workspace");
-        assertThat(steps.get(2).path("attributes").path("error").asString()).isEqualTo("exit code 3");
+        if (prompts) {
+            assertThat(steps.get(0).path("attributes").path("arguments").asString()).contains("echo hello");
+            assertThat(steps.get(2).path("attributes").path("error").asString()).isEqualTo("exit code 3");
+        }
         JsonNode mcp = steps.get(3).path("attributes");
         assertThat(mcp.path("mcp_server").asString()).isEqualTo("mos");
         assertThat(mcp.path("mcp_tool").asString()).isEqualTo("list_sessions");
