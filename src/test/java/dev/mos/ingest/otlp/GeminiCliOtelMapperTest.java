@@ -227,6 +227,36 @@ class GeminiCliOtelMapperTest {
     }
 
     @Test
+    void failedModelCallsMcpCallsAndSubagentRunsFailWithTheirReason() throws Exception {
+        List<String> bodies = List.of(
+                record("user_prompt", "p1", 1_000, Map.of("prompt", "try")),
+                record("api_error", "p1", 1_100, Map.of("model_name", "gemini-2.5-flash", "model",
+                        "gemini-2.5-flash", "error", "Resource exhausted", "error.message", "Resource exhausted",
+                        "status_code", 429, "duration_ms", 60)),
+                record("tool_call", "p1", 1_300, Map.of("function_name", "mcp_srv_do_it", "success", false,
+                        "duration_ms", 40, "tool_type", "mcp", "mcp_server_name", "srv", "error", "boom")),
+                record("agent.start", "p1", 1_400, Map.of("agent_id", "a1", "agent_name", "generalist")),
+                record("agent.finish", "p1", 1_900, Map.of("agent_id", "a1", "agent_name", "generalist",
+                        "duration_ms", 500, "terminate_reason", "TIMEOUT")));
+        for (String body : bodies) {
+            OtlpReceiver.Outcome outcome = otlp.logs(body.getBytes(StandardCharsets.UTF_8), false);
+            assertThat(outcome.rejected()).as("%s", outcome.errorMessage()).isZero();
+        }
+        OperationNode task = tree("s1").roots().getFirst();
+        assertThat(task.children()).extracting(n -> n.kind().wireName() + ":" + n.name() + ":"
+                + n.status().name().toLowerCase())
+                .containsExactly("llm:gemini-2.5-flash:error", "mcp:mcp_srv_do_it:error",
+                        "subagent:generalist:error");
+        OperationNode llm = task.children().get(0);
+        assertThat(llm.startMs()).isEqualTo(1_040L);
+        assertThat(details(llm.end()).get("error")).isEqualTo("Resource exhausted");
+        Map<String, Object> mcp = details(task.children().get(1).end());
+        assertThat(mcp).containsEntry("mcp_server", "srv").containsEntry("mcp_tool", "do_it")
+                .containsEntry("error", "boom");
+        assertThat(details(task.children().get(2).end()).get("error")).isEqualTo("subagent ended: TIMEOUT");
+    }
+
+    @Test
     void aRecordWithoutSessionIsRejectedWithItsReason() {
         String body = """
                 {"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"1000000","attributes":[
