@@ -41,7 +41,7 @@ final class SetupGeminiCommand implements Callable<Integer> {
     Target target;
 
     @Option(names = "--token-env", description = "Name of an environment variable holding the bearer token; the MCP"
-            + " entry then sends 'Authorization: Bearer ${VAR}' (Gemini CLI expands it; the value is never written)")
+            + " entry then sends 'Authorization: Bearer $${VAR}' (Gemini CLI expands it; the value is never written)")
     String tokenEnv;
 
     /** Which settings file: Gemini CLI's user settings unless one of these says otherwise. */
