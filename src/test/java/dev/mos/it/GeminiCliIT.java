@@ -113,6 +113,7 @@ class GeminiCliIT {
         assertThat(runner.lastStdout()).contains("All done.");
 
         JsonNode tree = awaitTree(mos, GeminiCliIT::complete);
+        assertUsage(mos, tree.path("session_id").asString());
 
         ProcessBuilder remove = new ProcessBuilder(MosProcess.command("setup", "gemini", "--url", mos.baseUrl(),
                 "--remove"));
@@ -121,6 +122,19 @@ class GeminiCliIT {
         assertThat(runner.run(remove, work).exitCode()).isZero();
         assertThat(Http.JSON.readTree(Files.readString(settings))).isEqualTo(Http.JSON.readTree(users));
         return tree;
+    }
+
+    /** The session's usage adds up its eight model calls once (Gemini's token metric points are not added again). */
+    private static void assertUsage(MosProcess mos, String sessionId) throws Exception {
+        Http.Response r = Http.get(mos.baseUrl() + "/api/v1/sessions/" + sessionId);
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode usage = r.json().path("usage");
+        assertThat(usage.path("source").asString()).isEqualTo("llm_operations");
+        assertThat(usage.path("input_tokens").asLong()).isEqualTo(8L * GeminiApiStandIn.INPUT_TOKENS);
+        assertThat(usage.path("output_tokens").asLong()).isEqualTo(8L * GeminiApiStandIn.OUTPUT_TOKENS);
+        assertThat(usage.path("cache_read_tokens").asLong()).isEqualTo(8L * GeminiApiStandIn.CACHED_TOKENS);
+        assertThat(usage.path("cost_usd").asDouble()).isZero(); // Gemini CLI reports no cost
+        assertThat(usage.path("by_model").toString()).contains("gemini-2.5-flash", "gemini-2.5-pro");
     }
 
     private static JsonNode task(JsonNode tree) {
