@@ -212,7 +212,8 @@ public final class GeminiCliOtelMapper {
             ok = false;
         }
         if (!ok) {
-            details.putIfAbsent("error", "tool call failed");
+            Object decision = a.get("decision");
+            details.putIfAbsent("error", "reject".equals(decision) ? "tool call rejected" : "tool call failed");
         }
         boolean mcp = "mcp".equals(a.get("tool_type"));
         String server = OtlpAttributes.text(a.get("mcp_server_name"));
