@@ -52,6 +52,9 @@ public final class ClaudeCodeMetricMapper {
         }
         Map<String, Object> details = attributes.details(null, "otel_metric", a);
         details.put("metric", point.metric());
+        if (GeminiCliOtelMapper.sentBy(point.metric(), a)) {
+            details.put("agent", GeminiCliOtelMapper.AGENT); // Gemini CLI's points share this timeline
+        }
         details.put("value", whole(value));
         if (point.unit() != null && !point.unit().isEmpty()) {
             details.put("unit", point.unit());

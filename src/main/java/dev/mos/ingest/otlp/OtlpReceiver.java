@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
-/** OTLP export requests in, Claude Code events through the one ingest pipeline out. */
+/**
+ * OTLP export requests in, events of the agent that sent them (Claude Code, Gemini CLI, anything speaking the GenAI
+ * conventions) through the one ingest pipeline out.
+ */
 public final class OtlpReceiver {
 
     /** What an export request did, for OTLP's partial-success response. */
@@ -20,6 +23,7 @@ public final class OtlpReceiver {
     private final OtlpJsonDecoder json;
     private final OtlpProtoDecoder proto;
     private final ClaudeCodeOtelMapper logs;
+    private final GeminiCliOtelMapper geminiLogs;
     private final ClaudeCodeMetricMapper metrics;
     private final ClaudeCodeSpanMapper spans;
     private final GenAiSpanMapper genAiSpans;
@@ -27,11 +31,12 @@ public final class OtlpReceiver {
     private final Clock clock;
 
     public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper logs,
-            ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans,
+            GeminiCliOtelMapper geminiLogs, ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans,
             IngestPipeline ingest, Clock clock) {
         this.json = json;
         this.proto = proto;
         this.logs = logs;
+        this.geminiLogs = geminiLogs;
         this.metrics = metrics;
         this.spans = spans;
         this.genAiSpans = genAiSpans;
@@ -50,6 +55,7 @@ public final class OtlpReceiver {
         OtlpJoins joins = new OtlpJoins();
         return new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(attributes, events, links, joins),
+                new GeminiCliOtelMapper(attributes, events, new GeminiCliJoins(), json),
                 new ClaudeCodeMetricMapper(attributes, events, joins),
                 new ClaudeCodeSpanMapper(attributes, events, links, joins),
                 new GenAiSpanMapper(attributes, new OtlpEvents(json, null), instanceId), ingest, clock);
@@ -71,7 +77,9 @@ public final class OtlpReceiver {
         List<NewEvent> events = new ArrayList<>(records.size() + 8);
         for (OtlpLogRecord record : records) {
             try {
-                events.addAll(logs.map(record));
+                boolean gemini = GeminiCliOtelMapper.sentBy(
+                        OtlpAttributes.text(record.attributes().get("event.name")), record.attributes());
+                events.addAll(gemini ? geminiLogs.map(record) : logs.map(record));
             } catch (EventRejectedException e) {
                 rejected++;
                 firstError = firstError == null ? e.getMessage() : firstError;
@@ -119,6 +127,9 @@ public final class OtlpReceiver {
         List<OtlpSpan> claude = new ArrayList<>(decoded.size());
         List<OtlpSpan> genAi = new ArrayList<>();
         for (OtlpSpan s : decoded) {
+            if (GeminiCliOtelMapper.sentBy(s)) {
+                continue; // Gemini CLI's spans: its log records carry all they tell, and the prompt they lack
+            }
             (GenAiSpanMapper.handles(s) ? genAi : claude).add(s);
         }
         List<NewEvent> events;

@@ -64,6 +64,7 @@ class ClaudeCodeOtelMapperTest {
     private final OtlpJoins joins = new OtlpJoins();
     private final OtlpReceiver otlp = new OtlpReceiver(new OtlpJsonDecoder(JSON), new OtlpProtoDecoder(),
             new ClaudeCodeOtelMapper(attributes, otlpEvents, links, joins),
+            new GeminiCliOtelMapper(attributes, otlpEvents, new GeminiCliJoins(), JSON),
             new ClaudeCodeMetricMapper(attributes, otlpEvents, joins),
             new ClaudeCodeSpanMapper(attributes, otlpEvents, links, joins),
             new GenAiSpanMapper(attributes, otlpEvents, "test-instance"), pipeline, clock);
