@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class GeminiCliOtelMapper {
 
     /** The value of the {@code agent} details key on everything this mapper makes. */
-    public static final String AGENT = "gemini-cli";
+    public static final String AGENT = dev.mos.model.CodingAgent.GEMINI_CLI;
     private static final String PREFIX = "gemini_cli.";
     private static final String AGENT_TOOL = "invoke_agent";
 
@@ -288,7 +288,13 @@ public final class GeminiCliOtelMapper {
     }
 
     private static void putTokens(Map<String, Object> details, Map<String, Object> a) {
-        putNumber(details, "input_tokens", a.get("input_token_count"));
+        // Gemini counts the cached prompt inside input_token_count; the model's input_tokens are the uncached ones
+        // (as Anthropic counts them), so that tokens and estimated costs add up alike for every agent
+        Long input = OtlpAttributes.number(a.get("input_token_count"));
+        Long cached = OtlpAttributes.number(a.get("cached_content_token_count"));
+        if (input != null) {
+            details.put("input_tokens", cached == null ? input : Math.max(0, input - cached));
+        }
         putNumber(details, "output_tokens", a.get("output_token_count"));
         putNumber(details, "cache_read_tokens", a.get("cached_content_token_count"));
         putNumber(details, "thoughts_tokens", a.get("thoughts_token_count"));

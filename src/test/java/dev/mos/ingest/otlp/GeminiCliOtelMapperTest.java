@@ -159,7 +159,7 @@ class GeminiCliOtelMapperTest {
             assertThat(n.status()).isEqualTo(OperationStatus.SUCCESS);
             assertThat(n.name()).isEqualTo("gemini-2.5-flash");
             Map<String, Object> d = details(n.end());
-            assertThat(d.get("input_tokens")).isEqualTo(120);
+            assertThat(d.get("input_tokens")).as("120 prompt tokens of which 30 cached").isEqualTo(90);
             assertThat(d.get("output_tokens")).isEqualTo(20);
             assertThat(d.get("cache_read_tokens")).isEqualTo(30);
             assertThat(d).doesNotContainKey("cost_usd");
