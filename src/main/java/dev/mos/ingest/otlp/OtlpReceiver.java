@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
-/** OTLP export requests in, Claude Code events through the one ingest pipeline out. */
+/** OTLP export requests in, Claude Code and Codex events through the one ingest pipeline out. */
 public final class OtlpReceiver {
 
     /** What an export request did, for OTLP's partial-success response. */
@@ -20,6 +20,7 @@ public final class OtlpReceiver {
     private final OtlpJsonDecoder json;
     private final OtlpProtoDecoder proto;
     private final ClaudeCodeOtelMapper logs;
+    private final CodexOtelMapper codexLogs;
     private final ClaudeCodeMetricMapper metrics;
     private final ClaudeCodeSpanMapper spans;
     private final GenAiSpanMapper genAiSpans;
@@ -27,11 +28,12 @@ public final class OtlpReceiver {
     private final Clock clock;
 
     public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper logs,
-            ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans,
+            CodexOtelMapper codexLogs, ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans,
             IngestPipeline ingest, Clock clock) {
         this.json = json;
         this.proto = proto;
         this.logs = logs;
+        this.codexLogs = codexLogs;
         this.metrics = metrics;
         this.spans = spans;
         this.genAiSpans = genAiSpans;
@@ -50,6 +52,7 @@ public final class OtlpReceiver {
         OtlpJoins joins = new OtlpJoins();
         return new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(attributes, events, links, joins),
+                new CodexOtelMapper(attributes, events, json, new CodexThreads()),
                 new ClaudeCodeMetricMapper(attributes, events, joins),
                 new ClaudeCodeSpanMapper(attributes, events, links, joins),
                 new GenAiSpanMapper(attributes, events, instanceId), ingest, clock);
@@ -71,7 +74,7 @@ public final class OtlpReceiver {
         List<NewEvent> events = new ArrayList<>(records.size() + 8);
         for (OtlpLogRecord record : records) {
             try {
-                events.addAll(logs.map(record));
+                events.addAll(CodexOtelMapper.handles(record) ? codexLogs.map(record) : logs.map(record));
             } catch (EventRejectedException e) {
                 rejected++;
                 firstError = firstError == null ? e.getMessage() : firstError;

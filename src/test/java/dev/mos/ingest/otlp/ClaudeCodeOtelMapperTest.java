@@ -64,6 +64,7 @@ class ClaudeCodeOtelMapperTest {
     private final OtlpJoins joins = new OtlpJoins();
     private final OtlpReceiver otlp = new OtlpReceiver(new OtlpJsonDecoder(JSON), new OtlpProtoDecoder(),
             new ClaudeCodeOtelMapper(attributes, otlpEvents, links, joins),
+            new CodexOtelMapper(attributes, otlpEvents, JSON, new CodexThreads()),
             new ClaudeCodeMetricMapper(attributes, otlpEvents, joins),
             new ClaudeCodeSpanMapper(attributes, otlpEvents, links, joins),
             new GenAiSpanMapper(attributes, otlpEvents, "test-instance"), pipeline, clock);

@@ -1,0 +1,96 @@
+package dev.mos.ingest.otlp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@link CodexOtelMapper} remembers between log records of OpenAI Codex: per conversation (Codex calls them
+ * threads; a subagent is a thread of its own) the MOS session it belongs to, the operation it nests under, its open
+ * task and its LLM call in flight. Bounded: the least recently seen conversations are forgotten first.
+ */
+final class CodexThreads {
+
+    static final int MAX_THREADS = 10_000;
+
+    /** One Codex conversation. Guarded by the {@link CodexThreads} monitor. */
+    static final class Thread {
+        /** The MOS session: the root conversation's id, also for its subagents. */
+        final String session;
+        /** For a subagent: the correlation id of its subagent operation (the spawn_agent call); else null. */
+        final String parentOperation;
+        /** For a subagent: its nickname. */
+        final String agentName;
+        String task;
+        long taskLastActivityMs;
+        String llm;
+        long llmStartMs;
+        /** From {@code codex.conversation_starts}: put on the next task's details. */
+        Map<String, Object> settings = Map.of();
+
+        Thread(String session, String parentOperation, String agentName) {
+            this.session = session;
+            this.parentOperation = parentOperation;
+            this.agentName = agentName;
+        }
+
+        /** Where this thread's operations go: under the subagent's operation, else under the open task. */
+        String parent() {
+            return parentOperation != null ? parentOperation : task;
+        }
+    }
+
+    /** A spawned subagent waiting for its first record: which session and operation it belongs to. */
+    record Spawned(String session, String operation, String nickname, long startMs, boolean finished) {
+    }
+
+    private final Map<String, Thread> threads = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Thread> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+    private final Map<String, Spawned> spawned = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Spawned> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+
+    /** The thread of {@code conversationId}: a subagent of a known spawn, else a root conversation of its own. */
+    synchronized Thread of(String conversationId) {
+        Thread t = threads.get(conversationId);
+        if (t == null) {
+            Spawned s = spawned.get(conversationId);
+            t = s != null ? new Thread(s.session(), s.operation(), s.nickname())
+                    : new Thread(conversationId, null, null);
+            threads.put(conversationId, t);
+        }
+        return t;
+    }
+
+    /** A spawn_agent call of {@code session} returned the new agent's id: its records nest under {@code op}. */
+    synchronized void spawned(String agentId, String nickname, String session, String operation, long startMs) {
+        spawned.put(agentId, new Spawned(session, operation, nickname, startMs, false));
+        // the subagent's conversation_starts is logged while spawn_agent runs, before its result names the agent:
+        // a thread made for it then, that has done nothing yet, becomes the subagent it is
+        Thread early = threads.get(agentId);
+        if (early != null && early.parentOperation == null && early.task == null && early.llm == null) {
+            Thread child = new Thread(session, operation, nickname);
+            child.settings = early.settings;
+            threads.put(agentId, child);
+        }
+    }
+
+    /**
+     * The spawn of {@code agentId}, the first time only (a subagent operation is closed once); null when unknown or
+     * finished before. The spawn stays known, so that late records of the subagent still nest under it.
+     */
+    synchronized Spawned finish(String agentId) {
+        Spawned s = spawned.get(agentId);
+        if (s == null || s.finished()) {
+            return null;
+        }
+        spawned.put(agentId, new Spawned(s.session(), s.operation(), s.nickname(), s.startMs(), true));
+        return s;
+    }
+}
