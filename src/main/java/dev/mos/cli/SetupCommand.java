@@ -3,14 +3,15 @@ package dev.mos.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** mos setup: connects an agent to this server. Only Claude Code so far. */
-@Command(name = "setup", mixinStandardHelpOptions = true, subcommands = SetupClaudeCodeCommand.class,
+/** mos setup: connects an agent (Claude Code, Codex CLI) to this server. */
+@Command(name = "setup", mixinStandardHelpOptions = true,
+        subcommands = {SetupClaudeCodeCommand.class, SetupCodexCommand.class},
         description = "Connect an agent to MOS (hooks, MCP server, telemetry).")
 final class SetupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.err.println("mos setup: name the agent, e.g. `mos setup claude-code` (see --help)");
+        System.err.println("mos setup: name the agent, e.g. `mos setup claude-code` or `mos setup codex` (see --help)");
         return 2;
     }
 }

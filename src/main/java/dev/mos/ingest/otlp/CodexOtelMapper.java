@@ -120,7 +120,9 @@ public final class CodexOtelMapper {
             out.add(events.event(t.session, EventType.TASK_COMPLETE, null, last, null, null, previous, null, d));
         }
         String prompt = OtlpAttributes.text(a.get("prompt"));
-        String title = prompt == null || prompt.isBlank() ? "Prompt" : attributes.firstLine(prompt);
+        // without log_user_prompt = true Codex logs no prompt text, only its length
+        String title = prompt == null || prompt.isBlank() || prompt.startsWith("[REDACTED")
+                || prompt.startsWith("<REDACTED") ? "Prompt" : attributes.firstLine(prompt);
         Map<String, Object> d = details(t, title, a);
         settings.forEach(d::putIfAbsent);
         out.add(events.event(t.session, EventType.TASK_STARTED, null, at, null, null, task, title, d));
