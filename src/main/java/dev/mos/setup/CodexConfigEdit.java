@@ -7,17 +7,20 @@ import java.util.regex.Pattern;
 
 /**
  * Edits the text of a Codex {@code config.toml} in place, so that the user's own settings, comments and order
- * stay as they were: only MOS's entries are taken out or put in. MOS's entries are the {@code exporter} key of the
- * {@code [otel]} table (Codex's OpenTelemetry log export; any {@code [otel.exporter...]} table form of it too) and
- * the {@code [mcp_servers.mos]} table with its sub-tables, each whatever server URL it names, so that a re-run for
+ * stay as they were: only MOS's entries are taken out or put in. MOS's entries are the {@code exporter} and
+ * {@code trace_exporter} keys of the {@code [otel]} table (Codex's OpenTelemetry log and trace export, also in
+ * their {@code [otel.exporter...]} table forms; MOS maps the logs and takes the turn ends from the traces) and the
+ * {@code [mcp_servers.mos]} table with its sub-tables, each whatever server URL it names, so that a re-run for
  * another URL replaces them instead of adding beside. The user's other {@code [otel]} keys (environment,
- * log_user_prompt, trace or metrics exporters) are theirs and are kept. Whether the text is valid TOML, before and
+ * log_user_prompt, the metrics exporter) are theirs and are kept. Whether the text is valid TOML, before and
  * after, is {@link CodexConfigFile}'s check.
  */
 public final class CodexConfigEdit {
 
     /** The comment MOS puts above its entries; also how a table MOS created is known again on --remove. */
     static final String MARK = "# mos setup codex";
+    /** The keys of [otel] that are MOS's. */
+    private static final List<String> OWNED = List.of("exporter", "trace_exporter");
     private static final Pattern HEADER = Pattern.compile("^\\s*\\[(\\[)?\\s*([^\\]]*?)\\s*](])?\\s*(#.*)?$");
     private static final Pattern KEY = Pattern.compile("^\\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_.\\-\\s\"']+?)\\s*=");
 
@@ -33,8 +36,10 @@ public final class CodexConfigEdit {
         List<String> notes = new ArrayList<>();
         List<String> lines = strip(lines(text), notes);
         int otel = find(lines, "otel");
-        List<String> exporter = List.of(MARK + ": Codex's OpenTelemetry log events to MOS",
-                "exporter = { otlp-http = { endpoint = " + quote(base + "/v1/logs") + ", protocol = \"json\" } }");
+        List<String> exporter = List.of(MARK + ": Codex's OpenTelemetry log events and trace spans to MOS",
+                "exporter = { otlp-http = { endpoint = " + quote(base + "/v1/logs") + ", protocol = \"json\" } }",
+                "trace_exporter = { otlp-http = { endpoint = " + quote(base + "/v1/traces")
+                        + ", protocol = \"json\" } }");
         if (otel < 0) {
             trimEnd(lines);
             if (!lines.isEmpty()) {
@@ -81,11 +86,11 @@ public final class CodexConfigEdit {
             if (header.matches() && !line.strip().startsWith("#")) {
                 table = normalize(header.group(2));
                 dropTable = table.equals("mcp_servers.mos") || table.startsWith("mcp_servers.mos.")
-                        || table.equals("otel.exporter") || table.startsWith("otel.exporter.");
+                        || ownedTable(table);
                 if (dropTable) {
                     dropMark(out);
-                    if (table.startsWith("otel.exporter")) {
-                        notes.add("replaced the [" + table + "] table: MOS sets otel.exporter");
+                    if (table.startsWith("otel.")) {
+                        notes.add("replaced the [" + table + "] table: MOS sets it");
                     }
                     i++;
                     continue;
@@ -93,9 +98,9 @@ public final class CodexConfigEdit {
             } else if (dropTable) {
                 i++;
                 continue;
-            } else if (table.equals("otel") && isKey(line, "exporter")) {
+            } else if (table.equals("otel") && OWNED.stream().anyMatch(k -> isKey(line, k))) {
                 if (out.isEmpty() || !out.getLast().strip().startsWith(MARK)) {
-                    notes.add("replaced otel.exporter (" + line.strip() + "): MOS sets it");
+                    notes.add("replaced otel." + line.strip() + ": MOS sets it");
                 }
                 dropMark(out);
                 i = endOfValue(lines, i) + 1;
@@ -111,6 +116,11 @@ public final class CodexConfigEdit {
         }
         dropEmptyOwnTables(out);
         return out;
+    }
+
+    /** An {@code [otel.<key>...]} table of a key that is MOS's. */
+    private static boolean ownedTable(String table) {
+        return OWNED.stream().anyMatch(k -> table.equals("otel." + k) || table.startsWith("otel." + k + "."));
     }
 
     /** A mark right above an entry being removed goes with it. */

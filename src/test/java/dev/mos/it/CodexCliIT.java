@@ -66,6 +66,7 @@ class CodexCliIT {
         assertThat(written).startsWith(users.substring(0, users.indexOf("[otel]")))
                 .contains("# prompt text in telemetry: my choice\nlog_user_prompt = true")
                 .contains("endpoint = \"" + mos.baseUrl() + "/v1/logs\"")
+                .contains("endpoint = \"" + mos.baseUrl() + "/v1/traces\"")
                 .contains("[mcp_servers.mos]\nurl = \"" + mos.baseUrl() + "/mcp\"");
         Proc.Result second = runner.run(setup(codexHome, "--url", mos.baseUrl(), "--write"), work);
         assertThat(second.exitCode()).isZero();
@@ -81,6 +82,9 @@ class CodexCliIT {
         JsonNode task = ClaudeCodeHooksIT.findTask(tree);
         assertThat(task.path("name").asString()).isEqualTo(PROMPT);
         assertThat(task.path("attributes").path("agent").asString()).isEqualTo("codex");
+        // closed by the turn's session_task.turn span (the logs have no turn end), with the turn's totals
+        assertThat(task.path("status").asString()).isEqualTo("success");
+        assertThat(task.path("duration_ms").asLong()).isPositive();
         List<JsonNode> ops = children(task).stream().filter(n -> !n.path("kind").asString().equals("llm")).toList();
         assertThat(ops).extracting(n -> n.path("kind").asString() + ":" + n.path("name").asString() + ":"
                 + n.path("status").asString())
@@ -125,10 +129,10 @@ class CodexCliIT {
         assertThat(Files.readString(config)).isEqualTo(users);
     }
 
-    /** Both commands, the subagent's included, and all seven model calls are in. */
+    /** The turn ended, all three commands (the subagent's included) and all eight model calls are in. */
     private static boolean complete(JsonNode tree) {
         JsonNode task = ClaudeCodeHooksIT.findTask(tree);
-        if (task == null) {
+        if (task == null || !task.path("status").asString().equals("success")) {
             return false;
         }
         List<JsonNode> all = new ArrayList<>();

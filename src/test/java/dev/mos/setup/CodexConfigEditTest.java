@@ -41,6 +41,8 @@ class CodexConfigEditTest {
         JsonNode http = config.path("otel").path("exporter").path("otlp-http");
         assertThat(http.path("endpoint").asString()).isEqualTo("http://127.0.0.1:3000/v1/logs");
         assertThat(http.path("protocol").asString()).isEqualTo("json");
+        assertThat(config.path("otel").path("trace_exporter").path("otlp-http").path("endpoint").asString())
+                .isEqualTo("http://127.0.0.1:3000/v1/traces");
         assertThat(config.path("mcp_servers").path("github").path("command").asString()).isEqualTo("gh-mcp");
         assertThat(config.path("mcp_servers").path("mos").path("url").asString())
                 .isEqualTo("http://127.0.0.1:3000/mcp");
@@ -54,7 +56,8 @@ class CodexConfigEditTest {
         String once = CodexConfigEdit.apply(USER, "http://127.0.0.1:3000", null).text();
         assertThat(CodexConfigEdit.apply(once, "http://127.0.0.1:3000", null).text()).isEqualTo(once);
         String moved = CodexConfigEdit.apply(once, "http://10.0.0.5:4000", "MOS_TOKEN").text();
-        assertThat(moved).doesNotContain("3000").containsOnlyOnce("[mcp_servers.mos]").containsOnlyOnce("exporter");
+        assertThat(moved).doesNotContain("3000").containsOnlyOnce("[mcp_servers.mos]")
+                .containsOnlyOnce("\nexporter").containsOnlyOnce("trace_exporter");
         JsonNode config = TOML.readTree(moved);
         assertThat(config.path("mcp_servers").path("mos").path("bearer_token_env_var").asString())
                 .isEqualTo("MOS_TOKEN");
@@ -79,21 +82,25 @@ class CodexConfigEditTest {
     }
 
     @Test
-    void anExporterOfTheUsersIsReplacedWithANoteAlsoInTableFormAndOverSeveralLines() {
+    void exportersOfTheUsersAreReplacedWithANoteAlsoInTableFormAndOverSeveralLines() {
         String theirs = """
                 [otel]
                 exporter = { otlp-http = {
                   endpoint = "https://collector.example/v1/logs",
                   protocol = "binary" } }
                 log_user_prompt = false
+                metrics_exporter = { otlp-http = { endpoint = "https://collector.example/v1/metrics" } }
 
                 [otel.trace_exporter.otlp-http]
                 endpoint = "https://collector.example/v1/traces"
                 """;
         CodexConfigEdit.Result r = CodexConfigEdit.apply(theirs, "http://127.0.0.1:3000", null);
-        assertThat(r.notes()).singleElement().asString().contains("replaced otel.exporter");
-        assertThat(r.text()).doesNotContain("collector.example/v1/logs")
-                .contains("collector.example/v1/traces").contains("log_user_prompt = false");
+        assertThat(r.notes()).hasSize(2).anySatisfy(n -> assertThat(n).contains("replaced otel.exporter"))
+                .anySatisfy(n -> assertThat(n).contains("[otel.trace_exporter.otlp-http]"));
+        assertThat(r.text()).doesNotContain("collector.example/v1/logs").doesNotContain("collector.example/v1/traces")
+                .contains("collector.example/v1/metrics").contains("log_user_prompt = false");
+        assertThat(TOML.readTree(r.text()).path("otel").path("trace_exporter").path("otlp-http").path("endpoint")
+                .asString()).isEqualTo("http://127.0.0.1:3000/v1/traces");
         String table = """
                 [otel.exporter.otlp-http]
                 endpoint = "https://collector.example/v1/logs"

@@ -106,7 +106,7 @@ public final class CodexOtelMapper {
         Map<String, Object> settings;
         String task = "prompt:" + (record.traceId() != null ? record.traceId() : conversation + ":" + at);
         synchronized (threads) {
-            previous = t.task;
+            previous = t.task != null && t.closedTasks.contains(t.task) ? null : t.task;
             last = t.taskLastActivityMs;
             settings = t.settings;
             t.task = task;
@@ -126,6 +126,15 @@ public final class CodexOtelMapper {
         Map<String, Object> d = details(t, title, a);
         settings.forEach(d::putIfAbsent);
         out.add(events.event(t.session, EventType.TASK_STARTED, null, at, null, null, task, title, d));
+        CodexThreads.TurnEnd early = record.traceId() == null ? null
+                : threads.takeEarlyTurnEnd(conversation, record.traceId());
+        if (early != null) {
+            synchronized (threads) {
+                t.closedTasks.add(task);
+            }
+            out.add(events.event(t.session, EventType.TASK_COMPLETE, null, early.endMs(), early.durationMs(), null,
+                    task, null, early.details()));
+        }
         return out;
     }
 

@@ -22,6 +22,14 @@ final class CodexThreads {
         final String agentName;
         String task;
         long taskLastActivityMs;
+        /** Tasks whose turn end has been recorded (from their trace span): the next prompt need not close them. */
+        final java.util.Set<String> closedTasks = java.util.Collections.newSetFromMap(
+                new LinkedHashMap<>(8, 0.75f, false) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                        return size() > 64;
+                    }
+                });
         String llm;
         long llmStartMs;
         /** From {@code codex.conversation_starts}: put on the next task's details. */
@@ -55,6 +63,31 @@ final class CodexThreads {
             return size() > MAX_THREADS;
         }
     };
+
+    /** A turn's end seen in its trace before any log record of its conversation: kept for its user_prompt. */
+    record TurnEnd(long endMs, long durationMs, Map<String, Object> details) {
+    }
+
+    private final Map<String, TurnEnd> earlyTurnEnds = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TurnEnd> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+
+    /** The thread of {@code conversationId} when one of its log records was seen; null otherwise. */
+    synchronized Thread known(String conversationId) {
+        return threads.get(conversationId);
+    }
+
+    synchronized void turnEndedEarly(String conversationId, String traceId, TurnEnd end) {
+        earlyTurnEnds.put(conversationId + "\u0000" + traceId, end);
+    }
+
+    /** The end of the turn in trace {@code traceId} that came before its prompt, once; null when none did. */
+    synchronized TurnEnd takeEarlyTurnEnd(String conversationId, String traceId) {
+        return earlyTurnEnds.remove(conversationId + "\u0000" + traceId);
+    }
 
     /** The thread of {@code conversationId}: a subagent of a known spawn, else a root conversation of its own. */
     synchronized Thread of(String conversationId) {

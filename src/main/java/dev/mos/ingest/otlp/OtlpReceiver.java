@@ -24,12 +24,13 @@ public final class OtlpReceiver {
     private final ClaudeCodeMetricMapper metrics;
     private final ClaudeCodeSpanMapper spans;
     private final GenAiSpanMapper genAiSpans;
+    private final CodexSpanMapper codexSpans;
     private final IngestPipeline ingest;
     private final Clock clock;
 
     public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper logs,
-            CodexOtelMapper codexLogs, ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans,
-            IngestPipeline ingest, Clock clock) {
+            CodexOtelMapper codexLogs, ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans,
+            GenAiSpanMapper genAiSpans, CodexSpanMapper codexSpans, IngestPipeline ingest, Clock clock) {
         this.json = json;
         this.proto = proto;
         this.logs = logs;
@@ -37,6 +38,7 @@ public final class OtlpReceiver {
         this.metrics = metrics;
         this.spans = spans;
         this.genAiSpans = genAiSpans;
+        this.codexSpans = codexSpans;
         this.ingest = ingest;
         this.clock = clock;
     }
@@ -50,12 +52,14 @@ public final class OtlpReceiver {
         OtlpAttributes attributes = new OtlpAttributes(redactor);
         OtlpEvents events = new OtlpEvents(json);
         OtlpJoins joins = new OtlpJoins();
+        CodexThreads codex = new CodexThreads();
         return new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(attributes, events, links, joins),
-                new CodexOtelMapper(attributes, events, json, new CodexThreads()),
+                new CodexOtelMapper(attributes, events, json, codex),
                 new ClaudeCodeMetricMapper(attributes, events, joins),
                 new ClaudeCodeSpanMapper(attributes, events, links, joins),
-                new GenAiSpanMapper(attributes, events, instanceId), ingest, clock);
+                new GenAiSpanMapper(attributes, events, instanceId), new CodexSpanMapper(events, codex), ingest,
+                clock);
     }
 
     /**
@@ -132,11 +136,17 @@ public final class OtlpReceiver {
         }
         int rejected = 0;
         String firstError = null;
+        try {
+            events.addAll(codexSpans.map(decoded)); // Codex turn ends; its spans have no session.id for the others
+        } catch (EventRejectedException e) {
+            rejected++;
+            firstError = e.getMessage();
+        }
         if (!genAi.isEmpty()) {
             GenAiSpanMapper.Result r = genAiSpans.map(genAi);
             events.addAll(r.events());
-            rejected = r.rejected();
-            firstError = r.firstError();
+            rejected += r.rejected();
+            firstError = firstError != null ? firstError : r.firstError();
         }
         ingest.acceptValid(events, "otlp", sender);
         return new Outcome(decoded.size() - rejected, rejected, firstError);

@@ -54,10 +54,18 @@ class CodexOtelMapperTest {
     }
 
     private void replay() throws Exception {
+        replay(false);
+    }
+
+    /** The capture's requests in the order sent, or with every trace request first. */
+    private void replay(boolean tracesFirst) throws Exception {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 getClass().getResourceAsStream(CAPTURE), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
+            List<String> lines = new java.util.ArrayList<>(r.lines().toList());
+            if (tracesFirst) {
+                lines.sort(java.util.Comparator.comparing(l -> !l.startsWith("{\"path\":\"/v1/traces\"")));
+            }
+            for (String line : lines) {
                 JsonNode request = JSON.readTree(line);
                 byte[] body = JSON.writeValueAsBytes(request.path("body"));
                 OtlpReceiver.Outcome outcome = switch (request.path("path").asString()) {
@@ -89,6 +97,7 @@ class CodexOtelMapperTest {
         assertThat(task.kind()).isEqualTo(OperationKind.TASK);
         assertThat(task.name()).isEqualTo("[[sc:main]] please work");
         assertThat(details(task.start()).path("provider_name").asString()).isEqualTo("Responses API stand-in");
+        assertTurnClosedBySpan(task);
 
         List<OperationNode> work = task.children().stream().filter(n -> n.kind() != OperationKind.LLM).toList();
         assertThat(work).extracting(n -> n.kind() + ":" + n.name() + ":" + n.status()).containsExactly(
@@ -134,6 +143,25 @@ class CodexOtelMapperTest {
         }
     }
 
+    /** The turn's session_task.turn span closed the task: its end, duration and token totals. */
+    private static void assertTurnClosedBySpan(OperationNode task) {
+        assertThat(task.status()).isEqualTo(OperationStatus.SUCCESS);
+        JsonNode end = details(task.end());
+        assertThat(end.path("closed_by").asString()).isEqualTo("session_task.turn");
+        assertThat(end.path("turn_input_tokens").asLong()).isEqualTo(7200);
+        assertThat(end.path("turn_output_tokens").asLong()).isEqualTo(252);
+        assertThat(task.durationMs()).isEqualTo(1011L);
+    }
+
+    @Test
+    void theTurnSpanClosesTheTaskAlsoWhenTracesComeBeforeTheLogs() throws Exception {
+        replay(true);
+        ActivityTree tree = tree();
+        assertThat(tree.roots()).hasSize(1);
+        assertTurnClosedBySpan(tree.roots().getFirst());
+        assertThat(store.events(SUBAGENT)).isEmpty();
+    }
+
     @Test
     void everyEventNamesCodexAsItsAgent() throws Exception {
         replay();
@@ -143,24 +171,42 @@ class CodexOtelMapperTest {
     }
 
     @Test
-    void theNextPromptClosesTheTurnBefore() throws Exception {
+    void withoutTracesTheNextPromptClosesTheTurnBeforeAtItsLastActivity() throws Exception {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                getClass().getResourceAsStream(CAPTURE), StandardCharsets.UTF_8))) {
+            for (String line : r.lines().filter(l -> l.startsWith("{\"path\":\"/v1/logs\"")).toList()) {
+                otlp.logs(JSON.writeValueAsBytes(JSON.readTree(line).path("body")), false);
+            }
+        }
+        sendSecondPrompt();
+        ActivityTree tree = tree();
+        OperationNode first = tree.roots().getFirst();
+        assertThat(first.status()).isEqualTo(OperationStatus.SUCCESS);
+        assertThat(details(first.end()).path("closed_by").asString()).isEqualTo("next_prompt");
+        assertThat(first.endMs()).isLessThan(tree.roots().get(1).startMs());
+    }
+
+    @Test
+    void theNextPromptOpensTheNextTask() throws Exception {
         replay();
+        sendSecondPrompt();
+        ActivityTree tree = tree();
+        assertThat(tree.roots()).extracting(OperationNode::name).containsExactly("[[sc:main]] please work",
+                "and now this");
+        OperationNode first = tree.roots().getFirst();
+        assertTurnClosedBySpan(first); // not closed again by the next prompt
+        assertThat(first.endMs()).isLessThan(tree.roots().get(1).startMs());
+        assertThat(tree.roots().get(1).running()).isTrue();
+    }
+
+    /** A second turn of the same conversation, in a trace of its own, later. */
+    private void sendSecondPrompt() throws Exception {
         JsonNode prompt = logRecordNamed("codex.user_prompt");
-        // a second turn of the same conversation, in a trace of its own, later
         String second = prompt.toString().replace("[[sc:main]] please work", "and now this")
                 .replace("2026-12-07T09:26:34.035Z", "2026-12-07T09:27:00.000Z")
                 .replace(prompt.path("traceId").asString(), "0123456789abcdef0123456789abcdef");
         String body = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" + second + "]}]}]}";
         assertThat(otlp.logs(body.getBytes(StandardCharsets.UTF_8), false).rejected()).isZero();
-
-        ActivityTree tree = tree();
-        assertThat(tree.roots()).extracting(OperationNode::name).containsExactly("[[sc:main]] please work",
-                "and now this");
-        OperationNode first = tree.roots().getFirst();
-        assertThat(first.status()).isEqualTo(OperationStatus.SUCCESS);
-        // closed at its last activity (the final answer's usage), not when the next prompt came
-        assertThat(first.endMs()).isLessThan(tree.roots().get(1).startMs());
-        assertThat(tree.roots().get(1).running()).isTrue();
     }
 
     private JsonNode logRecordNamed(String eventName) throws Exception {
