@@ -123,6 +123,20 @@ class CodexCliIT {
                     .isEqualTo(ResponsesApiStandIn.CACHED_TOKENS);
         });
 
+        // the same run from Codex's session files, imported into a second server: the same tree
+        MosProcess second = MosProcess.serve(Map.of());
+        closeables.add(second);
+        Proc.Result imported = runner.run(new ProcessBuilder(MosProcess.command("import", "--url", second.baseUrl(),
+                codexHome.resolve("sessions").toString())), work);
+        assertThat(imported.exitCode()).as(runner.lastStderr()).isZero();
+        assertThat(runner.lastStdout()).contains("1 subagent transcript");
+        JsonNode importedTree = ClaudeCodeHooksIT.awaitTree(second, t -> ClaudeCodeHooksIT.findTask(t) != null);
+        JsonNode importedTask = ClaudeCodeHooksIT.findTask(importedTree);
+        assertThat(importedTask.path("id").asString()).isEqualTo(task.path("id").asString());
+        assertThat(importedTask.path("name").asString()).isEqualTo(PROMPT);
+        assertThat(importedTask.path("status").asString()).isEqualTo("success");
+        assertThat(shape(importedTask)).isEqualTo(shape(task));
+
         // --remove: the user's file exactly as it was
         Proc.Result remove = runner.run(setup(codexHome, "--remove"), work);
         assertThat(remove.exitCode()).as(runner.lastStderr()).isZero();
@@ -143,6 +157,18 @@ class CodexCliIT {
                 && !n.path("status").asString().equals("running")).count() >= 3
                 && all.stream().anyMatch(n -> n.path("kind").asString().equals("subagent")
                 && n.path("status").asString().equals("success"));
+    }
+
+    /** Kind, name, status and error of every operation below {@code node}, nesting included. */
+    private static List<String> shape(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode c : node.path("children")) {
+            out.add(c.path("kind").asString() + ":" + c.path("name").asString() + ":" + c.path("status").asString()
+                    + ":" + c.path("attributes").path("error").asString("") + ":" + c.path("attributes")
+                    .path("input_tokens").asString(""));
+            shape(c).forEach(s -> out.add("  " + s));
+        }
+        return out;
     }
 
     private static void collect(JsonNode node, List<JsonNode> into) {
