@@ -79,9 +79,14 @@ public final class CodexConfigEdit {
         List<String> out = new ArrayList<>(lines.size());
         String table = "";
         boolean dropTable = false;
+        boolean ours = false;
         int i = 0;
         while (i < lines.size()) {
             String line = lines.get(i);
+            boolean ownedKey = table.equals("otel") && OWNED.stream().anyMatch(k -> isKey(line, k));
+            if (!ownedKey) {
+                ours = false;
+            }
             Matcher header = HEADER.matcher(line);
             if (header.matches() && !line.strip().startsWith("#")) {
                 table = normalize(header.group(2));
@@ -98,11 +103,12 @@ public final class CodexConfigEdit {
             } else if (dropTable) {
                 i++;
                 continue;
-            } else if (table.equals("otel") && OWNED.stream().anyMatch(k -> isKey(line, k))) {
-                if (out.isEmpty() || !out.getLast().strip().startsWith(MARK)) {
+            } else if (ownedKey) {
+                // MOS's own keys follow its mark one after the other; any other is the user's, replaced with a note
+                ours = dropMark(out) || ours;
+                if (!ours) {
                     notes.add("replaced otel." + line.strip() + ": MOS sets it");
                 }
-                dropMark(out);
                 i = endOfValue(lines, i) + 1;
                 continue;
             } else if (table.isEmpty() && (isKey(line, "otel") || line.strip().startsWith("otel.")
@@ -123,11 +129,13 @@ public final class CodexConfigEdit {
         return OWNED.stream().anyMatch(k -> table.equals("otel." + k) || table.startsWith("otel." + k + "."));
     }
 
-    /** A mark right above an entry being removed goes with it. */
-    private static void dropMark(List<String> out) {
+    /** A mark right above an entry being removed goes with it; true when there was one. */
+    private static boolean dropMark(List<String> out) {
         if (!out.isEmpty() && out.getLast().strip().startsWith(MARK)) {
             out.removeLast();
+            return true;
         }
+        return false;
     }
 
     /** An {@code [otel]} table MOS added and that holds nothing but blank lines now. */

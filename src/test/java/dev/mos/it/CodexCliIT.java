@@ -124,13 +124,13 @@ class CodexCliIT {
         });
 
         // the same run from Codex's session files, imported into a second server: the same tree
-        MosProcess second = MosProcess.serve(Map.of());
-        closeables.add(second);
-        Proc.Result imported = runner.run(new ProcessBuilder(MosProcess.command("import", "--url", second.baseUrl(),
+        MosProcess other = MosProcess.serve(Map.of());
+        closeables.add(other);
+        Proc.Result imported = runner.run(new ProcessBuilder(MosProcess.command("import", "--url", other.baseUrl(),
                 codexHome.resolve("sessions").toString())), work);
         assertThat(imported.exitCode()).as(runner.lastStderr()).isZero();
         assertThat(runner.lastStdout()).contains("1 subagent transcript");
-        JsonNode importedTree = ClaudeCodeHooksIT.awaitTree(second, t -> ClaudeCodeHooksIT.findTask(t) != null);
+        JsonNode importedTree = ClaudeCodeHooksIT.awaitTree(other, t -> ClaudeCodeHooksIT.findTask(t) != null);
         JsonNode importedTask = ClaudeCodeHooksIT.findTask(importedTree);
         assertThat(importedTask.path("id").asString()).isEqualTo(task.path("id").asString());
         assertThat(importedTask.path("name").asString()).isEqualTo(PROMPT);
@@ -159,15 +159,19 @@ class CodexCliIT {
                 && n.path("status").asString().equals("success"));
     }
 
-    /** Kind, name, status and error of every operation below {@code node}, nesting included. */
+    /**
+     * Kind, name, status, error and tokens of every operation below {@code node}, nesting included; siblings
+     * sorted, since a model call from a session file is a point at its usage record, where the live one starts
+     * with its request (before the tool call it asked for).
+     */
     private static List<String> shape(JsonNode node) {
         List<String> out = new ArrayList<>();
         for (JsonNode c : node.path("children")) {
             out.add(c.path("kind").asString() + ":" + c.path("name").asString() + ":" + c.path("status").asString()
                     + ":" + c.path("attributes").path("error").asString("") + ":" + c.path("attributes")
-                    .path("input_tokens").asString(""));
-            shape(c).forEach(s -> out.add("  " + s));
+                    .path("input_tokens").asString("") + " " + shape(c));
         }
+        out.sort(null);
         return out;
     }
 

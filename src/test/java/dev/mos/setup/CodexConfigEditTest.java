@@ -54,7 +54,9 @@ class CodexConfigEditTest {
     @Test
     void aSecondRunChangesNothingAndAnotherUrlReplacesInsteadOfAddingBeside() {
         String once = CodexConfigEdit.apply(USER, "http://127.0.0.1:3000", null).text();
-        assertThat(CodexConfigEdit.apply(once, "http://127.0.0.1:3000", null).text()).isEqualTo(once);
+        CodexConfigEdit.Result again = CodexConfigEdit.apply(once, "http://127.0.0.1:3000", null);
+        assertThat(again.text()).isEqualTo(once);
+        assertThat(again.notes()).as("MOS's own entries are not the user's").isEmpty();
         String moved = CodexConfigEdit.apply(once, "http://10.0.0.5:4000", "MOS_TOKEN").text();
         assertThat(moved).doesNotContain("3000").containsOnlyOnce("[mcp_servers.mos]")
                 .containsOnlyOnce("\nexporter").containsOnlyOnce("trace_exporter");

@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CodexOtelMapper {
 
     static final String PREFIX = "codex.";
-    private static final Pattern EXIT_CODE = Pattern.compile("Process exited with code (-?\\d+)");
+    private static final Pattern EXIT_CODE = Pattern.compile("Process exited with code (-?\\d{1,9})\\b");
     private static final Set<String> SETTINGS = Set.of("provider_name", "approval_policy", "sandbox_policy",
             "mcp_servers", "reasoning_effort", "reasoning_summary", "app.version", "originator");
     private static final Set<String> FINAL_OK = Set.of("completed", "shutdown");

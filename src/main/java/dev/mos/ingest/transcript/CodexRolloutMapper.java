@@ -303,7 +303,7 @@ public final class CodexRolloutMapper {
             }
             return null;
         }
-        java.util.regex.Matcher exit = java.util.regex.Pattern.compile("Process exited with code (-?\\d+)")
+        java.util.regex.Matcher exit = java.util.regex.Pattern.compile("Process exited with code (-?\\d{1,9})\\b")
                 .matcher(output);
         return exit.find() && !exit.group(1).equals("0") ? "Process exited with code " + exit.group(1) : null;
     }
