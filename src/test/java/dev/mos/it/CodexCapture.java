@@ -13,7 +13,8 @@ import java.util.Map;
  * runs the {@link CodexCliIT} script against the Responses API stand-in, a real MOS as its MCP server, and its three
  * OTLP exporters pointed at {@link OtlpJsonCapture}; the requests are written as JSON lines, and the session's
  * rollout file is copied beside them. Run from the project root after {@code ./mvnw package}:
- * {@code java -cp target/test-classes:$(cat cp.txt) dev.mos.it.CodexCapture <capture.jsonl> <rollout.jsonl>}.
+ * {@code java -cp target/test-classes:$(cat cp.txt) dev.mos.it.CodexCapture <capture.jsonl> <rollout.jsonl>
+ * [logs-only]}.
  */
 public final class CodexCapture {
 
@@ -23,6 +24,8 @@ public final class CodexCapture {
     public static void main(String[] args) throws Exception {
         Path captureOut = Path.of(args[0]);
         Path rolloutOut = Path.of(args[1]);
+        // "logs-only": only the log exporter, to see what the logs carry without the trace exporter
+        boolean logsOnly = args.length > 2 && args[2].equals("logs-only");
         Path tmp = Files.createTempDirectory(Path.of(System.getProperty("user.dir"), "target"), "codex-capture");
         try (MosProcess mos = MosProcess.serve(Map.of());
              ResponsesApiStandIn api = CodexCliIT.script(new ResponsesApiStandIn());
@@ -36,12 +39,13 @@ public final class CodexCapture {
                     environment = "capture"
                     log_user_prompt = true
                     exporter = { otlp-http = { endpoint = "%1$s/v1/logs", protocol = "json" } }
-                    trace_exporter = { otlp-http = { endpoint = "%1$s/v1/traces", protocol = "json" } }
-                    metrics_exporter = { otlp-http = { endpoint = "%1$s/v1/metrics", protocol = "json" } }
-
+                    %3$s
                     [mcp_servers.mos]
                     url = "%2$s/mcp"
-                    """.formatted(otlp.baseUrl(), mos.baseUrl()));
+                    """.formatted(otlp.baseUrl(), mos.baseUrl(), logsOnly ? "" : """
+                    trace_exporter = { otlp-http = { endpoint = "%1$s/v1/traces", protocol = "json" } }
+                    metrics_exporter = { otlp-http = { endpoint = "%1$s/v1/metrics", protocol = "json" } }
+                    """.formatted(otlp.baseUrl())));
             ClaudeRunner runner = new ClaudeRunner("CodexCapture", tmp);
             Proc.Result r = runner.run(CodexCliIT.exec(home, codexHome, CodexCliIT.PROMPT), work);
             System.err.println("exit " + r.exitCode() + "\nstand-in: " + api.requestLog + "\ntools: "

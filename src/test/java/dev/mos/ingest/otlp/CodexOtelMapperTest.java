@@ -163,6 +163,32 @@ class CodexOtelMapperTest {
     }
 
     @Test
+    void withOnlyTheLogExporterTheRecordsHaveNoTraceAndTheTreeIsTheSameButTheTurnStaysOpen() throws Exception {
+        // a second real run, [otel] exporter only: Codex then sends no trace or span ids on its log records
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(getClass().getResourceAsStream(
+                "/dev/mos/agents/codex-0.171.0-capture-logs-only.jsonl"), StandardCharsets.UTF_8))) {
+            for (String line : r.lines().toList()) {
+                JsonNode request = JSON.readTree(line);
+                assertThat(request.path("path").asString()).isEqualTo("/v1/logs");
+                assertThat(otlp.logs(JSON.writeValueAsBytes(request.path("body")), false).rejected()).isZero();
+            }
+        }
+        String session = "01a24fe7-f7e8-7072-b909-b07a75f65fd3";
+        ActivityTree tree = TreeBuilder.build(session, store.events(session), 0);
+        assertThat(tree.roots()).singleElement().satisfies(task -> {
+            assertThat(task.id()).startsWith("prompt:" + session + ":");
+            assertThat(task.name()).isEqualTo("[[sc:main]] please work");
+            assertThat(task.running()).as("no turn end without the trace exporter").isTrue();
+            assertThat(task.children()).filteredOn(n -> n.kind() != OperationKind.LLM)
+                    .extracting(n -> n.name() + ":" + n.status()).containsExactly("exec_command:SUCCESS",
+                            "exec_command:ERROR", "mcp__mos__list_sessions:SUCCESS", "spawn_agent:SUCCESS",
+                            "wait_agent:SUCCESS");
+            assertThat(task.children()).filteredOn(n -> n.kind() == OperationKind.LLM).hasSize(6)
+                    .allSatisfy(n -> assertThat(n.status()).isEqualTo(OperationStatus.SUCCESS));
+        });
+    }
+
+    @Test
     void everyEventNamesCodexAsItsAgent() throws Exception {
         replay();
         List<Event> events = store.events(SESSION);
