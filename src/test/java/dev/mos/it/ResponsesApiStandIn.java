@@ -60,7 +60,8 @@ final class ResponsesApiStandIn implements AutoCloseable {
     private static final Pattern MARKER = Pattern.compile("\\[\\[sc:([A-Za-z0-9_-]+)]]");
     /** In a call's arguments: replaced by the agent id the latest {@code spawn_agent} call returned. */
     static final String SPAWNED_AGENT = "{{spawned-agent}}";
-    private static final Pattern AGENT_ID = Pattern.compile("\"(?:agent_id|id)\"\\s*:\\s*\"([^\"]+)\"");
+    /** spawn_agent's output names the new agent: {@code {"agent_id": "...", "nickname": "..."}}. */
+    private static final Pattern AGENT_ID = Pattern.compile("\"agent_id\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpServer server;
     private final Map<String, List<Step>> scripts = new LinkedHashMap<>();
