@@ -348,6 +348,8 @@ public final class CodexOtelMapper {
 
     private Map<String, Object> details(CodexThreads.Thread t, String name, Map<String, Object> a) {
         Map<String, Object> d = attributes.details(name, "otel", a);
+        // on every record: which credentials were present, the SDK's name; nothing about the session's work
+        d.keySet().removeIf(k -> k.startsWith("auth.") || k.startsWith("telemetry.sdk."));
         if (t.agentName != null) {
             d.putIfAbsent("agent_name", t.agentName); // the subagent's nickname, as spawn_agent returned it
         }
