@@ -21,11 +21,26 @@ public final class CodexCapture {
     private CodexCapture() {
     }
 
+    /** A command hook for every event Codex 0.171.0 names, appending the payload (stdin) as one line. */
+    private static String hookTables(Path out) {
+        StringBuilder b = new StringBuilder();
+        for (String event : List.of("SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest",
+                "PostToolUse", "PreCompact", "PostCompact", "Stop", "SubagentStart", "SubagentStop")) {
+            b.append("\n[[hooks.").append(event).append("]]\n[[hooks.").append(event).append(".hooks]]\n")
+                    .append("type = \"command\"\n")
+                    .append("command = \"{ printf '{\\\"hook\\\":\\\"").append(event)
+                    .append("\\\",\\\"payload\\\":'; cat; printf '}\\\\n'; } >> ").append(out).append("\"\n");
+        }
+        return b.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         Path captureOut = Path.of(args[0]);
         Path rolloutOut = Path.of(args[1]);
-        // "logs-only": only the log exporter, to see what the logs carry without the trace exporter
+        // "logs-only": only the log exporter, to see what the logs carry without the trace exporter; "hooks": also
+        // every hook event as a command hook appending its stdin to <rollout.jsonl>.hooks.jsonl
         boolean logsOnly = args.length > 2 && args[2].equals("logs-only");
+        boolean hooks = args.length > 2 && args[2].equals("hooks");
         Path tmp = Files.createTempDirectory(Path.of(System.getProperty("user.dir"), "target"), "codex-capture");
         try (MosProcess mos = MosProcess.serve(Map.of());
              ResponsesApiStandIn api = CodexCliIT.script(new ResponsesApiStandIn());
@@ -45,9 +60,13 @@ public final class CodexCapture {
                     """.formatted(otlp.baseUrl(), mos.baseUrl(), logsOnly ? "" : """
                     trace_exporter = { otlp-http = { endpoint = "%1$s/v1/traces", protocol = "json" } }
                     metrics_exporter = { otlp-http = { endpoint = "%1$s/v1/metrics", protocol = "json" } }
-                    """.formatted(otlp.baseUrl())));
+                    """.formatted(otlp.baseUrl())) + (hooks ? hookTables(Path.of(rolloutOut + ".hooks.jsonl")) : ""));
             ClaudeRunner runner = new ClaudeRunner("CodexCapture", tmp);
-            Proc.Result r = runner.run(CodexCliIT.exec(home, codexHome, CodexCliIT.PROMPT), work);
+            ProcessBuilder exec = CodexCliIT.exec(home, codexHome, CodexCliIT.PROMPT);
+            if (hooks) {
+                exec.command().add(exec.command().size() - 1, "--dangerously-bypass-hook-trust");
+            }
+            Proc.Result r = runner.run(exec, work);
             System.err.println("exit " + r.exitCode() + "\nstand-in: " + api.requestLog + "\ntools: "
                     + api.offeredTools + "\nOTLP problems: " + otlp.problems);
             Thread.sleep(3000); // the exporters' last batch
