@@ -104,8 +104,15 @@ public final class CodexOtelMapper {
         String previous;
         long last;
         Map<String, Object> settings;
-        String task = "prompt:" + (record.traceId() != null ? record.traceId() : conversation + ":" + at);
+        String task;
         synchronized (threads) {
+            // a turn is a trace of its own in 0.171.0; should two prompts ever share one, each still is a task
+            task = record.traceId() == null ? "prompt:" + conversation + ":" + at
+                    : t.taskByTrace.containsKey(record.traceId()) ? "prompt:" + record.traceId() + ":" + at
+                    : "prompt:" + record.traceId();
+            if (record.traceId() != null) {
+                t.taskByTrace.put(record.traceId(), task);
+            }
             previous = t.task != null && t.closedTasks.contains(t.task) ? null : t.task;
             last = t.taskLastActivityMs;
             settings = t.settings;

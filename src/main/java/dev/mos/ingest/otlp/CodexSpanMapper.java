@@ -54,7 +54,6 @@ public final class CodexSpanMapper {
                 continue;
             }
             Map<String, Object> d = details(turn);
-            String task = "prompt:" + turn.traceId();
             CodexThreads.Thread t = threads.known(conversation);
             if (t == null) {
                 // the turn's logs have not come yet (exporters flush independently): its prompt will close it
@@ -65,7 +64,9 @@ public final class CodexSpanMapper {
             if (t.parentOperation != null) {
                 continue;
             }
+            String task;
             synchronized (threads) {
+                task = t.taskByTrace.getOrDefault(turn.traceId(), "prompt:" + turn.traceId());
                 t.closedTasks.add(task);
             }
             out.add(events.event(t.session, EventType.TASK_COMPLETE, null, turn.endMs(), turn.durationMs(), null,

@@ -22,6 +22,13 @@ final class CodexThreads {
         final String agentName;
         String task;
         long taskLastActivityMs;
+        /** The latest task opened in each trace (a turn's logs and its session_task.turn span share it). */
+        final Map<String, String> taskByTrace = new LinkedHashMap<>(8, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > 64;
+            }
+        };
         /** Tasks whose turn end has been recorded (from their trace span): the next prompt need not close them. */
         final java.util.Set<String> closedTasks = java.util.Collections.newSetFromMap(
                 new LinkedHashMap<>(8, 0.75f, false) {

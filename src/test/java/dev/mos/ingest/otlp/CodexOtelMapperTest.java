@@ -225,6 +225,21 @@ class CodexOtelMapperTest {
         assertThat(tree.roots().get(1).running()).isTrue();
     }
 
+    @Test
+    void twoPromptsInOneTraceAreStillTwoTasks() throws Exception {
+        replay();
+        JsonNode prompt = logRecordNamed("codex.user_prompt");
+        String again = prompt.toString().replace("[[sc:main]] please work", "and now this")
+                .replace("2026-12-07T09:26:34.035Z", "2026-12-07T09:27:00.000Z");
+        String body = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[" + again + "]}]}]}";
+        assertThat(otlp.logs(body.getBytes(StandardCharsets.UTF_8), false).rejected()).isZero();
+        ActivityTree tree = tree();
+        assertThat(tree.roots()).extracting(OperationNode::name).containsExactly("[[sc:main]] please work",
+                "and now this");
+        assertTurnClosedBySpan(tree.roots().getFirst());
+        assertThat(tree.roots().get(1).running()).isTrue();
+    }
+
     /** A second turn of the same conversation, in a trace of its own, later. */
     private void sendSecondPrompt() throws Exception {
         JsonNode prompt = logRecordNamed("codex.user_prompt");
