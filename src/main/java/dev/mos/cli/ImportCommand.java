@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code mos import PATH...}: Claude Code transcripts (and Codex CLI session files) into a running server. It posts
  * rather than writing a store file itself so that an import goes through the one ingest pipeline (validation,
  * redaction, limits), works for every backend (memory, SQLite, PostgreSQL) without fighting the server for the
- * database, and shows up in open dashboards and {@code mos tail} as it lands. Re-importing is safe: events whose operation already has that start
- * or end in the stored session ({@link EventIdentity}) are skipped.
+ * database, and shows up in open dashboards and {@code mos tail} as it lands. Re-importing is safe: events whose
+ * operation already has that start or end in the stored session ({@link EventIdentity}) are skipped.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import Claude Code transcripts into a running MOS server: transcript files "
