@@ -3,6 +3,8 @@ package dev.mos.cli;
 import dev.mos.config.LoadedConfig;
 import dev.mos.ingest.EventLimits;
 import dev.mos.ingest.privacy.CapturePolicy;
+import dev.mos.ingest.transcript.CodexRolloutFiles;
+import dev.mos.ingest.transcript.CodexRolloutMapper;
 import dev.mos.ingest.transcript.EventIdentity;
 import dev.mos.ingest.transcript.TranscriptException;
 import dev.mos.ingest.transcript.TranscriptFiles;
@@ -24,16 +26,18 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code mos import PATH...}: Claude Code transcripts into a running server. It posts rather than writing a store
- * file itself so that an import goes through the one ingest pipeline (validation, redaction, limits), works for
- * every backend (memory, SQLite, PostgreSQL) without fighting the server for the database, and shows up in open
- * dashboards and {@code mos tail} as it lands. Re-importing is safe: events whose operation already has that start
- * or end in the stored session ({@link EventIdentity}) are skipped.
+ * {@code mos import PATH...}: Claude Code transcripts (and Codex CLI session files) into a running server. It posts
+ * rather than writing a store file itself so that an import goes through the one ingest pipeline (validation,
+ * redaction, limits), works for every backend (memory, SQLite, PostgreSQL) without fighting the server for the
+ * database, and shows up in open dashboards and {@code mos tail} as it lands. Re-importing is safe: events whose
+ * operation already has that start or end in the stored session ({@link EventIdentity}) are skipped.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import Claude Code transcripts into a running MOS server: transcript files "
                 + "(<session>.jsonl), project folders (~/.claude/projects/<project>) or ~/.claude/projects itself; "
-                + "subagent transcripts (<session>/subagents/agent-*.jsonl) are nested under their Agent call.",
+                + "subagent transcripts (<session>/subagents/agent-*.jsonl) are nested under their Agent call. "
+                + "Also OpenAI Codex CLI session files (rollout-*.jsonl, or a folder such as ~/.codex/sessions): "
+                + "a subagent's file is nested under its spawn_agent call.",
                 "Importing the same transcripts again adds nothing. Exit status: 0 all imported, 1 some files or "
                         + "events could not be imported, 2 nothing could be imported (e.g. no server)."})
 final class ImportCommand implements Callable<Integer> {
@@ -49,6 +53,16 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
+    /** What the import did so far, over all sessions. */
+    private static final class Tally {
+        int sessions;
+        long added;
+        long alreadyStored;
+        long repeatedLines;
+        int failedFiles;
+        long refused;
+    }
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -61,16 +75,45 @@ final class ImportCommand implements Callable<Integer> {
         CapturePolicy capture = new CapturePolicy(loaded.config().privacy());
         TranscriptReader reader = new TranscriptReader(json);
         TranscriptMapper mapper = new TranscriptMapper(json, capture);
+        CodexRolloutMapper codexMapper = new CodexRolloutMapper(json, capture);
         ImportClient server = new ImportClient(ServerUrl.resolve(url), HookCommand.token(), json);
+        Tally tally = new Tally();
 
-        TranscriptFiles.Found found = TranscriptFiles.find(paths);
+        // Codex session files first; the paths that hold none are searched for Claude Code transcripts
+        CodexRolloutFiles.Found codex = CodexRolloutFiles.find(paths, json);
+        codex.problems().forEach(p -> err.println("mos import: " + p));
+        tally.failedFiles += codex.problems().size();
+        for (CodexRolloutFiles.Session session : codex.sessions()) {
+            Transcript root;
+            Map<String, Transcript> subagents = new LinkedHashMap<>();
+            try {
+                root = reader.readCodex(session.root());
+                reportBadLines(root, err);
+                for (Map.Entry<String, Path> sub : session.subagents().entrySet()) {
+                    try {
+                        Transcript t = reader.readCodex(sub.getValue());
+                        reportBadLines(t, err);
+                        subagents.put(sub.getKey(), t);
+                    } catch (TranscriptException e) {
+                        err.println("mos import: " + e.getMessage() + " (its subagent is left out)");
+                        tally.failedFiles++;
+                    }
+                }
+                Integer exit = store(codexMapper.map(root, subagents), session.root(), subagents.size(), server,
+                        tally, out, err);
+                if (exit != null) {
+                    return exit;
+                }
+            } catch (TranscriptException e) {
+                err.println("mos import: " + e.getMessage());
+                tally.failedFiles++;
+            }
+        }
+
+        TranscriptFiles.Found found = codex.others().isEmpty() && !codex.sessions().isEmpty()
+                ? new TranscriptFiles.Found(List.of(), List.of()) : TranscriptFiles.find(codex.others());
         found.problems().forEach(p -> err.println("mos import: " + p));
-        int sessions = 0;
-        long added = 0;
-        long alreadyStored = 0;
-        long repeatedLines = 0;
-        int failedFiles = found.problems().size();
-        long refused = 0;
+        tally.failedFiles += found.problems().size();
         for (TranscriptSession session : found.sessions()) {
             Transcript main;
             Map<String, Transcript> subagents = new LinkedHashMap<>();
@@ -78,7 +121,7 @@ final class ImportCommand implements Callable<Integer> {
                 main = reader.read(session.main());
             } catch (TranscriptException e) {
                 err.println("mos import: " + e.getMessage());
-                failedFiles++;
+                tally.failedFiles++;
                 continue;
             }
             reportBadLines(main, err);
@@ -89,52 +132,63 @@ final class ImportCommand implements Callable<Integer> {
                     subagents.put(sub.getKey(), t);
                 } catch (TranscriptException e) {
                     err.println("mos import: " + e.getMessage() + " (its subagent is left out)");
-                    failedFiles++;
+                    tally.failedFiles++;
                 }
             }
-            TranscriptMapper.Mapped mapped = mapper.map(main, subagents);
-            try {
-                Set<String> stored = server.storedIdentities(mapped.sessionId());
-                List<Map<String, Object>> fresh = EventIdentity.newOnes(mapped.events(), stored);
-                long sessionAdded = 0;
-                for (int i = 0; i < fresh.size(); i += BATCH) {
-                    ImportClient.Stored result = server.store(fresh.subList(i, Math.min(fresh.size(), i + BATCH)));
-                    sessionAdded += result.accepted();
-                    refused += result.refusals().size();
-                    result.refusals().stream().limit(3).forEach(r -> err.println("mos import: session "
-                            + mapped.sessionId() + ": an event was refused: " + r));
-                }
-                sessions++;
-                added += sessionAdded;
-                alreadyStored += mapped.events().size() - fresh.size();
-                repeatedLines += mapped.repeatedLines();
-                out.printf("%s: %d events imported, %d already stored (%s, %d subagent transcript%s)%n",
-                        mapped.sessionId(), sessionAdded, mapped.events().size() - fresh.size(),
-                        session.main().getFileName(), subagents.size(), subagents.size() == 1 ? "" : "s");
-            } catch (ImportClient.ServerException e) {
-                err.println("mos import: " + e.getMessage());
-                if (sessions == 0) {
-                    return 2;
-                }
-                failedFiles++;
-            } catch (java.io.IOException e) {
-                err.println("mos import: " + ServerUrl.resolve(url) + ": " + e.getMessage());
-                return 2;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                err.println("mos import: interrupted");
-                return 2;
+            Integer exit = store(mapper.map(main, subagents), session.main(), subagents.size(), server, tally, out,
+                    err);
+            if (exit != null) {
+                return exit;
             }
         }
         out.printf("imported %d session%s: %d events added, %d skipped as duplicates (%d already stored, %d "
-                + "repeated transcript lines merged)%s%n", sessions, sessions == 1 ? "" : "s", added,
-                alreadyStored + repeatedLines, alreadyStored, repeatedLines,
-                failedFiles + refused == 0 ? "" : "; " + failedFiles + " file(s) failed, " + refused
-                        + " event(s) refused");
-        if (sessions == 0) {
+                + "repeated transcript lines merged)%s%n", tally.sessions, tally.sessions == 1 ? "" : "s",
+                tally.added, tally.alreadyStored + tally.repeatedLines, tally.alreadyStored, tally.repeatedLines,
+                tally.failedFiles + tally.refused == 0 ? "" : "; " + tally.failedFiles + " file(s) failed, "
+                        + tally.refused + " event(s) refused");
+        if (tally.sessions == 0) {
             return 2;
         }
-        return failedFiles + refused == 0 ? 0 : 1;
+        return tally.failedFiles + tally.refused == 0 ? 0 : 1;
+    }
+
+    /** Sends a mapped session's new events; an exit status when the import must stop, else null. */
+    private Integer store(TranscriptMapper.Mapped mapped, Path file, int subagents, ImportClient server, Tally tally,
+            PrintStream out, PrintStream err) {
+        try {
+            Set<String> stored = server.storedIdentities(mapped.sessionId());
+            List<Map<String, Object>> fresh = EventIdentity.newOnes(mapped.events(), stored);
+            long sessionAdded = 0;
+            for (int i = 0; i < fresh.size(); i += BATCH) {
+                ImportClient.Stored result = server.store(fresh.subList(i, Math.min(fresh.size(), i + BATCH)));
+                sessionAdded += result.accepted();
+                tally.refused += result.refusals().size();
+                result.refusals().stream().limit(3).forEach(r -> err.println("mos import: session "
+                        + mapped.sessionId() + ": an event was refused: " + r));
+            }
+            tally.sessions++;
+            tally.added += sessionAdded;
+            tally.alreadyStored += mapped.events().size() - fresh.size();
+            tally.repeatedLines += mapped.repeatedLines();
+            out.printf("%s: %d events imported, %d already stored (%s, %d subagent transcript%s)%n",
+                    mapped.sessionId(), sessionAdded, mapped.events().size() - fresh.size(), file.getFileName(),
+                    subagents, subagents == 1 ? "" : "s");
+            return null;
+        } catch (ImportClient.ServerException e) {
+            err.println("mos import: " + e.getMessage());
+            if (tally.sessions == 0) {
+                return 2;
+            }
+            tally.failedFiles++;
+            return null;
+        } catch (java.io.IOException e) {
+            err.println("mos import: " + ServerUrl.resolve(url) + ": " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("mos import: interrupted");
+            return 2;
+        }
     }
 
     private static void reportBadLines(Transcript t, PrintStream err) {

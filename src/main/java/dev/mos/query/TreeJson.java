@@ -58,7 +58,9 @@ public final class TreeJson {
         out.put("status", node.status().wireName());
         out.put("start", Durations.iso(node.startMs()));
         out.put("end", node.endMs() == null ? null : Durations.iso(node.endMs()));
-        out.put("duration_ms", node.running() ? node.elapsedMs(options.nowMs()) : node.durationMs());
+        // boxed on both sides: an ended operation whose duration is unknown (only its end, without duration_ms, came)
+        // has none, and unboxing it threw
+        out.put("duration_ms", node.running() ? Long.valueOf(node.elapsedMs(options.nowMs())) : node.durationMs());
         out.put("slow", node.elapsedMs(options.nowMs()) > options.slowThresholdMs());
         Map<String, Object> attributes = new LinkedHashMap<>();
         Event primary = node.primary();

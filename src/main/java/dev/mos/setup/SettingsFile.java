@@ -87,6 +87,14 @@ public final class SettingsFile {
 
     /** Replaces {@code file} with {@code settings}; returns the backup of the old file, or null when there was none. */
     public Path write(Path file, Map<String, Object> settings) throws IOException {
+        return writeText(file, render(settings));
+    }
+
+    /**
+     * Replaces {@code file} with {@code text} (atomically, keeping its permissions, after a backup); returns the
+     * backup of the old file, or null when there was none. Also for settings files that are not JSON.
+     */
+    public Path writeText(Path file, String text) throws IOException {
         Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file;
         Path backup = null;
         if (Files.exists(target)) {
@@ -96,7 +104,7 @@ public final class SettingsFile {
         }
         Path temp = target.resolveSibling(target.getFileName() + ".mos-tmp");
         try {
-            Files.writeString(temp, render(settings), StandardCharsets.UTF_8);
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
             if (Files.exists(target)) {
                 PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
                 if (view != null) {

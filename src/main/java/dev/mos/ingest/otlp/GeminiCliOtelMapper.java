@@ -1,6 +1,7 @@
 package dev.mos.ingest.otlp;
 
 import dev.mos.ingest.EventRejectedException;
+import dev.mos.ingest.TokenCounts;
 import dev.mos.model.EventStatus;
 import dev.mos.model.EventType;
 import dev.mos.model.NewEvent;
@@ -288,18 +289,13 @@ public final class GeminiCliOtelMapper {
     }
 
     private static void putTokens(Map<String, Object> details, Map<String, Object> a) {
-        // Gemini counts the cached prompt inside input_token_count; the model's input_tokens are the uncached ones
-        // (as Anthropic counts them), so that tokens and estimated costs add up alike for every agent
-        Long input = OtlpAttributes.number(a.get("input_token_count"));
-        Long cached = OtlpAttributes.number(a.get("cached_content_token_count"));
-        if (input != null) {
-            details.put("input_tokens", cached == null ? input : Math.max(0, input - cached));
-        }
+        putNumber(details, "input_tokens", a.get("input_token_count"));
         putNumber(details, "output_tokens", a.get("output_token_count"));
         putNumber(details, "cache_read_tokens", a.get("cached_content_token_count"));
         putNumber(details, "thoughts_tokens", a.get("thoughts_token_count"));
         putNumber(details, "tool_tokens", a.get("tool_token_count"));
         putNumber(details, "total_tokens", a.get("total_token_count"));
+        TokenCounts.withoutCachedInput(details); // Gemini counts the cached prompt inside its input count
     }
 
     private static void putNumber(Map<String, Object> details, String key, Object value) {

@@ -4,6 +4,7 @@ import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
 import dev.mos.ingest.privacy.Redactor;
+import dev.mos.model.CodingAgent;
 import dev.mos.model.NewEvent;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * OTLP export requests in, events of the agent that sent them (Claude Code, Gemini CLI, anything speaking the GenAI
- * conventions) through the one ingest pipeline out.
+ * OTLP export requests in, events of the agent that sent them (Claude Code, Codex, Gemini CLI, anything speaking
+ * the GenAI conventions) through the one ingest pipeline out.
  */
 public final class OtlpReceiver {
 
@@ -24,41 +25,52 @@ public final class OtlpReceiver {
     private final OtlpProtoDecoder proto;
     private final ClaudeCodeOtelMapper logs;
     private final GeminiCliOtelMapper geminiLogs;
+    private final CodexOtelMapper codexLogs;
     private final ClaudeCodeMetricMapper metrics;
     private final ClaudeCodeSpanMapper spans;
     private final GenAiSpanMapper genAiSpans;
+    private final CodexSpanMapper codexSpans;
     private final IngestPipeline ingest;
     private final Clock clock;
 
     public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper logs,
-            GeminiCliOtelMapper geminiLogs, ClaudeCodeMetricMapper metrics, ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans,
-            IngestPipeline ingest, Clock clock) {
+            GeminiCliOtelMapper geminiLogs, CodexOtelMapper codexLogs, ClaudeCodeMetricMapper metrics,
+            ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans, CodexSpanMapper codexSpans, IngestPipeline ingest,
+            Clock clock) {
         this.json = json;
         this.proto = proto;
         this.logs = logs;
         this.geminiLogs = geminiLogs;
+        this.codexLogs = codexLogs;
         this.metrics = metrics;
         this.spans = spans;
         this.genAiSpans = genAiSpans;
+        this.codexSpans = codexSpans;
         this.ingest = ingest;
         this.clock = clock;
     }
 
     /**
-     * The receiver with its decoders and the Claude Code and GenAI mappers, which share the attribute rules, the
-     * event builder and the joins between signals; {@code links} is shared with the hooks.
+     * The receiver with its decoders and the mappers of Claude Code, Gemini CLI, Codex and the GenAI conventions,
+     * which share the attribute rules; each agent's events name it ({@link OtlpEvents}); Claude Code's mappers share
+     * the joins between signals, {@code links} with the hooks.
      */
     public static OtlpReceiver create(JsonMapper json, Redactor redactor, AgentLinks links, String instanceId,
             IngestPipeline ingest, Clock clock) {
         OtlpAttributes attributes = new OtlpAttributes(redactor);
-        OtlpEvents events = new OtlpEvents(json, dev.mos.model.CodingAgent.CLAUDE_CODE);
+        OtlpEvents events = new OtlpEvents(json, CodingAgent.CLAUDE_CODE);
+        OtlpEvents codexEvents = new OtlpEvents(json, CodingAgent.CODEX);
         OtlpJoins joins = new OtlpJoins();
+        CodexThreads codex = new CodexThreads();
         return new OtlpReceiver(new OtlpJsonDecoder(json), new OtlpProtoDecoder(),
                 new ClaudeCodeOtelMapper(attributes, events, links, joins),
-                new GeminiCliOtelMapper(attributes, events, new GeminiCliJoins(), json),
+                new GeminiCliOtelMapper(attributes, new OtlpEvents(json, CodingAgent.GEMINI_CLI),
+                        new GeminiCliJoins(), json),
+                new CodexOtelMapper(attributes, codexEvents, json, codex),
                 new ClaudeCodeMetricMapper(attributes, events, joins),
                 new ClaudeCodeSpanMapper(attributes, events, links, joins),
-                new GenAiSpanMapper(attributes, new OtlpEvents(json, null), instanceId), ingest, clock);
+                new GenAiSpanMapper(attributes, new OtlpEvents(json, null), instanceId),
+                new CodexSpanMapper(codexEvents, codex), ingest, clock);
     }
 
     /**
@@ -79,7 +91,8 @@ public final class OtlpReceiver {
             try {
                 boolean gemini = GeminiCliOtelMapper.sentBy(
                         OtlpAttributes.text(record.attributes().get("event.name")), record.attributes());
-                events.addAll(gemini ? geminiLogs.map(record) : logs.map(record));
+                events.addAll(gemini ? geminiLogs.map(record)
+                        : CodexOtelMapper.handles(record) ? codexLogs.map(record) : logs.map(record));
             } catch (EventRejectedException e) {
                 rejected++;
                 firstError = firstError == null ? e.getMessage() : firstError;
@@ -140,11 +153,17 @@ public final class OtlpReceiver {
         }
         int rejected = 0;
         String firstError = null;
+        try {
+            events.addAll(codexSpans.map(decoded)); // Codex turn ends; its spans have no session.id for the others
+        } catch (EventRejectedException e) {
+            rejected++;
+            firstError = e.getMessage();
+        }
         if (!genAi.isEmpty()) {
             GenAiSpanMapper.Result r = genAiSpans.map(genAi);
             events.addAll(r.events());
-            rejected = r.rejected();
-            firstError = r.firstError();
+            rejected += r.rejected();
+            firstError = firstError != null ? firstError : r.firstError();
         }
         ingest.acceptValid(events, "otlp", sender);
         return new Outcome(decoded.size() - rejected, rejected, firstError);

@@ -29,6 +29,29 @@ public final class TranscriptReader {
 
     /** Throws {@link TranscriptException} naming the file when it cannot be read or holds no transcript. */
     public Transcript read(Path file) {
+        Transcript t = lines(file);
+        List<JsonNode> entries = t.entries();
+        List<String> bad = t.badLines();
+        boolean transcript = entries.stream().anyMatch(e -> e.path("sessionId").isString()
+                && e.has("type"));
+        if (!transcript) {
+            throw new TranscriptException(file + ": not a Claude Code transcript (no line has a sessionId and a "
+                    + "type" + (bad.isEmpty() ? "" : "; " + bad.size() + " lines are not JSON objects, first "
+                    + bad.getFirst()) + ")");
+        }
+        return t;
+    }
+
+    /** An OpenAI Codex session file ({@code rollout-*.jsonl}): refused without a {@code session_meta} line. */
+    public Transcript readCodex(Path file) {
+        Transcript t = lines(file);
+        if (t.entries().stream().noneMatch(e -> e.path("type").asString("").equals("session_meta"))) {
+            throw new TranscriptException(file + ": not a Codex session file (no session_meta line)");
+        }
+        return t;
+    }
+
+    private Transcript lines(Path file) {
         List<JsonNode> entries = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -52,13 +75,6 @@ public final class TranscriptReader {
             }
         } catch (IOException e) {
             throw new TranscriptException(file + ": cannot be read: " + e.getMessage());
-        }
-        boolean transcript = entries.stream().anyMatch(e -> e.path("sessionId").isString()
-                && e.has("type"));
-        if (!transcript) {
-            throw new TranscriptException(file + ": not a Claude Code transcript (no line has a sessionId and a "
-                    + "type" + (bad.isEmpty() ? "" : "; " + bad.size() + " lines are not JSON objects, first "
-                    + bad.getFirst()) + ")");
         }
         return new Transcript(file, List.copyOf(entries), List.copyOf(bad));
     }

@@ -62,12 +62,15 @@ class ClaudeCodeOtelMapperTest {
     private final OtlpAttributes attributes = new OtlpAttributes(Redactor.defaults());
     private final OtlpEvents otlpEvents = new OtlpEvents(JSON, dev.mos.model.CodingAgent.CLAUDE_CODE);
     private final OtlpJoins joins = new OtlpJoins();
+    private final CodexThreads codexThreads = new CodexThreads();
     private final OtlpReceiver otlp = new OtlpReceiver(new OtlpJsonDecoder(JSON), new OtlpProtoDecoder(),
             new ClaudeCodeOtelMapper(attributes, otlpEvents, links, joins),
             new GeminiCliOtelMapper(attributes, otlpEvents, new GeminiCliJoins(), JSON),
+            new CodexOtelMapper(attributes, otlpEvents, JSON, codexThreads),
             new ClaudeCodeMetricMapper(attributes, otlpEvents, joins),
             new ClaudeCodeSpanMapper(attributes, otlpEvents, links, joins),
-            new GenAiSpanMapper(attributes, otlpEvents, "test-instance"), pipeline, clock);
+            new GenAiSpanMapper(attributes, otlpEvents, "test-instance"),
+            new CodexSpanMapper(otlpEvents, codexThreads), pipeline, clock);
 
     @AfterEach
     void close() {

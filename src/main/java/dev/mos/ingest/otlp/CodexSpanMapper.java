@@ -1,0 +1,97 @@
+package dev.mos.ingest.otlp;
+
+import dev.mos.model.EventType;
+import dev.mos.model.NewEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one thing MOS takes from OpenAI Codex's trace spans: the end of a turn. Codex's logs have no turn-end event;
+ * its {@code session_task.turn} span ends when the turn does, in the same trace as the turn's
+ * {@code codex.user_prompt} log record, so it closes the task {@link CodexOtelMapper} opened ({@code prompt:<trace
+ * id>}) with the turn's duration and token totals. Its conversation is on its parent, {@code codex.turn_input}.
+ * The other spans (well over a thousand per turn: file reads, rollout writes, ...) describe Codex's internals and
+ * are left alone. A subagent's turn is not a task: its spawn_agent operation ends when wait_agent reports it.
+ */
+public final class CodexSpanMapper {
+
+    static final String TURN = "session_task.turn";
+    private static final String TURN_INPUT = "codex.turn_input";
+    private static final String USAGE = "codex.turn.token_usage.";
+
+    private final OtlpEvents events;
+    private final CodexThreads threads;
+
+    public CodexSpanMapper(OtlpEvents events, CodexThreads threads) {
+        this.events = events;
+        this.threads = threads;
+    }
+
+    /** Task ends for the Codex turns among {@code spans}; empty when there are none. */
+    public List<NewEvent> map(List<OtlpSpan> spans) {
+        Map<String, String> conversationOfSpan = new HashMap<>();
+        List<OtlpSpan> turns = new ArrayList<>();
+        for (OtlpSpan s : spans) {
+            if (s.name().equals(TURN)) {
+                turns.add(s);
+            } else if (s.name().equals(TURN_INPUT)) {
+                String c = OtlpAttributes.text(s.attributes().get("conversation.id"));
+                if (c != null) {
+                    conversationOfSpan.put(s.spanId(), c);
+                }
+            }
+        }
+        List<NewEvent> out = new ArrayList<>(turns.size());
+        for (OtlpSpan turn : turns) {
+            String conversation = OtlpAttributes.text(turn.attributes().get("conversation.id"));
+            if (conversation == null && turn.parentSpanId() != null) {
+                conversation = conversationOfSpan.get(turn.parentSpanId());
+            }
+            if (conversation == null || turn.traceId() == null) {
+                continue;
+            }
+            Map<String, Object> d = details(turn);
+            CodexThreads.Thread t = threads.known(conversation);
+            if (t == null) {
+                // the turn's logs have not come yet (exporters flush independently): its prompt will close it
+                threads.turnEndedEarly(conversation, turn.traceId(),
+                        new CodexThreads.TurnEnd(turn.endMs(), turn.durationMs(), d));
+                continue;
+            }
+            if (t.parentOperation != null) {
+                continue;
+            }
+            String task;
+            synchronized (threads) {
+                task = t.taskByTrace.getOrDefault(turn.traceId(), "prompt:" + turn.traceId());
+                t.closedTasks.add(task);
+            }
+            out.add(events.event(t.session, EventType.TASK_COMPLETE, null, turn.endMs(), turn.durationMs(), null,
+                    task, null, d));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> details(OtlpSpan turn) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", "otel_trace");
+        d.put("agent", "codex");
+        d.put("closed_by", TURN);
+        Object turnId = turn.attributes().get("turn.id");
+        if (turnId != null) {
+            d.put("turn_id", OtlpAttributes.text(turnId));
+        }
+        turn.attributes().forEach((k, v) -> {
+            if (k.startsWith(USAGE)) {
+                Long n = OtlpAttributes.number(v);
+                if (n != null) {
+                    d.put("turn_" + k.substring(USAGE.length()), n);
+                }
+            }
+        });
+        return d;
+    }
+}

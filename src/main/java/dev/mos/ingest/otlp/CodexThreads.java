@@ -1,0 +1,136 @@
+package dev.mos.ingest.otlp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@link CodexOtelMapper} remembers between log records of OpenAI Codex: per conversation (Codex calls them
+ * threads; a subagent is a thread of its own) the MOS session it belongs to, the operation it nests under, its open
+ * task and its LLM call in flight. Bounded: the least recently seen conversations are forgotten first.
+ */
+final class CodexThreads {
+
+    static final int MAX_THREADS = 10_000;
+
+    /** One Codex conversation. Guarded by the {@link CodexThreads} monitor. */
+    static final class Thread {
+        /** The MOS session: the root conversation's id, also for its subagents. */
+        final String session;
+        /** For a subagent: the correlation id of its subagent operation (the spawn_agent call); else null. */
+        final String parentOperation;
+        /** For a subagent: its nickname. */
+        final String agentName;
+        String task;
+        long taskLastActivityMs;
+        /** The latest task opened in each trace (a turn's logs and its session_task.turn span share it). */
+        final Map<String, String> taskByTrace = new LinkedHashMap<>(8, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > 64;
+            }
+        };
+        /** Tasks whose turn end has been recorded (from their trace span): the next prompt need not close them. */
+        final java.util.Set<String> closedTasks = java.util.Collections.newSetFromMap(
+                new LinkedHashMap<>(8, 0.75f, false) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                        return size() > 64;
+                    }
+                });
+        String llm;
+        long llmStartMs;
+        /** From {@code codex.conversation_starts}: put on the next task's details. */
+        Map<String, Object> settings = Map.of();
+
+        Thread(String session, String parentOperation, String agentName) {
+            this.session = session;
+            this.parentOperation = parentOperation;
+            this.agentName = agentName;
+        }
+
+        /** Where this thread's operations go: under the subagent's operation, else under the open task. */
+        String parent() {
+            return parentOperation != null ? parentOperation : task;
+        }
+    }
+
+    /** A spawned subagent waiting for its first record: which session and operation it belongs to. */
+    record Spawned(String session, String operation, String nickname, long startMs, boolean finished) {
+    }
+
+    private final Map<String, Thread> threads = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Thread> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+    private final Map<String, Spawned> spawned = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Spawned> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+
+    /** A turn's end seen in its trace before any log record of its conversation: kept for its user_prompt. */
+    record TurnEnd(long endMs, long durationMs, Map<String, Object> details) {
+    }
+
+    private final Map<String, TurnEnd> earlyTurnEnds = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TurnEnd> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+
+    /** The thread of {@code conversationId} when one of its log records was seen; null otherwise. */
+    synchronized Thread known(String conversationId) {
+        return threads.get(conversationId);
+    }
+
+    synchronized void turnEndedEarly(String conversationId, String traceId, TurnEnd end) {
+        earlyTurnEnds.put(conversationId + "\u0000" + traceId, end);
+    }
+
+    /** The end of the turn in trace {@code traceId} that came before its prompt, once; null when none did. */
+    synchronized TurnEnd takeEarlyTurnEnd(String conversationId, String traceId) {
+        return earlyTurnEnds.remove(conversationId + "\u0000" + traceId);
+    }
+
+    /** The thread of {@code conversationId}: a subagent of a known spawn, else a root conversation of its own. */
+    synchronized Thread of(String conversationId) {
+        Thread t = threads.get(conversationId);
+        if (t == null) {
+            Spawned s = spawned.get(conversationId);
+            t = s != null ? new Thread(s.session(), s.operation(), s.nickname())
+                    : new Thread(conversationId, null, null);
+            threads.put(conversationId, t);
+        }
+        return t;
+    }
+
+    /** A spawn_agent call of {@code session} returned the new agent's id: its records nest under {@code op}. */
+    synchronized void spawned(String agentId, String nickname, String session, String operation, long startMs) {
+        spawned.put(agentId, new Spawned(session, operation, nickname, startMs, false));
+        // the subagent's conversation_starts is logged while spawn_agent runs, before its result names the agent:
+        // a thread made for it then, that has done nothing yet, becomes the subagent it is
+        Thread early = threads.get(agentId);
+        if (early != null && early.parentOperation == null && early.task == null && early.llm == null) {
+            Thread child = new Thread(session, operation, nickname);
+            child.settings = early.settings;
+            threads.put(agentId, child);
+        }
+    }
+
+    /**
+     * The spawn of {@code agentId}, the first time only (a subagent operation is closed once); null when unknown or
+     * finished before. The spawn stays known, so that late records of the subagent still nest under it.
+     */
+    synchronized Spawned finish(String agentId) {
+        Spawned s = spawned.get(agentId);
+        if (s == null || s.finished()) {
+            return null;
+        }
+        spawned.put(agentId, new Spawned(s.session(), s.operation(), s.nickname(), s.startMs(), true));
+        return s;
+    }
+}
