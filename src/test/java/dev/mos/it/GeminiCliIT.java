@@ -112,6 +112,7 @@ class GeminiCliIT {
         assertThat(run.exitCode()).as("gemini -p: %s\nstand-in: %s", run, api.requestLog).isZero();
         assertThat(runner.lastStdout()).contains("All done.");
 
+        keepSessionFiles(home);
         JsonNode tree = awaitTree(mos, GeminiCliIT::complete);
         assertUsage(mos, tree.path("session_id").asString());
 
@@ -122,6 +123,23 @@ class GeminiCliIT {
         assertThat(runner.run(remove, work).exitCode()).isZero();
         assertThat(Http.JSON.readTree(Files.readString(settings))).isEqualTo(Http.JSON.readTree(users));
         return tree;
+    }
+
+    /**
+     * Copies the session files the run wrote ({@code $HOME/.gemini/tmp/<project>/chats/}) to
+     * {@code target/gemini-session-files/}, so that a real sample can be kept as test data for {@code mos import}.
+     */
+    private static void keepSessionFiles(Path home) throws java.io.IOException {
+        Path tmpDir = home.resolve(".gemini/tmp");
+        assertThat(tmpDir).as("Gemini CLI wrote no session files under %s", tmpDir).isDirectory();
+        Path into = Path.of("target", "gemini-session-files", String.valueOf(System.nanoTime()));
+        try (var walk = Files.walk(tmpDir)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                Path to = into.resolve(tmpDir.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to);
+            }
+        }
     }
 
     /** The session's usage adds up its eight model calls once (Gemini's token metric points are not added again). */
