@@ -29,23 +29,15 @@ public final class ClaudeCode {
     public static final String VERSION = "2.1.332";
 
     private static final String PACKAGE = "@anthropic-ai/claude-code";
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(60);
 
     private static Path cached;
 
     private ClaudeCode() {
     }
-
     /** The install dir: env MOS_CLAUDE_CODE_DIR, else $HOME/.cache/mos-test/claude-code. */
     public static Path dir() {
-        String fromEnv = System.getenv("MOS_CLAUDE_CODE_DIR");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv).toAbsolutePath();
-        }
-        // $HOME as the install script reads it (Java's user.home comes from the passwd entry instead)
-        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
-        return Path.of(home, ".cache", "mos-test", "claude-code");
+        return NpmInstall.dir("MOS_CLAUDE_CODE_DIR", "claude-code");
     }
 
     /** Path of a working {@code claude} of {@link #VERSION}, installing it first when needed. */
@@ -130,32 +122,8 @@ public final class ClaudeCode {
         }
     }
 
-    private static void install(Path dir) throws IOException {
-        String spec = PACKAGE + "@" + VERSION;
-        List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", dir.toString(), "--save-exact",
-                "--no-audit", "--no-fund", "--loglevel=warn", spec));
-        System.err.println("[ClaudeCode] installing " + spec + " into " + dir + " (one time)...");
-        Path log = Files.createTempFile("npm-install-claude-code", ".log");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Proc.Result r;
-            try {
-                r = Proc.run(pb, INSTALL_TIMEOUT);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot run npm (is Node.js/npm installed and on PATH?): " + cmd, e);
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            if (r.timedOut() || r.exitCode() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + (r.timedOut()
-                        ? " timed out after " + INSTALL_TIMEOUT.toSeconds() + " s" : " failed, exit " + r.exitCode())
-                        + ":\n" + output);
-            }
-            System.err.println("[ClaudeCode] installed " + spec + " in " + r.elapsed().toMillis() + " ms");
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        private static void install(Path dir) throws IOException {
+        NpmInstall.install(dir, PACKAGE + "@" + VERSION, List.of(), "ClaudeCode");
     }
 
     /**

@@ -29,22 +29,16 @@ final class Codex {
     static final String VERSION = "0.171.0";
 
     private static final String PACKAGE = "@openai/codex";
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(60);
 
     private static Path cached;
 
     private Codex() {
     }
-
+    // --include=optional at install: the native binary is the optional dependency @openai/codex-<platform>
     /** The install dir: env MOS_CODEX_DIR, else $HOME/.cache/mos-test/codex. */
     static Path dir() {
-        String fromEnv = System.getenv("MOS_CODEX_DIR");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv).toAbsolutePath();
-        }
-        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
-        return Path.of(home, ".cache", "mos-test", "codex");
+        return NpmInstall.dir("MOS_CODEX_DIR", "codex");
     }
 
     /** Path of a working {@code codex} of {@link #VERSION}, installing it first when needed. */
@@ -108,34 +102,8 @@ final class Codex {
         }
     }
 
-    private static void install(Path dir) throws IOException {
-        String spec = PACKAGE + "@" + VERSION;
-        // --include=optional: the native binary is the optional dependency @openai/codex-<platform>; an npm set to
-        // omit optional dependencies would install a launcher with nothing to launch
-        List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", dir.toString(), "--save-exact",
-                "--include=optional", "--no-audit", "--no-fund", "--loglevel=warn", spec));
-        System.err.println("[Codex] installing " + spec + " into " + dir + " (one time)...");
-        Path log = Files.createTempFile("npm-install-codex", ".log");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Proc.Result r;
-            try {
-                r = Proc.run(pb, INSTALL_TIMEOUT);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot run npm (is Node.js/npm installed and on PATH?): " + cmd, e);
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            if (r.timedOut() || r.exitCode() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + (r.timedOut()
-                        ? " timed out after " + INSTALL_TIMEOUT.toSeconds() + " s" : " failed, exit " + r.exitCode())
-                        + ":\n" + output);
-            }
-            System.err.println("[Codex] installed " + spec + " in " + r.elapsed().toMillis() + " ms");
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        private static void install(Path dir) throws IOException {
+        NpmInstall.install(dir, PACKAGE + "@" + VERSION, List.of("--include=optional"), "Codex");
     }
 
     /**

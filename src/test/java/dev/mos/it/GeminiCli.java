@@ -27,7 +27,6 @@ final class GeminiCli {
     static final String VERSION = "0.61.0";
 
     private static final String PACKAGE = "@google/gemini-cli";
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(60);
 
     private static Path cached;
@@ -35,13 +34,9 @@ final class GeminiCli {
     private GeminiCli() {
     }
 
+        /** The install dir: env MOS_GEMINI_CLI_DIR, else $HOME/.cache/mos-test/gemini-cli. */
     static Path dir() {
-        String fromEnv = System.getenv("MOS_GEMINI_CLI_DIR");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv).toAbsolutePath();
-        }
-        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
-        return Path.of(home, ".cache", "mos-test", "gemini-cli");
+        return NpmInstall.dir("MOS_GEMINI_CLI_DIR", "gemini-cli");
     }
 
     /** Path of a working {@code gemini} of {@link #VERSION}, installing it first when needed. */
@@ -94,30 +89,8 @@ final class GeminiCli {
         }
     }
 
-    private static void install(Path dir) throws IOException {
-        String spec = PACKAGE + "@" + VERSION;
-        List<String> cmd = List.of("npm", "install", "--prefix", dir.toString(), "--save-exact", "--no-audit",
-                "--no-fund", "--loglevel=warn", spec);
-        System.err.println("[GeminiCli] installing " + spec + " into " + dir + " (one time)...");
-        Path log = Files.createTempFile("npm-install-gemini-cli", ".log");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Proc.Result r;
-            try {
-                r = Proc.run(pb, INSTALL_TIMEOUT);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot run npm (is Node.js/npm installed and on PATH?): " + cmd, e);
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            if (r.timedOut() || r.exitCode() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + (r.timedOut()
-                        ? " timed out after " + INSTALL_TIMEOUT.toSeconds() + " s" : " failed, exit " + r.exitCode())
-                        + ":\n" + output);
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        private static void install(Path dir) throws IOException {
+        NpmInstall.install(dir, PACKAGE + "@" + VERSION, List.of(), "GeminiCli");
     }
 
     /**

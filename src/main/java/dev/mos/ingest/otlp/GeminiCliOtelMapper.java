@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Gemini CLI's OpenTelemetry log events ({@code gemini_cli.*}, as 0.61.0 sends them; see docs/agents/gemini-cli.md)
- * into events of the MOS model. Every event carries {@code "agent": "gemini-cli"} in its details.
+ * into events of the MOS model. Every event carries {@code "agent": "gemini-cli"} in its details: its events
+ * builder is Gemini CLI's ({@code new OtlpEvents(json, CodingAgent.GEMINI_CLI)}).
  *
  * <ul>
  * <li>{@code gemini_cli.user_prompt} opens the prompt's task {@code prompt:<prompt_id>}. Gemini logs no "turn ended"
@@ -307,7 +308,6 @@ public final class GeminiCliOtelMapper {
 
     private Map<String, Object> details(String name, Map<String, Object> a) {
         Map<String, Object> d = attributes.details(name, "otel", a);
-        d.put("agent", AGENT);
         return d;
     }
 
@@ -317,7 +317,6 @@ public final class GeminiCliOtelMapper {
             d.put("name", name);
         }
         d.put("source", "otel");
-        d.put("agent", AGENT);
         return d;
     }
 

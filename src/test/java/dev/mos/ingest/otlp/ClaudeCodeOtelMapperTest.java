@@ -65,8 +65,9 @@ class ClaudeCodeOtelMapperTest {
     private final CodexThreads codexThreads = new CodexThreads();
     private final OtlpReceiver otlp = new OtlpReceiver(new OtlpJsonDecoder(JSON), new OtlpProtoDecoder(),
             new ClaudeCodeOtelMapper(attributes, otlpEvents, links, joins),
-            new GeminiCliOtelMapper(attributes, otlpEvents, new GeminiCliJoins(), JSON),
-            new CodexOtelMapper(attributes, otlpEvents, JSON, codexThreads),
+            new GeminiCliOtelMapper(attributes, new OtlpEvents(JSON, dev.mos.model.CodingAgent.GEMINI_CLI),
+                    new GeminiCliJoins(), JSON),
+            new CodexOtelMapper(attributes, new OtlpEvents(JSON, dev.mos.model.CodingAgent.CODEX), JSON, codexThreads),
             new ClaudeCodeMetricMapper(attributes, otlpEvents, joins),
             new ClaudeCodeSpanMapper(attributes, otlpEvents, links, joins),
             new GenAiSpanMapper(attributes, otlpEvents, "test-instance"),
