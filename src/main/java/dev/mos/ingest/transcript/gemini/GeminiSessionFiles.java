@@ -51,18 +51,16 @@ public final class GeminiSessionFiles {
                     try (Stream<Path> walk = Files.walk(path, MAX_DEPTH)) {
                         mains = walk.filter(f -> isMainName(f) && Files.isRegularFile(f)).sorted().toList();
                     }
-                    List<Path> taken = new ArrayList<>();
                     for (Path main : mains) {
                         JsonNode header = GeminiChat.headerOf(main, json);
                         if (header == null) {
                             problems.add(main + ": not a Gemini CLI session file (its first line is no session "
                                     + "header with sessionId and projectHash)");
                         } else if (!"subagent".equals(header.path("kind").asString(""))) {
-                            taken.add(main);
                             sessions.putIfAbsent(main, session(main, header));
                         }
                     }
-                    if (taken.isEmpty() && mains.isEmpty()) {
+                    if (mains.isEmpty() && !subagentChatsIn(path, json, sessions, problems)) {
                         others.add(given);
                     }
                 } else if (Files.isRegularFile(path) && path.toString().endsWith(SUFFIX)) {
@@ -75,14 +73,7 @@ public final class GeminiSessionFiles {
                             others.add(given);
                         }
                     } else if ("subagent".equals(header.path("kind").asString(""))) {
-                        Path main = mainOfSubagent(path, json);
-                        if (main == null) {
-                            problems.add(given + ": Gemini CLI subagent chat without its session's file (expected "
-                                    + "a session-*.jsonl of session " + path.getParent().getFileName() + " in "
-                                    + path.getParent().getParent() + ")");
-                        } else {
-                            sessions.putIfAbsent(main, session(main, GeminiChat.headerOf(main, json)));
-                        }
+                        withItsSession(path, json, sessions, problems);
                     } else {
                         sessions.putIfAbsent(path, session(path, header));
                     }
@@ -94,6 +85,28 @@ public final class GeminiSessionFiles {
             }
         }
         return new Found(List.copyOf(sessions.values()), others, problems);
+    }
+
+    /**
+     * A session's own folder ({@code chats/<session id>/}) holds only subagent chats: each brings its session's.
+     * False when the folder holds no Gemini subagent chat (then it is another agent's).
+     */
+    private static boolean subagentChatsIn(Path dir, JsonMapper json, Map<Path, Session> sessions,
+            List<String> problems) throws IOException {
+        boolean any = false;
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(f -> f.toString().endsWith(SUFFIX) && Files.isRegularFile(f)).sorted().toList();
+        }
+        for (Path f : files) {
+            JsonNode header = GeminiChat.headerOf(f, json);
+            if (header == null || !"subagent".equals(header.path("kind").asString(""))) {
+                continue;
+            }
+            any = true;
+            withItsSession(f, json, sessions, problems);
+        }
+        return any;
     }
 
     private static boolean isMainName(Path f) {
@@ -114,6 +127,20 @@ public final class GeminiSessionFiles {
             }
         }
         return new Session(main, subagents);
+    }
+
+    /** Adds the session a subagent chat belongs to, or says that its session's file is not there. */
+    private static void withItsSession(Path subagent, JsonMapper json, Map<Path, Session> sessions,
+            List<String> problems) throws IOException {
+        Path main = mainOfSubagent(subagent, json);
+        if (main == null) {
+            Path dir = subagent.getParent();
+            problems.add(subagent + ": Gemini CLI subagent chat without its session's file (expected a "
+                    + "session-*.jsonl of session " + (dir == null ? "?" : dir.getFileName()) + " in "
+                    + (dir == null ? "?" : dir.getParent()) + ")");
+        } else {
+            sessions.putIfAbsent(main, session(main, GeminiChat.headerOf(main, json)));
+        }
     }
 
     /** {@code chats/<session id>/<agent>.jsonl} belongs to the {@code chats/session-*.jsonl} of that session id. */

@@ -165,11 +165,12 @@ class GeminiSessionMapperTest {
     }
 
     @Test
-    void aSubagentChatGivenAloneBringsItsSessionAndOtherFilesAreLeftForTheOtherAgents() throws Exception {
+    void aSubagentChatOrItsFolderGivenAloneBringsItsSessionAndOtherFilesAreLeftForTheOtherAgents() throws Exception {
         Path home = geminiHome(tmp);
         Path sub = home.resolve("tmp/work/chats/" + SESSION + "/" + AGENT + ".jsonl");
         Path claude = Files.writeString(tmp.resolve("3f2a.jsonl"), "{\"type\":\"user\",\"sessionId\":\"x\"}\n");
-        GeminiSessionFiles.Found found = GeminiSessionFiles.find(List.of(sub, claude), JSON);
+        // the subagent's chat, its session's own folder (which holds only subagent chats), a Claude Code transcript
+        GeminiSessionFiles.Found found = GeminiSessionFiles.find(List.of(sub, sub.getParent(), claude), JSON);
         assertThat(found.problems()).isEmpty();
         assertThat(found.sessions()).singleElement().satisfies(s -> {
             assertThat(s.main().getFileName().toString()).isEqualTo("session-2026-12-07T10-59-ca2e9575.jsonl");
