@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,8 +81,9 @@ public final class GeminiSessionMapper {
         final String agentName;
         final List<Map<String, Object>> out;
         final Map<String, GeminiChat> subagents;
-        final java.util.Set<String> subagentsRun = new java.util.HashSet<>();
+        final Set<String> subagentsRun = new HashSet<>();
         String task;
+        /** The latest prompt's task: where a subagent no invoke_agent names is put. */
         String lastTask;
         long taskActivity;
 
@@ -116,10 +119,7 @@ public final class GeminiSessionMapper {
                 }
                 previous = Math.max(previous, at);
             }
-            if (agentOperation == null && task != null) {
-                // a last turn without a final answer is left open: it may be running still (or was cut off)
-                lastTask = task;
-            }
+            // a last turn without a final answer is left open: it may be running still (or was cut off)
         }
 
         void user(JsonNode m, long at) {
