@@ -47,7 +47,23 @@ final class ImportClient {
 
     /** The identities (see {@link EventIdentity}) of the events the server holds for a session; empty if none. */
     Set<String> storedIdentities(String sessionId) throws IOException, InterruptedException {
+        return identities(storedEvents(sessionId));
+    }
+
+    static Set<String> identities(List<JsonNode> events) {
         Set<String> out = new HashSet<>();
+        for (JsonNode e : events) {
+            String id = EventIdentity.of(e.path("event_type").asString(null), e.path("correlation_id").asString(null));
+            if (id != null) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** The events the server holds for a session, as its REST API gives them; empty if none. */
+    List<JsonNode> storedEvents(String sessionId) throws IOException, InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
         long after = 0;
         while (true) {
             HttpResponse<String> r = send(request("/api/v1/sessions/" + URLEncoder.encode(sessionId,
@@ -56,13 +72,7 @@ final class ImportClient {
                 return out;
             }
             JsonNode body = ok(r, "reading session " + sessionId);
-            for (JsonNode e : body.path("events")) {
-                String id = EventIdentity.of(e.path("event_type").asString(null),
-                        e.path("correlation_id").asString(null));
-                if (id != null) {
-                    out.add(id);
-                }
-            }
+            body.path("events").forEach(out::add);
             long next = body.path("next_cursor").asLong(after);
             if (!body.path("more").asBoolean(false) || next <= after) {
                 return out;

@@ -28,6 +28,8 @@ import tools.jackson.databind.JsonNode;
  * with its outcome, the MCP call marked as MCP of server mos, the subagent with its own tools and model calls nested,
  * every model call with its tokens. {@code mos setup gemini --remove} then gives the user's settings back. The same
  * run with {@code telemetry.logPrompts: false} (kept by setup) still gives the tree, closed when the CLI shuts down.
+ * The session files the run wrote, imported with {@code mos import} as a user would, are matched onto the live
+ * operations (nothing added), and into a fresh server give the same tree; importing them again adds nothing.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class GeminiCliIT {
@@ -52,27 +54,77 @@ class GeminiCliIT {
         }
     }
 
+    /** One run: the tree MOS built live, the server, and where Gemini kept its files. */
+    private record Run(JsonNode tree, MosProcess mos, Path home, ClaudeRunner runner, Path work) {
+    }
+
     @Test
     void aRealRunGivesOneTreeWithToolsMcpSubagentAndModelCalls() throws Exception {
-        JsonNode tree = run(USERS);
-        assertTree(tree, true);
-        assertThat(task(tree).path("attributes").path("closed_by").asString()).isEqualTo("final_response");
+        Run run = run(USERS);
+        assertTree(run.tree(), true);
+        assertThat(task(run.tree()).path("attributes").path("closed_by").asString()).isEqualTo("final_response");
+
+        // the session files the run wrote, imported as a user would into the server that saw it live: matched
+        // onto the live operations, nothing added
+        importInto(run, run.mos(), run.home().resolve(".gemini/tmp"));
+        assertThat(run.runner().lastStdout()).contains(": 0 events imported", "operation(s) matched",
+                "1 subagent transcript");
+        JsonNode again = awaitTree(run.mos(), GeminiCliIT::complete);
+        assertTree(again, true);
+        assertThat(nodes(again)).isEqualTo(nodes(run.tree()));
+
+        // the same files into a server that never saw the run: the same tree, from the files alone
+        MosProcess other = MosProcess.serve(Map.of());
+        closeables.add(other);
+        importInto(run, other, run.home().resolve(".gemini"));
+        assertThat(run.runner().lastStdout()).contains("imported 1 session", "1 subagent transcript");
+        JsonNode imported = awaitTree(other, GeminiCliIT::complete);
+        assertThat(imported.path("session_id").asString()).isEqualTo(run.tree().path("session_id").asString());
+        assertTree(imported, true);
+        assertThat(task(imported).path("attributes").path("closed_by").asString()).isEqualTo("final_response");
+        assertThat(task(imported).path("attributes").path("source").asString()).isEqualTo("gemini_session_file");
+        assertUsage(other, imported.path("session_id").asString());
+        // a second import adds nothing
+        importInto(run, other, run.home().resolve(".gemini"));
+        assertThat(run.runner().lastStdout()).contains(": 0 events imported", "imported 1 session: 0 events added");
+        assertThat(nodes(awaitTree(other, GeminiCliIT::complete))).isEqualTo(nodes(imported));
     }
 
     @Test
     void withoutLoggedPromptsTheRunStillGivesItsTreeClosedAtTheEnd() throws Exception {
         // the user keeps prompts out of telemetry: setup says so and leaves it; the tree keeps its shape
         String users = USERS.replace("\"model\":", "\"telemetry\": {\"logPrompts\": false},\n  \"model\":");
-        JsonNode tree = run(users);
-        assertTree(tree, false);
-        assertThat(task(tree).path("attributes").path("closed_by").asString()).isEqualTo("session_end");
+        Run run = run(users);
+        assertTree(run.tree(), false);
+        assertThat(task(run.tree()).path("attributes").path("closed_by").asString()).isEqualTo("session_end");
+
+        // the live side has no arguments and an anonymous task: the session files still match onto it
+        importInto(run, run.mos(), run.home().resolve(".gemini/tmp"));
+        assertThat(run.runner().lastStdout()).contains(": 0 events imported", "operation(s) matched");
+        assertThat(nodes(awaitTree(run.mos(), GeminiCliIT::complete))).isEqualTo(nodes(run.tree()));
+    }
+
+    /** {@code mos import --url <server> <path>} as a user runs it; it must succeed. */
+    private static void importInto(Run run, MosProcess server, Path path) throws Exception {
+        Proc.Result imported = run.runner().run(new ProcessBuilder(MosProcess.command("import", "--url",
+                server.baseUrl(), path.toString())), run.work());
+        assertThat(imported.exitCode()).as("mos import: %s\n%s", run.runner().lastStdout(),
+                run.runner().lastStderr()).isZero();
+    }
+
+    /** Every node of a tree as kind:name:status:id, in tree order. */
+    private static List<String> nodes(JsonNode tree) {
+        List<JsonNode> all = new ArrayList<>();
+        list(tree.path("tree")).forEach(n -> collect(n, all));
+        return all.stream().map(n -> n.path("kind").asString() + ":" + n.path("name").asString() + ":"
+                + n.path("status").asString() + ":" + n.path("id").asString()).toList();
     }
 
     /**
      * {@code users} as the user's settings, {@code mos setup gemini --write} over them, one scripted
      * {@code gemini -p} run, then {@code --remove}; returns the tree MOS built.
      */
-    private JsonNode run(String users) throws Exception {
+    private Run run(String users) throws Exception {
         ClaudeRunner runner = new ClaudeRunner("GeminiCliIT", tmp);
         MosProcess mos = MosProcess.serve(Map.of());
         closeables.add(mos);
@@ -122,7 +174,7 @@ class GeminiCliIT {
         remove.environment().put("HOME", home.toString());
         assertThat(runner.run(remove, work).exitCode()).isZero();
         assertThat(Http.JSON.readTree(Files.readString(settings))).isEqualTo(Http.JSON.readTree(users));
-        return tree;
+        return new Run(tree, mos, home, runner, work);
     }
 
     /**
