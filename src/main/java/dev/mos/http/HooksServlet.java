@@ -3,11 +3,13 @@ package dev.mos.http;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.hooks.HookReceiver;
 import dev.mos.limits.SessionQuotaExceededException;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -51,23 +53,42 @@ final class HooksServlet extends HttpServlet {
             json.error(response, 400, "body must be a JSON object (a Claude Code hook payload)");
             return;
         }
+        // Asynchronous: the request thread goes back to Jetty while the store commits, and the answer leaves
+        // from the thread that learns of the commit. Blocking a thread per request cost a park and a wake-up
+        // each, and under load as many threads as requests in flight.
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
         try {
-            receiver.accept(payload, "hooks", RequestActor.of(request).sender());
-        } catch (EventRejectedException e) {
-            json.error(response, 400, e.getMessage());
-            return;
-        } catch (SessionQuotaExceededException e) {
-            response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            json.error(response, 429, e.getMessage());
-            return;
+            receiver.acceptAsync(payload, "hooks", RequestActor.of(request).sender())
+                    .whenComplete((stored, failure) -> finish(async, response, failure));
         } catch (RuntimeException e) {
-            // never let a bug of ours reach Claude Code as a 500 with details; the hook is non-blocking anyway
-            log.warn("hook payload not stored: {}", e.toString());
-            json.error(response, 500, "hook payload not stored: internal error");
-            return;
+            finish(async, response, e);
         }
-        response.setStatus(200);
-        response.setContentLength(0);
+    }
+
+    /** The answer once the payload is stored (200, empty) or refused; the store's failures are a 500 without detail. */
+    private void finish(AsyncContext async, HttpServletResponse response, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        try {
+            if (cause == null) {
+                response.setStatus(200);
+                response.setContentLength(0);
+            } else if (cause instanceof EventRejectedException e) {
+                json.error(response, 400, e.getMessage());
+            } else if (cause instanceof SessionQuotaExceededException e) {
+                response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+                json.error(response, 429, e.getMessage());
+            } else {
+                // never let a bug of ours reach Claude Code as a 500 with details; the hook is non-blocking anyway
+                log.warn("hook payload not stored: {}", cause.toString());
+                json.error(response, 500, "hook payload not stored: internal error");
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("hook answer not sent: {}", e.toString());
+        } finally {
+            async.complete();
+        }
     }
 
     @Override

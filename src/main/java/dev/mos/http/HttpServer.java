@@ -91,8 +91,9 @@ public final class HttpServer {
         ServletHolder healthServlet = new ServletHolder("health", new HealthServlet(health, lifecycle, json));
         context.addServlet(healthServlet, "/health");
         context.addServlet(healthServlet, "/health/*");
-        context.addServlet(new ServletHolder("hooks", new HooksServlet(hooks, json, config.maxRequestBytes())),
-                "/hooks");
+        ServletHolder hooksServlet = new ServletHolder("hooks", new HooksServlet(hooks, json, config.maxRequestBytes()));
+        hooksServlet.setAsyncSupported(true);
+        context.addServlet(hooksServlet, "/hooks");
         context.addServlet(new ServletHolder("otlp", new OtlpServlet(otlp, json, config.maxRequestBytes())),
                 "/v1/*");
         context.addServlet(new ServletHolder("auth", new SignInServlet(tokens, cookies, json)), "/auth/*");

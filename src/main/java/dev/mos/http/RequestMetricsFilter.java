@@ -2,6 +2,8 @@ package dev.mos.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -41,14 +43,40 @@ final class RequestMetricsFilter extends HttpFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            String method = request.getMethod();
-            Timer.builder("http.server.requests").description("HTTP requests by method, route template and status")
-                    .tag("method", METHODS.contains(method) ? method : "other")
-                    .tag("uri", route(request.getRequestURI()))
-                    .tag("status", Integer.toString(response.getStatus()))
-                    .serviceLevelObjectives(BUCKETS)
-                    .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (request.isAsyncStarted()) {
+                // answered later, from another thread (POST /hooks): timed until then
+                request.getAsyncContext().addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        record(request, response, started);
+                    }
+
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                    }
+
+                    @Override
+                    public void onError(AsyncEvent event) {
+                    }
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {
+                    }
+                });
+            } else {
+                record(request, response, started);
+            }
         }
+    }
+
+    private void record(HttpServletRequest request, HttpServletResponse response, long started) {
+        String method = request.getMethod();
+        Timer.builder("http.server.requests").description("HTTP requests by method, route template and status")
+                .tag("method", METHODS.contains(method) ? method : "other")
+                .tag("uri", route(request.getRequestURI()))
+                .tag("status", Integer.toString(response.getStatus()))
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /**

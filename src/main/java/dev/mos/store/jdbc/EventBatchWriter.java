@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -49,6 +50,20 @@ final class EventBatchWriter implements GroupCommitWriter.BatchWork<List<NewEven
             + " FROM generate_series(1, ?)";
 
     /** The writer's statements, prepared once per writer connection and reused across commits (writer thread only). */
+    private static final int PROJECT_KNOWN = 1;
+    private static final int AGENT_KNOWN = 2;
+    /**
+     * Sessions whose stored row already has a project and/or agent (bits above), as the last upsert returned it:
+     * their events' details need not be parsed for them again (two JSON scans per event, on the one writer
+     * thread). Only a hint: the upsert's answer is checked every time. Bounded, least recently written out first;
+     * touched by the writer thread only.
+     */
+    private final Map<String, Integer> namesKnown = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > 4096;
+        }
+    };
     private Connection preparedOn;
     private PreparedStatement upsertStatement;
     private PreparedStatement fillInStatement;
@@ -125,18 +140,19 @@ final class EventBatchWriter implements GroupCommitWriter.BatchWork<List<NewEven
             String project = null;
             String sender = null;
             String agent = null;
+            int known = namesKnown.getOrDefault(entry.getKey(), 0);
             for (int i : indexes) {
                 bytes[i] = EventRows.bytes(batch.get(i));
                 sessionBytes += bytes[i];
-                if (project == null) {
-                    project = batch.get(i).project();
-                }
                 if (sender == null) {
                     sender = batch.get(i).sender();
                 }
-                if (agent == null) {
-                    agent = batch.get(i).agent();
-                }
+            }
+            if ((known & PROJECT_KNOWN) == 0) {
+                project = project(batch, indexes);
+            }
+            if ((known & AGENT_KNOWN) == 0) {
+                agent = agent(batch, indexes);
             }
             upsert.setString(1, entry.getKey());
             upsert.setLong(2, now);
@@ -155,8 +171,18 @@ final class EventBatchWriter implements GroupCommitWriter.BatchWork<List<NewEven
                 rs.next();
                 last = rs.getLong(1);
                 retained = rs.getLong(2);
-                fillIn = project != null && rs.getString(3) == null || sender != null && rs.getString(4) == null
-                        || agent != null && rs.getString(5) == null;
+                boolean noProject = rs.getString(3) == null;
+                boolean noAgent = rs.getString(5) == null;
+                if (noProject && (known & PROJECT_KNOWN) != 0) {
+                    project = project(batch, indexes); // the row is not the one we knew (deleted and started again)
+                }
+                if (noAgent && (known & AGENT_KNOWN) != 0) {
+                    agent = agent(batch, indexes);
+                }
+                fillIn = project != null && noProject || sender != null && rs.getString(4) == null
+                        || agent != null && noAgent;
+                namesKnown.put(entry.getKey(), (noProject && project == null ? 0 : PROJECT_KNOWN)
+                        | (noAgent && agent == null ? 0 : AGENT_KNOWN));
             }
             if (fillIn) {
                 fillInStatement.setString(1, project);
@@ -198,6 +224,26 @@ final class EventBatchWriter implements GroupCommitWriter.BatchWork<List<NewEven
             }
         }
         return stored;
+    }
+
+    private static String project(List<NewEvent> batch, List<Integer> indexes) {
+        for (int i : indexes) {
+            String project = batch.get(i).project();
+            if (project != null) {
+                return project;
+            }
+        }
+        return null;
+    }
+
+    private static String agent(List<NewEvent> batch, List<Integer> indexes) {
+        for (int i : indexes) {
+            String agent = batch.get(i).agent();
+            if (agent != null) {
+                return agent;
+            }
+        }
+        return null;
     }
 
     private void prepare(Connection c) throws SQLException {
