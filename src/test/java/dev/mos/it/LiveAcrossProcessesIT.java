@@ -154,7 +154,7 @@ class LiveAcrossProcessesIT {
                     assertThat(m).as("stdio event %d streamed by serve", i).isNotNull();
                     assertThat(m.id()).isEqualTo(String.valueOf(i + 1));
                     assertThat(m.json().get("details").get("name").asString()).isEqualTo("Read" + i);
-                    assertThat(all.next("activity", Duration.ofSeconds(5)).json().get("details").get("name").asString())
+                    assertThat(nextOf(all, i + 1).json().get("details").get("name").asString())
                             .isEqualTo("Read" + i);
                 }
                 System.out.println("stdio write -> SSE on serve (SQLite change check), ms: " + millis);
@@ -168,5 +168,24 @@ class LiveAcrossProcessesIT {
                 client.closeGracefully();
             }
         }
+    }
+
+    /**
+     * The all-sessions stream's next message for session cc's event {@code sequence}. It is live only: the
+     * task_started written before the stream opened may still reach it, when serve's change check finds that
+     * write only after the stream is ready (the per-session stream starts after its cursor and never sends it).
+     */
+    private static SseClient.Message nextOf(SseClient all, long sequence) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            SseClient.Message m = all.next("activity", Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            assertThat(m).as("all-sessions stream delivers cc's event %d", sequence).isNotNull();
+            if (m.json().get("sequence").longValue() == sequence) {
+                return m;
+            }
+            assertThat(m.json().get("sequence").longValue()).as("only the event written before it opened comes "
+                    + "early").isEqualTo(1);
+        }
+        throw new AssertionError("all-sessions stream: no event " + sequence + " of session cc within 5 s");
     }
 }
