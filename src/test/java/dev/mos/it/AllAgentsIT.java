@@ -291,8 +291,13 @@ class AllAgentsIT {
         });
     }
 
-    /** The prompt's task: {@code prompt:<id>}. */
+    /** The prompt's task ({@code prompt:<id>}): the tree's only one, of the session's agent. */
     private static JsonNode task(JsonNode tree) {
+        System.err.println("[AllAgentsIT] roots: " + list(tree.path("tree")).stream().map(n -> n.path("kind")
+                .asString() + ":" + n.path("id").asString() + ":" + n.path("name").asString()).toList());
+        assertThat(list(tree.path("tree")).stream().filter(n -> n.path("id").asString().startsWith("prompt:"))
+                .toList()).as("one task in %s", tree).hasSize(1);
+        assertThat(tree.path("running_count").asInt()).as("%s", tree).isZero();
         for (JsonNode root : tree.path("tree")) {
             if (root.path("id").asString().startsWith("prompt:")) {
                 return root;
@@ -303,7 +308,12 @@ class AllAgentsIT {
 
     /** Task closed, {@code llmCalls} finished model calls, three finished operations besides. */
     private static boolean complete(JsonNode tree, int llmCalls) {
-        JsonNode task = task(tree);
+        JsonNode task = null;
+        for (JsonNode root : tree.path("tree")) {
+            if (root.path("id").asString().startsWith("prompt:")) {
+                task = root;
+            }
+        }
         if (task == null || !"success".equals(task.path("status").asString())) {
             return false;
         }
@@ -315,13 +325,12 @@ class AllAgentsIT {
                 && !n.path("status").asString().equals("running")).count() >= 3;
     }
 
-    /** The session's tree over MCP once {@code ready}. */
+    /** The session's tree ({@code GET /api/v1/sessions/{id}/tree}) once {@code ready}. */
     private static JsonNode awaitTree(MosProcess mos, String sessionId, Predicate<JsonNode> ready) throws Exception {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         JsonNode tree = null;
         while (System.nanoTime() < deadline) {
-            Http.Response r = Http.call(mos.baseUrl(), "get_activity_tree", "{\"session_id\": \""
-                    + sessionId + "\", \"format\": \"json\", \"max_depth\": 20}");
+            Http.Response r = Http.get(mos.baseUrl() + "/api/v1/sessions/" + sessionId + "/tree?max_depth=20");
             if (r.status() == 200) {
                 tree = r.json();
                 if (ready.test(tree)) {
