@@ -293,10 +293,9 @@ class AllAgentsIT {
 
     /** The prompt's task ({@code prompt:<id>}): the tree's only one, of the session's agent. */
     private static JsonNode task(JsonNode tree) {
-        System.err.println("[AllAgentsIT] roots: " + list(tree.path("tree")).stream().map(n -> n.path("kind")
-                .asString() + ":" + n.path("id").asString() + ":" + n.path("name").asString()).toList());
-        assertThat(list(tree.path("tree")).stream().filter(n -> n.path("id").asString().startsWith("prompt:"))
-                .toList()).as("one task in %s", tree).hasSize(1);
+        // nothing else at the root: no other agent's operations mixed in, no stray task
+        assertThat(list(tree.path("tree"))).as("one task in %s", tree).singleElement()
+                .satisfies(n -> assertThat(n.path("id").asString()).startsWith("prompt:"));
         assertThat(tree.path("running_count").asInt()).as("%s", tree).isZero();
         for (JsonNode root : tree.path("tree")) {
             if (root.path("id").asString().startsWith("prompt:")) {
