@@ -183,6 +183,13 @@ class AllAgentsIT {
         assertThat(list(all.path("sessions")).stream().map(s -> s.path("agent").asString()).toList())
                 .containsExactlyInAnyOrder("claude-code", "codex", "gemini-cli");
 
+        // Claude Code's hooks and Codex's spans name the working directory: both are of the project they ran in
+        // (Gemini CLI's telemetry names none)
+        JsonNode inProject = Http.get(mos.baseUrl() + "/api/v1/sessions?project="
+                + java.net.URLEncoder.encode(work.toString(), java.nio.charset.StandardCharsets.UTF_8)).json();
+        assertThat(list(inProject.path("sessions")).stream().map(s -> s.path("agent").asString()).toList())
+                .as("%s", inProject).contains("claude-code", "codex");
+
         // the usage analytics: by agent, each with its session, model calls, tokens and cost
         JsonNode usage = Http.get(mos.baseUrl() + "/api/v1/analytics/usage").json();
         assertThat(usage.path("sessions").asInt()).as("%s", usage).isEqualTo(3);

@@ -14,8 +14,9 @@ import java.util.Map;
  * id>}) with the turn's duration and token totals. Its conversation is on its parent, {@code codex.turn_input},
  * which ends first and may come in an earlier export request (remembered in {@link CodexThreads}), or, rarely, a
  * later one (the turn then waits for it).
- * The other spans (well over a thousand per turn: file reads, rollout writes, ...) describe Codex's internals and
- * are left alone. A subagent's turn is not a task: its spawn_agent operation ends when wait_agent reports it.
+ * The {@code cwd} its {@code run_sampling_request} spans name goes on that event too (the session's project). The
+ * other spans (well over a thousand per turn: file reads, rollout writes, ...) describe Codex's internals and are
+ * left alone. A subagent's turn is not a task: its spawn_agent operation ends when wait_agent reports it.
  */
 public final class CodexSpanMapper {
 
@@ -35,6 +36,11 @@ public final class CodexSpanMapper {
     public List<NewEvent> map(List<OtlpSpan> spans) {
         List<OtlpSpan> turns = new ArrayList<>();
         for (OtlpSpan s : spans) {
+            String cwd = OtlpAttributes.text(s.attributes().get("cwd"));
+            if (cwd != null && !cwd.isBlank() && s.traceId() != null) {
+                // the turn's working directory: on its model requests' spans (the logs name none)
+                threads.cwd(s.traceId(), cwd);
+            }
             if (s.name().equals(TURN)) {
                 turns.add(s);
             } else if (s.name().equals(TURN_INPUT) && s.spanId() != null) {
@@ -66,6 +72,10 @@ public final class CodexSpanMapper {
                 continue;
             }
             Map<String, Object> d = details(turn);
+            String cwd = threads.cwdOf(turn.traceId());
+            if (cwd != null) {
+                d.put("cwd", cwd); // the session's project, as Claude Code's cwd is
+            }
             CodexThreads.Thread t = threads.known(conversation);
             if (t == null) {
                 // the turn's logs have not come yet (exporters flush independently): its prompt will close it

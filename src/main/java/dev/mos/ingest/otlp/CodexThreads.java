@@ -82,6 +82,23 @@ final class CodexThreads {
         }
     };
 
+    /** The working directory Codex's spans name ({@code cwd} of {@code run_sampling_request}), by trace. */
+    private final Map<String, String> cwdByTrace = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+
+    synchronized void cwd(String traceId, String cwd) {
+        cwdByTrace.put(traceId, cwd);
+    }
+
+    /** The working directory a span of trace {@code traceId} named; null when none did. */
+    synchronized String cwdOf(String traceId) {
+        return cwdByTrace.get(traceId);
+    }
+
     /**
      * {@code codex.turn_input} spans seen: span id to conversation. A turn's conversation is on that parent span,
      * which ends before the turn does and so may come in an earlier export than the turn's own span.

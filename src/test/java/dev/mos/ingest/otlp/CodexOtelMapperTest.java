@@ -154,6 +154,15 @@ class CodexOtelMapperTest {
     }
 
     @Test
+    void theSessionsProjectIsTheWorkingDirectoryCodexsSpansName() throws Exception {
+        replay();
+        assertThat(store.session(SESSION).orElseThrow().project())
+                .isEqualTo("/work/wt-codex/target/codex-capture15834907596782197869/work");
+        assertThat(details(tree().roots().getFirst().end()).path("cwd").asString())
+                .isEqualTo("/work/wt-codex/target/codex-capture15834907596782197869/work");
+    }
+
+    @Test
     void theTurnSpanClosesTheTaskAlsoWhenTracesComeBeforeTheLogs() throws Exception {
         replay(true);
         ActivityTree tree = tree();
