@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,18 +28,13 @@ import picocli.CommandLine.Option;
                 + "OpenTelemetry) to MOS; --remove takes them out again.",
                 "The file is Claude Code's user settings: $CLAUDE_CONFIG_DIR/settings.json, else "
                         + "$HOME/.claude/settings.json. Earlier MOS entries (any server URL) are replaced, never "
-                        + "added beside; your own hooks and settings are kept."})
+                        + "added beside; your own hooks and settings are kept.",
+                "--token-env VAR: the hooks send 'Authorization: Bearer $VAR' (allowedEnvVars), with --otlp an "
+                        + "otelHeadersHelper prints the same header for the OpenTelemetry export."})
 final class SetupClaudeCodeCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = ServerUrl.DESCRIPTION)
-    String url;
-
-    @Option(names = "--write", description = "Merge into the settings file (backup first) instead of printing")
-    boolean write;
-
-    @Option(names = "--remove", description = "Take MOS's hooks and OpenTelemetry variables out of the settings "
-            + "file again (backup first)")
-    boolean remove;
+    @Mixin
+    SetupOptions options;
 
     @Option(names = "--otlp", description = "Also set Claude Code's OpenTelemetry export to MOS (model calls, "
             + "tokens, cost) in the settings' env block")
@@ -49,10 +45,6 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
 
     @Option(names = "--hook-command", description = "Command that runs `mos hook` (default: this java and jar)")
     String hookCommand;
-
-    @Option(names = "--token-env", description = "Name of an environment variable holding the bearer token; "
-            + "hooks then send 'Authorization: Bearer $VAR' (the value is never written down)")
-    String tokenEnv;
 
     /** Which settings file: Claude Code's user settings unless one of these says otherwise. */
     static final class Target {
@@ -70,11 +62,10 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (tokenEnv != null && !tokenEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            System.err.println("mos setup: --token-env takes the name of an environment variable, e.g. MOS_TOKEN");
+        if (!options.tokenEnvValid()) {
             return 2;
         }
-        if (otlp && !remove && scope() != Scope.USER) {
+        if (otlp && !options.remove && scope() != Scope.USER) {
             // seen with Claude Code 2.1.332: OTEL_* in project or local settings are ignored, so that a repository
             // cannot send its users' telemetry elsewhere; writing them there would look set up and send nothing
             System.err.println("mos setup: Claude Code ignores OpenTelemetry variables in project and local settings;"
@@ -82,10 +73,11 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
                     + " export the variables printed without --write");
             return 2;
         }
-        String base = ServerUrl.resolve(url);
+        String base = options.base();
+        boolean remove = options.remove;
         Path file = ClaudeSettingsLocation.resolve(target == null ? null : target.settings, scope(), System.getenv(),
                 System.getProperty("user.home"), Path.of(""));
-        if (!write && !remove) {
+        if (options.printOnly()) {
             print(base, file);
             return 0;
         }
@@ -126,7 +118,8 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
     }
 
     private MosEntries entries(String base, boolean withOtlp) {
-        return MosEntries.of(base, hookCommand != null ? hookCommand : defaultHookCommand(), tokenEnv, withOtlp);
+        return MosEntries.of(base, hookCommand != null ? hookCommand : defaultHookCommand(), options.tokenEnv,
+                withOtlp);
     }
 
     /**
@@ -147,14 +140,14 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
     }
 
     private void report(String base, Path file, boolean withOtlp) {
-        if (remove) {
+        if (options.remove) {
             System.err.println("mos setup: removed MOS's hooks and OpenTelemetry settings from " + file);
             return;
         }
         System.err.println("mos setup: wrote " + file + ": Claude Code hooks to " + base + "/hooks"
                 + (withOtlp ? ", OpenTelemetry to " + base : ""));
-        if (withOtlp && tokenEnv != null) {
-            System.err.println("mos setup: export " + tokenEnv + " where Claude Code runs: the hooks and the "
+        if (withOtlp && options.tokenEnv != null) {
+            System.err.println("mos setup: export " + options.tokenEnv + " where Claude Code runs: the hooks and the "
                     + "OpenTelemetry headers helper read the token from it");
         }
         if (scope() == Scope.PROJECT && hookCommand == null) {
@@ -177,8 +170,9 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
             System.out.println("# Optional: Claude Code's OpenTelemetry (model calls, tokens, cost) to the same server."
                     + " Run with --otlp to put it in the settings' env block, or export:");
             MosEntries.otelVariables(base).forEach((k, v) -> System.out.println("export " + k + "=" + v));
-            if (tokenEnv != null) {
-                System.out.println("export OTEL_EXPORTER_OTLP_HEADERS=\"Authorization=Bearer $" + tokenEnv + "\"");
+            if (options.tokenEnv != null) {
+                System.out.println("export OTEL_EXPORTER_OTLP_HEADERS=\"Authorization=Bearer $" + options.tokenEnv
+                        + "\"");
             }
         }
     }

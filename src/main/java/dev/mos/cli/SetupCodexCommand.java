@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,35 +22,27 @@ import picocli.CommandLine.Option;
                 + "log events to MOS and add MOS's MCP tools; --remove takes them out again.",
                 "The file is Codex's config.toml: $CODEX_HOME/config.toml, else $HOME/.codex/config.toml. Earlier MOS "
                         + "entries (any server URL) are replaced, never added beside; your own settings and comments"
-                        + " are kept."})
+                        + " are kept.",
+                "--token-env VAR: Codex sends the token to MOS's MCP endpoint (bearer_token_env_var)."})
 final class SetupCodexCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = ServerUrl.DESCRIPTION)
-    String url;
-
-    @Option(names = "--write", description = "Merge into config.toml (backup first) instead of printing")
-    boolean write;
-
-    @Option(names = "--remove", description = "Take MOS's entries out of config.toml again (backup first)")
-    boolean remove;
+    @Mixin
+    SetupOptions options;
 
     @Option(names = "--config", description = "The config.toml to edit (default: $CODEX_HOME/config.toml, else "
             + "$HOME/.codex/config.toml)")
     Path config;
 
-    @Option(names = "--token-env", description = "Name of an environment variable holding the bearer token: "
-            + "Codex sends it to MOS's MCP endpoint (bearer_token_env_var; the value is never written down)")
-    String tokenEnv;
-
     @Override
     public Integer call() throws IOException {
-        if (tokenEnv != null && !tokenEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            System.err.println("mos setup: --token-env takes the name of an environment variable, e.g. MOS_TOKEN");
+        if (!options.tokenEnvValid()) {
             return 2;
         }
-        String base = ServerUrl.resolve(url);
+        String base = options.base();
+        String tokenEnv = options.tokenEnv;
+        boolean remove = options.remove;
         Path file = CodexConfigLocation.resolve(config, System.getenv(), System.getProperty("user.home"));
-        if (!write && !remove) {
+        if (options.printOnly()) {
             System.out.println("# Add to " + file + " (or run again with --write to merge it):");
             System.out.print(CodexConfigEdit.apply("", base, tokenEnv).text());
             System.out.println();

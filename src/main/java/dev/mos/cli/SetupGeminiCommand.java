@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,25 +25,17 @@ import picocli.CommandLine.Option;
                 + "metrics and traces to MOS and add MOS's MCP tools; --remove takes them out again.",
                 "The file is Gemini CLI's user settings: $GEMINI_CLI_HOME/.gemini/settings.json, else "
                         + "$HOME/.gemini/settings.json. An earlier MOS entry (any server URL) is replaced; your own "
-                        + "settings are kept."})
+                        + "settings are kept.",
+                "--token-env VAR: the MCP entry sends 'Authorization: Bearer $${VAR}' (Gemini CLI expands it); the "
+                        + "OpenTelemetry export takes its headers from the environment only (setup says what to "
+                        + "export)."})
 final class SetupGeminiCommand implements Callable<Integer> {
 
-    @Option(names = "--url", description = ServerUrl.DESCRIPTION)
-    String url;
-
-    @Option(names = "--write", description = "Merge into the settings file (backup first) instead of printing")
-    boolean write;
-
-    @Option(names = "--remove", description = "Take MOS's MCP server and telemetry settings out of the settings "
-            + "file again (backup first)")
-    boolean remove;
+    @Mixin
+    SetupOptions options;
 
     @ArgGroup(exclusive = true)
     Target target;
-
-    @Option(names = "--token-env", description = "Name of an environment variable holding the bearer token; the MCP"
-            + " entry then sends 'Authorization: Bearer $${VAR}' (Gemini CLI expands it; the value is never written)")
-    String tokenEnv;
 
     /** Which settings file: Gemini CLI's user settings unless one of these says otherwise. */
     static final class Target {
@@ -55,15 +48,16 @@ final class SetupGeminiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (tokenEnv != null && !tokenEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            System.err.println("mos setup: --token-env takes the name of an environment variable, e.g. MOS_TOKEN");
+        if (!options.tokenEnvValid()) {
             return 2;
         }
-        String base = ServerUrl.resolve(url);
+        String base = options.base();
+        String tokenEnv = options.tokenEnv;
+        boolean remove = options.remove;
         Path file = GeminiSettingsLocation.resolve(target == null ? null : target.settings,
                 target != null && target.project, System.getenv(), System.getProperty("user.home"), Path.of(""));
         SettingsFile io = new SettingsFile(Clock.systemUTC());
-        if (!write && !remove) {
+        if (options.printOnly()) {
             System.out.println("# Merge into " + file + " (or run again with --write):");
             System.out.print(io.render(GeminiSettingsEdit.fragment(base, tokenEnv)));
             tokenNote();
@@ -103,6 +97,7 @@ final class SetupGeminiCommand implements Callable<Integer> {
 
     /** The OTLP exporter takes no headers from settings.json: the token has to come from the environment. */
     private void tokenNote() {
+        String tokenEnv = options.tokenEnv;
         if (tokenEnv != null) {
             System.err.println("mos setup: where Gemini CLI runs, export " + tokenEnv + " and "
                     + "OTEL_EXPORTER_OTLP_HEADERS=\"Authorization=Bearer $" + tokenEnv + "\" (telemetry reads its "

@@ -1,21 +1,13 @@
 package dev.mos.it;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A scripted stand-in for the Gemini API ({@code generativelanguage.googleapis.com}) on loopback, so real Gemini CLI
@@ -25,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (several = parallel calls) or, past the end, a final text. Every answer reports the same usage, so that a test can
  * check the tokens that reach MOS.
  */
-final class GeminiApiStandIn implements AutoCloseable {
+final class GeminiApiStandIn extends ApiStandIn<GeminiApiStandIn.Step> {
 
     record Call(String name, Map<String, Object> args) {
     }
@@ -40,75 +32,61 @@ final class GeminiApiStandIn implements AutoCloseable {
     static final int OUTPUT_TOKENS = 20;
     static final int CACHED_TOKENS = 30;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern MARKER = Pattern.compile("\\[\\[sc:([A-Za-z0-9_-]+)]]");
     private static final Pattern MODEL = Pattern.compile("/models/([^/:]+):(\\w+)");
 
-    private final HttpServer server;
-    private final Map<String, List<Step>> scripts = new LinkedHashMap<>();
-    private final Map<String, String> finalTexts = new LinkedHashMap<>();
-    final List<String> requestLog = new CopyOnWriteArrayList<>();
-
     GeminiApiStandIn() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "gemini-stand-in");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        super("gemini-stand-in");
     }
 
     GeminiApiStandIn script(String name, String finalText, Step... steps) {
-        scripts.put(name, List.of(steps));
-        finalTexts.put(name, finalText);
+        define(name, finalText, List.of(steps));
         return this;
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getPath();
-            requestLog.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-            Matcher m = MODEL.matcher(path);
-            if (!m.find()) {
-                send(exchange, 404, "application/json", error(404, "stand-in serves /v1beta/models/* only"));
-                return;
+    @Override
+    String errorBody() {
+        return error(500, "stand-in failed");
+    }
+
+    @Override
+    void handle(HttpExchange exchange) throws IOException {
+        byte[] body = body(exchange);
+        String path = exchange.getRequestURI().getPath();
+        requestLog.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+        Matcher m = MODEL.matcher(path);
+        if (!m.find()) {
+            send(exchange, 404, "application/json", error(404, "stand-in serves /v1beta/models/* only"));
+            return;
+        }
+        String model = m.group(1);
+        String method = m.group(2);
+        if (method.equals("countTokens")) {
+            send(exchange, 200, "application/json", "{\"totalTokens\": " + INPUT_TOKENS + "}");
+            return;
+        }
+        JsonNode request = JSON.readTree(body);
+        String script = scriptOf(request);
+        int step = 0;
+        for (JsonNode c : request.path("contents")) {
+            if ("model".equals(c.path("role").asString())) {
+                step++;
             }
-            String model = m.group(1);
-            String method = m.group(2);
-            if (method.equals("countTokens")) {
-                send(exchange, 200, "application/json", "{\"totalTokens\": " + INPUT_TOKENS + "}");
-                return;
-            }
-            JsonNode request = JSON.readTree(body);
-            String script = scriptOf(request);
-            int step = 0;
-            for (JsonNode c : request.path("contents")) {
-                if ("model".equals(c.path("role").asString())) {
-                    step++;
-                }
-            }
-            List<Step> steps = script == null || !request.has("tools") ? List.of() : scripts.get(script);
-            requestLog.add("  model=" + model + " script=" + script + " step=" + step);
-            List<Object> parts = step < steps.size()
-                    ? steps.get(step).calls().stream().map(c -> (Object) Map.of("functionCall",
-                            Map.of("name", c.name(), "args", c.args()))).toList()
-                    : List.of(Map.of("text", script == null ? "ok" : finalTexts.get(script)));
-            String response = JSON.writeValueAsString(response(model, parts, script + "-" + step));
-            if (method.equals("streamGenerateContent")) {
-                send(exchange, 200, "text/event-stream", "data: " + response + "\r\n\r\n");
-            } else {
-                send(exchange, 200, "application/json", response);
-            }
-        } catch (RuntimeException e) {
-            requestLog.add("  stand-in failed: " + e);
-            send(exchange, 500, "application/json", error(500, "stand-in failed"));
+        }
+        List<Step> steps = !request.has("tools") ? List.of() : steps(script);
+        requestLog.add("  model=" + model + " script=" + script + " step=" + step);
+        List<Object> parts = step < steps.size()
+                ? steps.get(step).calls().stream().map(c -> (Object) Map.of("functionCall",
+                        Map.of("name", c.name(), "args", c.args()))).toList()
+                : List.of(Map.of("text", finalText(script)));
+        String response = JSON.writeValueAsString(response(model, parts, script + "-" + step));
+        if (method.equals("streamGenerateContent")) {
+            send(exchange, 200, "text/event-stream", "data: " + response + "\r\n\r\n");
+        } else {
+            send(exchange, 200, "application/json", response);
         }
     }
 
@@ -118,9 +96,9 @@ final class GeminiApiStandIn implements AutoCloseable {
                 continue;
             }
             for (JsonNode part : c.path("parts")) {
-                Matcher matcher = MARKER.matcher(part.path("text").asString(""));
-                if (matcher.find() && scripts.containsKey(matcher.group(1))) {
-                    return matcher.group(1);
+                String found = scriptMarkedIn(part.path("text").asString(""), false);
+                if (found != null) {
+                    return found;
                 }
             }
         }
@@ -148,19 +126,5 @@ final class GeminiApiStandIn implements AutoCloseable {
     private static String error(int code, String message) {
         return JSON.writeValueAsString(Map.of("error", Map.of("code", code, "message", message,
                 "status", code == 404 ? "NOT_FOUND" : "INTERNAL")));
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }

@@ -1,23 +1,13 @@
 package dev.mos.it;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A scripted stand-in for the Anthropic Messages API on loopback, so real Claude Code runs without a login. A
@@ -25,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * conversation with the Agent tool's prompt, so they pick their own); the step is the number of assistant turns so
  * far. A step answers with streamed {@code tool_use} blocks (several = parallel calls) or, past the end, a final text.
  */
-final class MessagesApiStandIn implements AutoCloseable {
+final class MessagesApiStandIn extends ApiStandIn<MessagesApiStandIn.Step> {
 
     record ToolCall(String name, Map<String, Object> input) {
     }
@@ -36,73 +26,62 @@ final class MessagesApiStandIn implements AutoCloseable {
         }
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern MARKER = Pattern.compile("\\[\\[sc:([A-Za-z0-9_-]+)]]");
-
-    private final HttpServer server;
-    private final Map<String, List<Step>> scripts = new LinkedHashMap<>();
-    private final Map<String, String> finalTexts = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
-    final List<String> requestLog = new CopyOnWriteArrayList<>();
 
     MessagesApiStandIn() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "messages-stand-in");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        super("messages-stand-in");
     }
 
     MessagesApiStandIn script(String name, String finalText, Step... steps) {
-        scripts.put(name, List.of(steps));
-        finalTexts.put(name, finalText);
+        define(name, finalText, List.of(steps));
         return this;
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getPath();
-            requestLog.add(exchange.getRequestMethod() + " " + path);
-            if (path.endsWith("/count_tokens")) {
-                send(exchange, 200, "application/json", "{\"input_tokens\": 100}");
-                return;
+    @Override
+    String requestIdHeader() {
+        return "request-id";
+    }
+
+    @Override
+    String errorBody() {
+        return "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"stand-in failed\"}}";
+    }
+
+    @Override
+    void handle(HttpExchange exchange) throws IOException {
+        byte[] body = body(exchange);
+        String path = exchange.getRequestURI().getPath();
+        requestLog.add(exchange.getRequestMethod() + " " + path);
+        if (path.endsWith("/count_tokens")) {
+            send(exchange, 200, "application/json", "{\"input_tokens\": 100}");
+            return;
+        }
+        if (!path.endsWith("/v1/messages")) {
+            send(exchange, 404, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\","
+                    + "\"message\":\"stand-in serves /v1/messages only\"}}");
+            return;
+        }
+        JsonNode request = JSON.readTree(body);
+        String script = scriptOf(request);
+        int step = 0;
+        for (JsonNode m : request.path("messages")) {
+            if ("assistant".equals(m.path("role").asString())) {
+                step++;
             }
-            if (!path.endsWith("/v1/messages")) {
-                send(exchange, 404, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\","
-                        + "\"message\":\"stand-in serves /v1/messages only\"}}");
-                return;
-            }
-            JsonNode request = JSON.readTree(body);
-            String script = scriptOf(request);
-            int step = 0;
-            for (JsonNode m : request.path("messages")) {
-                if ("assistant".equals(m.path("role").asString())) {
-                    step++;
-                }
-            }
-            List<Step> steps = script == null || !request.has("tools") ? List.of() : scripts.get(script);
-            requestLog.add("  script=" + script + " step=" + step);
-            String model = request.path("model").asString("claude-sonnet-4-5");
-            List<String> events = step < steps.size() ? toolUse(model, steps.get(step))
-                    : text(model, script == null ? "ok" : finalTexts.get(script));
-            if (request.path("stream").asBoolean(false)) {
-                send(exchange, 200, "text/event-stream", String.join("", events));
-            } else {
-                send(exchange, 200, "application/json", nonStreamed(model, script == null ? "ok"
-                        : step < steps.size() ? "ok" : finalTexts.get(script)));
-            }
-        } catch (RuntimeException e) {
-            requestLog.add("  stand-in failed: " + e);
-            send(exchange, 500, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"api_error\","
-                    + "\"message\":\"stand-in failed\"}}");
+        }
+        List<Step> steps = !request.has("tools") ? List.of() : steps(script);
+        requestLog.add("  script=" + script + " step=" + step);
+        String model = request.path("model").asString("claude-sonnet-4-5");
+        List<String> events = step < steps.size() ? toolUse(model, steps.get(step)) : text(model, finalText(script));
+        if (request.path("stream").asBoolean(false)) {
+            send(exchange, 200, "text/event-stream", String.join("", events));
+        } else {
+            send(exchange, 200, "application/json", nonStreamed(model, script == null ? "ok"
+                    : step < steps.size() ? "ok" : finalText(script)));
         }
     }
 
@@ -119,12 +98,7 @@ final class MessagesApiStandIn implements AutoCloseable {
                     text.append(block.path("text").asString("")).append('\n');
                 }
             }
-            Matcher matcher = MARKER.matcher(text);
-            String found = null;
-            while (matcher.find()) {
-                found = matcher.group(1);
-            }
-            return found != null && scripts.containsKey(found) ? found : null;
+            return scriptMarkedIn(text, true);
         }
         return null;
     }
@@ -195,24 +169,5 @@ final class MessagesApiStandIn implements AutoCloseable {
         message.put("stop_sequence", null);
         message.put("usage", Map.of("input_tokens", 120, "output_tokens", 12));
         return JSON.writeValueAsString(message);
-    }
-
-    private static String sse(String event, Object data) {
-        return "event: " + event + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("request-id", "req_sc_" + System.nanoTime());
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }

@@ -1,25 +1,16 @@
 package dev.mos.it;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A scripted stand-in for the OpenAI Responses API ({@code POST /v1/responses}, streamed as SSE) on loopback, so a
@@ -30,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * past the end, a final assistant message. Every response ends with {@code response.completed} carrying
  * {@link #USAGE}, so token counts are checkable end to end.
  */
-final class ResponsesApiStandIn implements AutoCloseable {
+final class ResponsesApiStandIn extends ApiStandIn<ResponsesApiStandIn.Step> {
 
     /** One function call the model makes; {@code namespace} for namespaced tools (Codex's multi-agent tools). */
     record ToolCall(String name, String namespace, Map<String, Object> arguments) {
@@ -56,95 +47,81 @@ final class ResponsesApiStandIn implements AutoCloseable {
             "output_tokens_details", Map.of("reasoning_tokens", REASONING_TOKENS),
             "total_tokens", INPUT_TOKENS + OUTPUT_TOKENS);
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern MARKER = Pattern.compile("\\[\\[sc:([A-Za-z0-9_-]+)]]");
     /** In a call's arguments: replaced by the agent id the latest {@code spawn_agent} call returned. */
     static final String SPAWNED_AGENT = "{{spawned-agent}}";
     /** spawn_agent's output names the new agent: {@code {"agent_id": "...", "nickname": "..."}}. */
     private static final Pattern AGENT_ID = Pattern.compile("\"agent_id\"\\s*:\\s*\"([^\"]+)\"");
 
-    private final HttpServer server;
-    private final Map<String, List<Step>> scripts = new LinkedHashMap<>();
-    private final Map<String, String> finalTexts = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
-    final List<String> requestLog = new CopyOnWriteArrayList<>();
     /** Tool names (namespace/name for namespaced ones) offered in the requests, for diagnosing a wrong script. */
     final List<String> offeredTools = new CopyOnWriteArrayList<>();
 
     ResponsesApiStandIn() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "responses-stand-in");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        super("responses-stand-in");
     }
 
     ResponsesApiStandIn script(String name, String finalText, Step... steps) {
-        scripts.put(name, List.of(steps));
-        finalTexts.put(name, finalText);
+        define(name, finalText, List.of(steps));
         return this;
+    }
+
+    @Override
+    String requestIdHeader() {
+        return "x-request-id";
+    }
+
+    @Override
+    String errorBody() {
+        return "{\"error\":{\"type\":\"server_error\",\"message\":\"stand-in failed\"}}";
     }
 
     /** The provider's {@code base_url}: Codex appends {@code /responses}. */
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return "http://127.0.0.1:" + port() + "/v1";
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
-            try (InputStream in = "gzip".equalsIgnoreCase(encoding) ? new GZIPInputStream(exchange.getRequestBody())
-                    : exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            String path = exchange.getRequestURI().getPath();
-            requestLog.add(exchange.getRequestMethod() + " " + path);
-            if (!path.endsWith("/responses") || !"POST".equals(exchange.getRequestMethod())) {
-                send(exchange, 404, "application/json", "{\"error\":{\"type\":\"not_found\","
-                        + "\"message\":\"stand-in serves POST /v1/responses only\"}}");
-                return;
-            }
-            JsonNode request = JSON.readTree(body);
-            if (offeredTools.isEmpty()) {
-                for (JsonNode tool : request.path("tools")) {
-                    if (tool.has("tools")) {
-                        tool.path("tools").forEach(t -> offeredTools.add(tool.path("name").asString() + "/"
-                                + t.path("name").asString()));
-                    } else {
-                        offeredTools.add(tool.path("name").asString(tool.path("type").asString()));
-                    }
-                }
-            }
-            String script = scriptOf(request);
-            int calls = 0;
-            String spawned = null;
-            for (JsonNode item : request.path("input")) {
-                if ("function_call".equals(item.path("type").asString())) {
-                    calls++;
-                }
-                if ("function_call_output".equals(item.path("type").asString())) {
-                    Matcher m = AGENT_ID.matcher(item.path("output").toString().replace("\\\"", "\""));
-                    if (m.find()) {
-                        spawned = m.group(1);
-                    }
-                }
-            }
-            List<Step> steps = script == null ? List.of() : scripts.get(script);
-            int step = stepAt(steps, calls);
-            requestLog.add("  script=" + script + " calls=" + calls + " step=" + step);
-            String model = request.path("model").asString("gpt-5.1-codex");
-            List<String> events = step < steps.size() ? toolCalls(model, steps.get(step), spawned)
-                    : message(model, script == null ? "ok" : finalTexts.get(script));
-            send(exchange, 200, "text/event-stream", String.join("", events));
-        } catch (RuntimeException e) {
-            requestLog.add("  stand-in failed: " + e);
-            send(exchange, 500, "application/json", "{\"error\":{\"type\":\"server_error\","
-                    + "\"message\":\"stand-in failed\"}}");
+    @Override
+    void handle(HttpExchange exchange) throws IOException {
+        byte[] body = body(exchange);
+        String path = exchange.getRequestURI().getPath();
+        requestLog.add(exchange.getRequestMethod() + " " + path);
+        if (!path.endsWith("/responses") || !"POST".equals(exchange.getRequestMethod())) {
+            send(exchange, 404, "application/json", "{\"error\":{\"type\":\"not_found\","
+                    + "\"message\":\"stand-in serves POST /v1/responses only\"}}");
+            return;
         }
+        JsonNode request = JSON.readTree(body);
+        if (offeredTools.isEmpty()) {
+            for (JsonNode tool : request.path("tools")) {
+                if (tool.has("tools")) {
+                    tool.path("tools").forEach(t -> offeredTools.add(tool.path("name").asString() + "/"
+                            + t.path("name").asString()));
+                } else {
+                    offeredTools.add(tool.path("name").asString(tool.path("type").asString()));
+                }
+            }
+        }
+        String script = scriptOf(request);
+        int calls = 0;
+        String spawned = null;
+        for (JsonNode item : request.path("input")) {
+            if ("function_call".equals(item.path("type").asString())) {
+                calls++;
+            }
+            if ("function_call_output".equals(item.path("type").asString())) {
+                Matcher m = AGENT_ID.matcher(item.path("output").toString().replace("\\\"", "\""));
+                if (m.find()) {
+                    spawned = m.group(1);
+                }
+            }
+        }
+        List<Step> steps = steps(script);
+        int step = stepAt(steps, calls);
+        requestLog.add("  script=" + script + " calls=" + calls + " step=" + step);
+        String model = request.path("model").asString("gpt-5.1-codex");
+        List<String> events = step < steps.size() ? toolCalls(model, steps.get(step), spawned)
+                : message(model, finalText(script));
+        send(exchange, 200, "text/event-stream", String.join("", events));
     }
 
     /** The step whose calls are still to be made after {@code calls} calls; past the end once all are made. */
@@ -168,9 +145,9 @@ final class ResponsesApiStandIn implements AutoCloseable {
             for (JsonNode part : item.path("content")) {
                 text.append(part.path("text").asString("")).append('\n');
             }
-            Matcher matcher = MARKER.matcher(text);
-            if (matcher.find() && scripts.containsKey(matcher.group(1))) {
-                return matcher.group(1);
+            String found = scriptMarkedIn(text, false);
+            if (found != null) {
+                return found;
             }
         }
         return null;
@@ -239,24 +216,5 @@ final class ResponsesApiStandIn implements AutoCloseable {
         response.put("output", List.of());
         response.put("usage", usage);
         return response;
-    }
-
-    private static String sse(String event, Object data) {
-        return "event: " + event + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("x-request-id", "req_sc_" + System.nanoTime());
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }

@@ -82,6 +82,63 @@ final class CodexThreads {
         }
     };
 
+    /** The working directory Codex's spans name ({@code cwd} of {@code run_sampling_request}), by trace. */
+    private final Map<String, String> cwdByTrace = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+
+    synchronized void cwd(String traceId, String cwd) {
+        cwdByTrace.put(traceId, cwd);
+    }
+
+    /** The working directory a span of trace {@code traceId} named; null when none did. */
+    synchronized String cwdOf(String traceId) {
+        return cwdByTrace.get(traceId);
+    }
+
+    /**
+     * {@code codex.turn_input} spans seen: span id to conversation. A turn's conversation is on that parent span,
+     * which ends before the turn does and so may come in an earlier export than the turn's own span.
+     */
+    private final Map<String, String> turnInputs = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_THREADS;
+        }
+    };
+
+    /** {@code session_task.turn} spans whose {@code codex.turn_input} parent has not come yet, by that span id. */
+    private final Map<String, OtlpSpan> turnsAwaitingInput = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, OtlpSpan> eldest) {
+            return size() > MAX_AWAITING_TURNS;
+        }
+    };
+
+    static final int MAX_AWAITING_TURNS = 1_000;
+
+    /**
+     * Remembers the conversation of the {@code codex.turn_input} span {@code spanId}; returns the turn span that was
+     * waiting for it (once), or null.
+     */
+    synchronized OtlpSpan turnInput(String spanId, String conversationId) {
+        turnInputs.put(spanId, conversationId);
+        return turnsAwaitingInput.remove(spanId);
+    }
+
+    /** The conversation of an earlier {@code codex.turn_input} span; null when none was seen. */
+    synchronized String conversationOfTurnInput(String spanId) {
+        return turnInputs.get(spanId);
+    }
+
+    /** A turn span came before its {@code codex.turn_input} parent {@code parentSpanId}: kept until it comes. */
+    synchronized void awaitTurnInput(String parentSpanId, OtlpSpan turn) {
+        turnsAwaitingInput.put(parentSpanId, turn);
+    }
+
     /** The thread of {@code conversationId} when one of its log records was seen; null otherwise. */
     synchronized Thread known(String conversationId) {
         return threads.get(conversationId);

@@ -154,12 +154,72 @@ class CodexOtelMapperTest {
     }
 
     @Test
+    void theSessionsProjectIsTheWorkingDirectoryCodexsSpansName() throws Exception {
+        replay();
+        assertThat(store.session(SESSION).orElseThrow().project())
+                .isEqualTo("/work/wt-codex/target/codex-capture15834907596782197869/work");
+        assertThat(details(tree().roots().getFirst().end()).path("cwd").asString())
+                .isEqualTo("/work/wt-codex/target/codex-capture15834907596782197869/work");
+    }
+
+    @Test
     void theTurnSpanClosesTheTaskAlsoWhenTracesComeBeforeTheLogs() throws Exception {
         replay(true);
         ActivityTree tree = tree();
         assertThat(tree.roots()).hasSize(1);
         assertTurnClosedBySpan(tree.roots().getFirst());
         assertThat(store.events(SUBAGENT)).isEmpty();
+    }
+
+    /**
+     * Codex's exporter batches spans by time: codex.turn_input (which holds the conversation) ends when the turn's
+     * input is recorded, session_task.turn when the turn is done, so a batch boundary between them is ordinary
+     * (seen in AllAgentsIT). Every span in a request of its own, in the order sent and reversed within each
+     * request: the turn must still close its task.
+     */
+    @Test
+    void theTurnSpanClosesTheTaskAlsoWhenItsConversationSpanCameInAnotherRequest() throws Exception {
+        for (boolean reversed : new boolean[] {false, true}) {
+            MemorySessionStore own = new MemorySessionStore(new StoreLimits(10_000, 64L << 20), clock);
+            IngestPipeline ownPipeline = new IngestPipeline(new EventDecoder(JSON, clock), own, live,
+                    new IngestCounters(new SimpleMeterRegistry()));
+            OtlpReceiver receiver = OtlpReceiver.create(JSON, Redactor.defaults(), new AgentLinks(), "test-instance",
+                    ownPipeline, clock);
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                    getClass().getResourceAsStream(CAPTURE), StandardCharsets.UTF_8))) {
+                for (String line : r.lines().toList()) {
+                    JsonNode request = JSON.readTree(line);
+                    JsonNode body = request.path("body");
+                    if (!request.path("path").asString().equals("/v1/traces")) {
+                        OtlpReceiver.Outcome outcome = request.path("path").asString().equals("/v1/logs")
+                                ? receiver.logs(JSON.writeValueAsBytes(body), false)
+                                : receiver.metrics(JSON.writeValueAsBytes(body), false);
+                        assertThat(outcome.rejected()).isZero();
+                        continue;
+                    }
+                    List<String> single = new java.util.ArrayList<>();
+                    for (JsonNode rs : body.path("resourceSpans")) {
+                        for (JsonNode ss : rs.path("scopeSpans")) {
+                            for (JsonNode span : ss.path("spans")) {
+                                single.add("{\"resourceSpans\":[{\"resource\":" + rs.path("resource")
+                                        + ",\"scopeSpans\":[{\"scope\":" + ss.path("scope") + ",\"spans\":[" + span
+                                        + "]}]}]}");
+                            }
+                        }
+                    }
+                    if (reversed) {
+                        java.util.Collections.reverse(single);
+                    }
+                    for (String one : single) {
+                        assertThat(receiver.traces(one.getBytes(StandardCharsets.UTF_8), false).rejected()).isZero();
+                    }
+                }
+            }
+            ActivityTree tree = TreeBuilder.build(SESSION, own.events(SESSION), 0);
+            assertThat(tree.roots()).as("reversed=%s", reversed).hasSize(1);
+            assertTurnClosedBySpan(tree.roots().getFirst());
+            own.close();
+        }
     }
 
     @Test
