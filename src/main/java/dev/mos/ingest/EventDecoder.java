@@ -197,6 +197,8 @@ public final class EventDecoder {
                 } catch (DateTimeParseException e) {
                     try {
                         return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+                    } catch (ArithmeticException tooFar) { // "+999999999-12-31T23:59Z": valid, no epoch millis
+                        throw new EventRejectedException("timestamp", "is out of range, got \"" + text + "\"");
                     } catch (DateTimeParseException again) {
                         throw new EventRejectedException("timestamp", "must be an ISO-8601 instant such as "
                                 + "2026-11-25T15:04:05.123Z or epoch milliseconds, got \"" + text + "\"");
