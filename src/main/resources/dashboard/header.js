@@ -1,7 +1,7 @@
 // The selected session's header: title, status, project, counts, tokens and cost, and its lifecycle (start and
 // end, source, model, permission mode, MCP servers, metric points), which is not part of the tree.
 import {icon} from './icons.js';
-import {$, esc, fmtCost, fmtMs, fmtTime, fmtTokens} from './util.js';
+import {$, count, esc, fmtCost, fmtMs, fmtTime, fmtTokens} from './util.js';
 
 function usageHtml(u) {
   if (!u) return '<p class="usage hint">Tokens and cost: not reported.</p>';
@@ -11,7 +11,7 @@ function usageHtml(u) {
   return `<p class="usage"><span id="session-cost" class="cost"${u.cost_estimated ? ' title="partly estimated from tokens and the price list"' : ''}>${esc(fmtCost(u.cost_usd))}${u.cost_estimated ? '*' : ''}</span>
     <span id="session-tokens">${fmtTokens(u.input_tokens)} in · ${fmtTokens(u.output_tokens)} out
     · ${fmtTokens(u.cache_read_tokens)} cache read · ${fmtTokens(u.cache_creation_tokens)} cache write</span>
-    <span class="hint">(${u.source === 'otel_metrics' ? 'from OTel metrics' : u.llm_calls + ' LLM calls'})</span></p>
+    <span class="hint">(${u.source === 'otel_metrics' ? 'from OTel metrics' : count(u.llm_calls, 'LLM call')})</span></p>
     <div class="models">${models}</div>`;
 }
 
@@ -45,8 +45,8 @@ export function renderHeader(tree) {
     ${s.project ? ` · <span id="session-project" title="${esc(s.project)}">${icon('folder')} ${esc(s.project)}</span>` : ''}
     ${s.lifecycle && s.lifecycle.git_branch ? ` · <span id="session-branch" title="git branch">${icon('branch')} ${esc(s.lifecycle.git_branch)}</span>` : ''}
     ${s.sender ? ` · <span class="k">sent by</span> <span id="session-sender" title="the token's name">${esc(s.sender)}</span>` : ''}</p>
-    <p class="meta">${tree.operation_count} operations · ${tree.running_count} running · ${m.tool_calls} tool calls
-    · ${m.errors} errors · ${fmtMs(m.total_duration_ms)} · slow above ${fmtMs(tree.slow_threshold_ms)}
+    <p class="meta">${count(tree.operation_count, 'operation')} · ${tree.running_count} running · ${count(m.tool_calls, 'tool call')}
+    · ${count(m.errors, 'error')} · ${fmtMs(m.total_duration_ms)} · slow above ${fmtMs(tree.slow_threshold_ms)}
     ${s.dropped_events ? ` · ${s.dropped_events} oldest events dropped` : ''}</p>
     ${lifecycleHtml(s.lifecycle)}${usageHtml(s.usage)}`;
 }

@@ -1,7 +1,7 @@
 // The smaller views of a session: the per-tool chart, the alerts, and the server's health line.
 import {icon} from './icons.js';
 import {state} from './state.js';
-import {$, applyGeometry, esc, fmtMs} from './util.js';
+import {$, applyGeometry, count, esc, fmtMs} from './util.js';
 
 export function renderTools(tools) {
   if (!tools.length) { $('tools').innerHTML = '<p class="hint">No tool calls yet.</p>'; return; }
@@ -10,7 +10,7 @@ export function renderTools(tools) {
     <span class="wf-label">${esc(t.tool)}</span>
     <div><div class="tool-bar" data-width="${(t.p95_ms / maxP95 * 100).toFixed(1)}" title="p95 ${t.p95_ms}ms"></div>
     <div class="tool-bar err" data-width="${(t.error_rate * 100).toFixed(1)}" title="error rate"></div></div>
-    <span class="tool-stats" data-tool="${esc(t.tool)}">${t.calls} calls · ${t.errors} err · p50 ${fmtMs(t.p50_ms)} · p95 ${fmtMs(t.p95_ms)}</span>`).join('') + '</div>';
+    <span class="tool-stats" data-tool="${esc(t.tool)}">${count(t.calls, 'call')} · ${t.errors} err · p50 ${fmtMs(t.p50_ms)} · p95 ${fmtMs(t.p95_ms)}</span>`).join('') + '</div>';
   applyGeometry($('tools'));
 }
 

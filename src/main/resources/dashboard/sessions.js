@@ -3,7 +3,7 @@
 import {api} from './api.js';
 import {icon} from './icons.js';
 import {state} from './state.js';
-import {$, baseName, esc, fmtCost, fmtMs, fmtTokens} from './util.js';
+import {$, baseName, count, esc, fmtCost, fmtMs, fmtTokens} from './util.js';
 
 const LIST_LIMIT = 1000;
 
@@ -25,8 +25,8 @@ function sessionHtml(s) {
       ? icon('folder') + ' ' + esc(baseName(s.project)) : '<span class="hint">no project</span>'}${lc.git_branch
       ? ` <span class="branch" title="git branch">${icon('branch')} ${esc(lc.git_branch)}</span>` : ''}</span>
     <span class="cost" title="${esc(tokens)}">${u ? esc(fmtCost(u.cost_usd)) : '—'}</span></div>
-    <div class="meta"><span class="duration">${fmtMs(m.total_duration_ms)}</span> · <span class="tools">${m.tool_calls} tool calls</span>
-    · <span class="errors">${m.errors} errors</span>${m.running ? ` · <span class="running">${m.running} running</span>` : ''}
+    <div class="meta"><span class="duration">${fmtMs(m.total_duration_ms)}</span> · <span class="tools">${count(m.tool_calls, 'tool call')}</span>
+    · <span class="errors">${count(m.errors, 'error')}</span>${m.running ? ` · <span class="running">${m.running} running</span>` : ''}
     · ${s.event_count} events${lc.model ? ` · <span class="model">${esc(lc.model)}</span>` : ''}${s.sender
       ? ` · <span class="sender" title="sent with the token ${esc(s.sender)}">${esc(s.sender)}</span>` : ''}</div></li>`;
 }

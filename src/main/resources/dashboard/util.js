@@ -7,6 +7,9 @@ export const esc = (s) => String(s ?? '').replace(/[&<>"']/g,
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** "1 error", "3 errors": a count with its noun, singular for one. */
+export const count = (n, noun, plural = noun + 's') => `${n} ${Number(n) === 1 ? noun : plural}`;
+
 export function fmtMs(ms) {
   if (ms == null) return '';
   if (ms < 1000) return Math.round(ms) + 'ms';

@@ -161,10 +161,10 @@ class DashboardBrowserIT {
                 .as("bars are placed through the CSSOM under the strict CSP").asString().isNotEqualTo("0");
         assertThat(count("#waterfall .wf-bar.slow")).isPositive();
         waiting().until(d -> text(".tool-stats[data-tool='Bash']") != null);
-        assertThat(text(".tool-stats[data-tool='Bash']")).contains("1 calls").contains("1 err");
+        assertThat(text(".tool-stats[data-tool='Bash']")).contains("1 call ·").contains("1 err");
         waiting().until(d -> count("#alerts .alert") == 2);
         assertThat(text("#alerts")).contains("exit code 2").contains("took 1.2s");
-        waiting().until(d -> "1 errors".equals(text("#sessions .session[data-id='dash-1'] .errors")));
+        waiting().until(d -> "1 error".equals(text("#sessions .session[data-id='dash-1'] .errors")));
         assertThat(text("#sessions .session[data-id='dash-1'] .tools")).isEqualTo("2 tool calls");
         waiting().until(d -> text("#health-status") != null);
         assertThat(text("#health-status")).containsAnyOf("healthy", "warning");
