@@ -196,8 +196,15 @@ public final class RegressionGuard {
             awaitReady("http://127.0.0.1:" + port + "/health/ready");
             String url = "http://127.0.0.1:" + port + "/hooks";
             wrk(url, body, 2); // warm-up
+            long cpuBefore = cpuTicks(server.pid());
             String report = wrk(url, body, 8);
+            long cpuTicks = cpuTicks(server.pid()) - cpuBefore;
             record("hooks.requests", "req/s", true, build, number(report, "Requests/sec:\\s+([\\d.]+)"));
+            double requests = number(report, "(\\d+) requests in");
+            if (cpuTicks > 0 && requests > 0) {
+                // the server's own CPU per request (user + system): steadier than req/s on a shared machine
+                record("hooks.cpu_per_request", "us", false, build, cpuTicks * 10_000.0 / requests);
+            }
             Matcher p99 = Pattern.compile("99%\\s+([\\d.]+)(us|ms|s)\\b").matcher(report);
             if (p99.find()) {
                 double scale = switch (p99.group(2)) {
@@ -215,6 +222,17 @@ public final class RegressionGuard {
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
+        }
+    }
+
+    /** User + system CPU of a process so far, in clock ticks (1/100 s on Linux); 0 where /proc is missing. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
