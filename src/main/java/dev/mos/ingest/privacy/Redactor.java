@@ -20,13 +20,25 @@ public final class Redactor {
     public static final String MARK = "[REDACTED]";
 
     /**
+     * What must follow a literal's occurrence, in the lower-cased text, for the pattern to be able to match there:
+     * a check of a few characters that rules out most occurrences without running the pattern. It must never say
+     * no where the pattern could match. Measured on a 20 KB README read by a tool (it holds "token", "secret",
+     * "://" and "basic" in prose): the assignment pattern alone took 845 us, the URL one 314 us, and both ran on
+     * every such text, twice per hook event.
+     */
+    @FunctionalInterface
+    private interface Follows {
+        boolean at(String lower, int end);
+    }
+
+    /**
      * A pattern and the lower-case literals any match contains; no literals: always run. Each literal also comes
      * as the set of its (ASCII) characters, so most texts are ruled out by two mask tests, without a search.
      */
-    private record Rule(Pattern pattern, List<String> triggers, long[] masks) {
+    private record Rule(Pattern pattern, List<String> triggers, long[] masks, Follows follows) {
 
-        Rule(Pattern pattern, List<String> triggers) {
-            this(pattern, triggers, masksOf(triggers));
+        Rule(Pattern pattern, List<String> triggers, Follows follows) {
+            this(pattern, triggers, masksOf(triggers), follows);
         }
 
         private static long[] masksOf(List<String> triggers) {
@@ -48,13 +60,76 @@ public final class Redactor {
                 return true;
             }
             for (int i = 0; i < triggers.size(); i++) {
-                if ((text.low & masks[2 * i]) == masks[2 * i] && (text.high & masks[2 * i + 1]) == masks[2 * i + 1]
-                        && text.lower().contains(triggers.get(i))) {
-                    return true;
+                if ((text.low & masks[2 * i]) != masks[2 * i] || (text.high & masks[2 * i + 1]) != masks[2 * i + 1]) {
+                    continue;
+                }
+                String lower = text.lower();
+                String literal = triggers.get(i);
+                for (int at = lower.indexOf(literal); at >= 0; at = lower.indexOf(literal, at + 1)) {
+                    if (follows == null || follows.at(lower, at + literal.length())) {
+                        return true;
+                    }
                 }
             }
             return false;
         }
+    }
+
+    /** Java's {@code \s} without UNICODE_CHARACTER_CLASS. */
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /** A key's rest, an optional quote, spaces, then {@code =} or {@code :} (the assignment pattern's shape). */
+    private static boolean assignmentFollows(String lower, int end) {
+        int i = end;
+        int n = lower.length();
+        while (i < n && (lower.charAt(i) >= 'a' && lower.charAt(i) <= 'z' || lower.charAt(i) >= '0'
+                && lower.charAt(i) <= '9' || lower.charAt(i) == '_' || lower.charAt(i) == '.' || lower.charAt(i) == '-')) {
+            i++;
+        }
+        if (i < n && (lower.charAt(i) == '"' || lower.charAt(i) == '\'')) {
+            i++;
+        }
+        while (i < n && space(lower.charAt(i))) {
+            i++;
+        }
+        return i < n && (lower.charAt(i) == '=' || lower.charAt(i) == ':');
+    }
+
+    /** After {@code ://}: a user, {@code :}, a password, {@code @} (the URL pattern's shape). */
+    private static boolean userInfoFollows(String lower, int end) {
+        int i = end;
+        int n = lower.length();
+        while (i < n && "/:@".indexOf(lower.charAt(i)) < 0 && !space(lower.charAt(i))) {
+            i++;
+        }
+        if (i == end || i >= n || lower.charAt(i) != ':') {
+            return false;
+        }
+        int password = ++i;
+        while (i < n && "/@".indexOf(lower.charAt(i)) < 0 && !space(lower.charAt(i))) {
+            i++;
+        }
+        return i > password && i < n && lower.charAt(i) == '@';
+    }
+
+    /** After "bearer" or "basic": spaces, then at least 8 characters of a credential. */
+    private static boolean credentialFollows(String lower, int end) {
+        int i = end;
+        int n = lower.length();
+        while (i < n && space(lower.charAt(i))) {
+            i++;
+        }
+        if (i == end) {
+            return false;
+        }
+        int start = i;
+        while (i < n && i - start < 8 && (lower.charAt(i) >= 'a' && lower.charAt(i) <= 'z'
+                || lower.charAt(i) >= '0' && lower.charAt(i) <= '9' || "._~+/=-".indexOf(lower.charAt(i)) >= 0)) {
+            i++;
+        }
+        return i - start >= 8;
     }
 
     /** The text being redacted: which (lower-cased ASCII) characters it holds, and its lower-case form on demand. */
@@ -105,33 +180,45 @@ public final class Redactor {
             // AWS access key ids
             rule("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b", "akia", "asia"),
             // bearer / basic authorization values
-            rule("(?i)(\\b(?:bearer|basic)\\s+)[A-Za-z0-9._~+/=\\-]{8,}", "bearer", "basic"),
+            rule("(?i)(\\b(?:bearer|basic)\\s+)[A-Za-z0-9._~+/=\\-]{8,}", Redactor::credentialFollows, "bearer", "basic"),
             // passwords in URLs: scheme://user:password@host
-            rule("(?i)(\\b[a-z][a-z0-9+.\\-]*://[^/\\s:@]+:)[^@\\s/]+(?=@)", "://"),
+            rule("(?i)(\\b[a-z][a-z0-9+.\\-]*://[^/\\s:@]+:)[^@\\s/]+(?=@)", Redactor::userInfoFollows, "://"),
             // .env-style and JSON-ish assignments of secret-looking keys
             rule("(?i)(\\b[A-Za-z0-9_.\\-]*(?:secret|token|password|passwd|pwd|api[_-]?key|access[_-]?key"
                     + "|private[_-]?key|credential)[A-Za-z0-9_.\\-]*[\"']?\\s*[=:]\\s*[\"']?)(?!\\[REDACTED\\])"
-                    + "[^\\s\"',;]{3,}",
+                    + "[^\\s\"',;]{3,}", Redactor::assignmentFollows,
                     "secret", "token", "passw", "pwd", "apikey", "api_key", "api-key", "accesskey", "access_key",
                     "access-key", "privatekey", "private_key", "private-key", "credential"));
 
-    private static final Redactor OFF = new Redactor(List.of(), false);
+    private static final Redactor OFF = new Redactor(List.<Rule>of(), false);
 
     private final List<Rule> rules;
     private final boolean enabled;
 
     /** The built-in patterns plus {@code extra} (Java regular expressions, e.g. from configuration). */
     public Redactor(List<String> extra) {
-        this(extra, true);
+        this(withExtra(extra), true);
     }
 
-    private Redactor(List<String> extra, boolean enabled) {
+    private Redactor(List<Rule> rules, boolean enabled) {
+        this.rules = List.copyOf(rules);
+        this.enabled = enabled;
+    }
+
+    private static List<Rule> withExtra(List<String> extra) {
         List<Rule> all = new ArrayList<>(BUILT_IN);
         for (String p : extra) {
-            all.add(new Rule(Pattern.compile(p), List.of()));
+            all.add(new Rule(Pattern.compile(p), List.of(), null));
         }
-        this.rules = List.copyOf(all);
-        this.enabled = enabled;
+        return all;
+    }
+
+    /**
+     * The built-in patterns with no prefilter: every pattern runs on every text. Slow; the reference the literal
+     * and {@link Follows} checks are tested against (they may only skip patterns that cannot match).
+     */
+    static Redactor unfiltered() {
+        return new Redactor(BUILT_IN.stream().map(rule -> new Rule(rule.pattern(), List.of(), null)).toList(), true);
     }
 
     public static Redactor defaults() {
@@ -144,7 +231,11 @@ public final class Redactor {
     }
 
     private static Rule rule(String regex, String... triggers) {
-        return new Rule(Pattern.compile(regex), List.of(triggers));
+        return new Rule(Pattern.compile(regex), List.of(triggers), null);
+    }
+
+    private static Rule rule(String regex, Follows follows, String... triggers) {
+        return new Rule(Pattern.compile(regex), List.of(triggers), follows);
     }
 
     public String redact(String text) {
