@@ -6,7 +6,6 @@ import dev.mos.ingest.transcript.TranscriptReader.Transcript;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  * carries {@code "agent": "codex"}.
  */
 public final class CodexRolloutMapper {
-
-    private static final String ORDER = "_order_ms";
 
     private final JsonMapper json;
     private final CapturePolicy capture;
@@ -71,8 +68,7 @@ public final class CodexRolloutMapper {
                 out.add(child.event("subagent_complete", spawn, null, "spawn_agent", child.completedAt, null, d));
             }
         }
-        out.sort(Comparator.comparingLong(e -> (Long) e.get(ORDER)));
-        out.forEach(e -> e.remove(ORDER));
+        ImportedEvents.inTimeOrder(out);
         return new TranscriptMapper.Mapped(session, out, 0);
     }
 
@@ -91,6 +87,8 @@ public final class CodexRolloutMapper {
         final String session;
         final String parentOperation;
         final String nickname;
+        /** What every event of the thread carries. */
+        final Map<String, Object> fixed = new LinkedHashMap<>();
         final List<Map<String, Object>> out;
         final Map<String, String> taskOfTurn = new HashMap<>();
         final Map<String, Map<String, Object>> taskStart = new HashMap<>();
@@ -106,6 +104,9 @@ public final class CodexRolloutMapper {
             this.parentOperation = parentOperation;
             this.nickname = nickname;
             this.out = out;
+            fixed.put("source", "codex_rollout");
+            fixed.put("agent", "codex");
+            fixed.put("agent_name", nickname);
         }
 
         String parent() {
@@ -258,34 +259,7 @@ public final class CodexRolloutMapper {
 
         Map<String, Object> event(String type, String correlation, String parent, String name, long at,
                 Long duration, Map<String, Object> details) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("session_id", session);
-            e.put("event_type", type);
-            e.put("timestamp", Instant.ofEpochMilli(at).toString());
-            e.put(ORDER, at);
-            if (duration != null) {
-                e.put("duration_ms", duration);
-            }
-            e.put("correlation_id", correlation);
-            if (parent != null && !parent.equals(correlation)) {
-                e.put("parent_id", parent);
-            }
-            Map<String, Object> d = new LinkedHashMap<>();
-            if (name != null) {
-                d.put("name", name);
-            }
-            d.put("source", "codex_rollout");
-            d.put("agent", "codex");
-            if (nickname != null) {
-                d.put("agent_name", nickname);
-            }
-            details.forEach((k, v) -> {
-                if (v != null) {
-                    d.put(k, v);
-                }
-            });
-            e.put("details", d);
-            return e;
+            return ImportedEvents.event(session, type, correlation, parent, name, at, duration, fixed, details);
         }
     }
 

@@ -3,9 +3,7 @@ package dev.mos.ingest.transcript;
 import dev.mos.ingest.privacy.CapturePolicy;
 import dev.mos.ingest.transcript.TranscriptReader.Transcript;
 import dev.mos.model.CodingAgent;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class TranscriptMapper {
 
     private static final int TASK_NAME_CHARS = 80;
-    private static final String ORDER = "_order_ms";
+    /** Transcripts are Claude Code's. */
+    private static final Map<String, Object> CLAUDE_CODE = Map.of(CodingAgent.DETAILS_KEY, CodingAgent.CLAUDE_CODE);
 
     /** The events of one session, in time order, and how many transcript lines were repeats of a response. */
     public record Mapped(String sessionId, List<Map<String, Object>> events, int repeatedLines) {
@@ -61,8 +60,7 @@ public final class TranscriptMapper {
             walk.thread(sub.getValue().entries(), parent);
         }
         // stored in time order, so that the tree lists calls in the order they were made
-        walk.out.sort(Comparator.comparingLong(e -> (Long) e.get(ORDER)));
-        walk.out.forEach(e -> e.remove(ORDER));
+        ImportedEvents.inTimeOrder(walk.out);
         return new Mapped(sessionId, List.copyOf(walk.out), walk.repeatedLines);
     }
 
@@ -364,26 +362,7 @@ public final class TranscriptMapper {
 
         private Map<String, Object> event(String type, String correlation, String parent, String name, long at,
                 Long duration, Map<String, Object> details) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("session_id", sessionId);
-            e.put("event_type", type);
-            e.put("timestamp", Instant.ofEpochMilli(at).toString());
-            e.put(ORDER, at);
-            if (duration != null) {
-                e.put("duration_ms", duration);
-            }
-            e.put("correlation_id", correlation);
-            if (parent != null && !parent.equals(correlation)) {
-                e.put("parent_id", parent);
-            }
-            Map<String, Object> d = new LinkedHashMap<>();
-            if (name != null) {
-                d.put("name", name.length() > 200 ? name.substring(0, 200) : name);
-            }
-            d.putAll(details);
-            d.put(CodingAgent.DETAILS_KEY, CodingAgent.CLAUDE_CODE); // transcripts are Claude Code's
-            e.put("details", d);
-            return e;
+            return ImportedEvents.event(sessionId, type, correlation, parent, name, at, duration, CLAUDE_CODE, details);
         }
 
         private void add(Map<String, Object> event) {

@@ -2,13 +2,13 @@ package dev.mos.ingest.transcript.gemini;
 
 import dev.mos.ingest.TokenCounts;
 import dev.mos.ingest.privacy.CapturePolicy;
+import dev.mos.ingest.transcript.ImportedEvents;
 import dev.mos.ingest.transcript.TranscriptException;
 import dev.mos.ingest.transcript.TranscriptMapper;
 import dev.mos.model.CodingAgent;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class GeminiSessionMapper {
 
     static final String SOURCE = "gemini_session_file";
-    private static final String ORDER = "_order_ms";
 
     private final JsonMapper json;
     private final CapturePolicy capture;
@@ -69,8 +68,7 @@ public final class GeminiSessionMapper {
                 child.chat(sub);
             }
         }
-        out.sort(Comparator.comparingLong(e -> (Long) e.get(ORDER)));
-        out.forEach(e -> e.remove(ORDER));
+        ImportedEvents.inTimeOrder(out);
         return new TranscriptMapper.Mapped(main.sessionId(), List.copyOf(out), repeated);
     }
 
@@ -79,6 +77,8 @@ public final class GeminiSessionMapper {
         final String session;
         final String agentOperation;
         final String agentName;
+        /** What every event of the chat carries. */
+        final Map<String, Object> fixed = new LinkedHashMap<>();
         final List<Map<String, Object>> out;
         final Map<String, GeminiChat> subagents;
         final Set<String> subagentsRun = new HashSet<>();
@@ -92,6 +92,9 @@ public final class GeminiSessionMapper {
             this.session = session;
             this.agentOperation = agentOperation;
             this.agentName = agentName;
+            fixed.put("source", SOURCE);
+            fixed.put(CodingAgent.DETAILS_KEY, CodingAgent.GEMINI_CLI);
+            fixed.put("agent_name", agentName);
             this.out = out;
             this.subagents = subagents;
         }
@@ -256,34 +259,8 @@ public final class GeminiSessionMapper {
 
         void emit(String type, String correlation, String parent, String name, long at, Long duration,
                 Map<String, Object> details) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("session_id", session);
-            e.put("event_type", type);
-            e.put("timestamp", Instant.ofEpochMilli(Math.max(0, at)).toString());
-            e.put(ORDER, at);
-            if (duration != null) {
-                e.put("duration_ms", duration);
-            }
-            e.put("correlation_id", correlation);
-            if (parent != null && !parent.equals(correlation)) {
-                e.put("parent_id", parent);
-            }
-            Map<String, Object> d = new LinkedHashMap<>();
-            if (name != null) {
-                d.put("name", name);
-            }
-            d.put("source", SOURCE);
-            d.put(CodingAgent.DETAILS_KEY, CodingAgent.GEMINI_CLI);
-            if (agentName != null) {
-                d.put("agent_name", agentName);
-            }
-            details.forEach((k, v) -> {
-                if (v != null) {
-                    d.put(k, v);
-                }
-            });
-            e.put("details", d);
-            out.add(e);
+            out.add(ImportedEvents.event(session, type, correlation, parent, name, Math.max(0, at), duration, fixed,
+                    details));
         }
     }
 
