@@ -58,6 +58,7 @@ final class HooksServlet extends HttpServlet {
         // each, and under load as many threads as requests in flight.
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
+        RequestMetricsFilter.timeUntilComplete(request, async);
         try {
             receiver.acceptAsync(payload, "hooks", RequestActor.of(request).sender())
                     .whenComplete((stored, failure) -> finish(async, response, failure));

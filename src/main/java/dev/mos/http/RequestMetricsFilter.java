@@ -2,6 +2,7 @@ package dev.mos.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -12,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Times every HTTP request by method, route template and status (http.server.requests), with a fixed set of
@@ -30,6 +32,8 @@ final class RequestMetricsFilter extends HttpFilter {
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
     private static final Set<String> METHODS = Set.of("GET", "POST", "DELETE", "HEAD", "OPTIONS", "PUT", "PATCH");
 
+    private static final String TIMING = RequestMetricsFilter.class.getName() + ".timing";
+
     private final MeterRegistry registry;
 
     RequestMetricsFilter(MeterRegistry registry) {
@@ -39,33 +43,62 @@ final class RequestMetricsFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        long started = System.nanoTime();
+        Timing timing = new Timing(request, response, System.nanoTime());
+        request.setAttribute(TIMING, timing);
         try {
             chain.doFilter(request, response);
         } finally {
-            if (request.isAsyncStarted()) {
-                // answered later, from another thread (POST /hooks): timed until then
-                request.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        record(request, response, started);
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                    }
-                });
-            } else {
-                record(request, response, started);
+            if (!request.isAsyncStarted()) {
+                timing.record();
             }
+        }
+    }
+
+    /**
+     * For a servlet that answers asynchronously (POST /hooks), right after {@code startAsync}: the request is timed
+     * until its answer completes. Registered before anything can complete it, so no completion is missed; a
+     * completion the filter also sees is recorded once.
+     */
+    static void timeUntilComplete(HttpServletRequest request, AsyncContext async) {
+        if (request.getAttribute(TIMING) instanceof Timing timing) {
+            async.addListener(timing);
+        }
+    }
+
+    /** One request's clock; records its timer once, when the request is answered. */
+    private final class Timing implements AsyncListener {
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final long started;
+        private final AtomicBoolean recorded = new AtomicBoolean();
+
+        Timing(HttpServletRequest request, HttpServletResponse response, long started) {
+            this.request = request;
+            this.response = response;
+            this.started = started;
+        }
+
+        void record() {
+            if (recorded.compareAndSet(false, true)) {
+                RequestMetricsFilter.this.record(request, response, started);
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            record();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
         }
     }
 
