@@ -41,20 +41,20 @@ public final class CodexOtelMapper {
     private static final Pattern EXIT_CODE = Pattern.compile("Process exited with code (-?\\d{1,9})\\b");
     private static final Set<String> SETTINGS = Set.of("provider_name", "approval_policy", "sandbox_policy",
             "mcp_servers", "reasoning_effort", "reasoning_summary", "app.version", "originator");
-    private static final Set<String> FINAL_OK = Set.of("completed", "shutdown");
-    private static final Set<String> FINAL_FAILED = Set.of("errored", "not_found", "interrupted");
     private static final int MAX_ERROR = 500;
 
     private final OtlpAttributes attributes;
     private final OtlpEvents events;
     private final JsonMapper json;
     private final CodexThreads threads;
+    private final CodexSubagents subagents;
 
     public CodexOtelMapper(OtlpAttributes attributes, OtlpEvents events, JsonMapper json, CodexThreads threads) {
         this.attributes = attributes;
         this.events = events;
         this.json = json;
         this.threads = threads;
+        this.subagents = new CodexSubagents(events, threads);
     }
 
     /** True for Codex's own log events: their {@code event.name} starts with {@code codex.}. */
@@ -208,7 +208,7 @@ public final class CodexOtelMapper {
 
     private List<NewEvent> toolDecision(CodexThreads.Thread t, Map<String, Object> a, long at) {
         String callId = OtlpAttributes.text(a.get("call_id"));
-        Tool tool = Tool.of(a);
+        CodexTool tool = CodexTool.of(a);
         Map<String, Object> d = toolDetails(t, tool, a);
         activity(t, at);
         List<NewEvent> out = new ArrayList<>(2);
@@ -225,7 +225,7 @@ public final class CodexOtelMapper {
         String callId = OtlpAttributes.text(a.get("call_id"));
         Long duration = OtlpAttributes.number(a.get("duration_ms"));
         long start = duration == null ? at : at - duration;
-        Tool tool = Tool.of(a);
+        CodexTool tool = CodexTool.of(a);
         Map<String, Object> d = toolDetails(t, tool, a);
         activity(t, at);
         String output = OtlpAttributes.text(a.get("output"));
@@ -263,83 +263,14 @@ public final class CodexOtelMapper {
         out.add(events.event(t.session, error == null ? tool.types()[1] : tool.types()[2], null, at, duration,
                 t.parent(), callId, tool.name(), d));
         if (tool.name().equals("wait_agent")) {
-            JsonNode status = parse(output);
-            if (status != null) {
-                status.path("status").properties().forEach(e -> finishAgent(e.getKey(), stateOf(e.getValue()), at,
-                        out));
-            }
+            subagents.waited(parse(output), at, out);
         } else if (tool.name().equals("close_agent") && error == null) {
-            JsonNode args = parse(OtlpAttributes.text(a.get("arguments")));
-            if (args != null && args.hasNonNull("target")) {
-                finishAgent(args.path("target").asString(), "shutdown", at, out);
-            }
+            subagents.closed(parse(OtlpAttributes.text(a.get("arguments"))), at, out);
         }
         return out;
     }
 
-    /** A subagent reported final by wait_agent/close_agent: its spawn operation ends now. */
-    private void finishAgent(String agentId, String state, long at, List<NewEvent> out) {
-        boolean ok = FINAL_OK.contains(state);
-        if (!ok && !FINAL_FAILED.contains(state)) {
-            return; // still running
-        }
-        CodexThreads.Spawned s = threads.finish(agentId);
-        if (s == null) {
-            return;
-        }
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("source", "otel");
-        d.put("agent", "codex");
-        d.put("agent_id", agentId);
-        if (s.nickname() != null) {
-            d.put("agent_name", s.nickname());
-        }
-        d.put("agent_status", state);
-        if (!ok) {
-            d.put("error", "subagent " + state);
-        }
-        out.add(events.event(s.session(), ok ? EventType.SUBAGENT_COMPLETE : EventType.SUBAGENT_FAILED, null, at,
-                Math.max(0, at - s.startMs()), null, s.operation(), "spawn_agent", d));
-    }
-
-    private static String stateOf(JsonNode value) {
-        if (value.isString()) {
-            return value.asString();
-        }
-        var names = value.propertyNames().iterator();
-        return names.hasNext() ? names.next() : "";
-    }
-
-    /** The tool's name as shown, and its operation kind. */
-    private record Tool(String name, String tool, String mcpServer, boolean spawn) {
-        static Tool of(Map<String, Object> a) {
-            String tool = String.valueOf(OtlpAttributes.text(a.get("tool_name")));
-            String namespace = OtlpAttributes.text(a.get("tool_namespace"));
-            String server = OtlpAttributes.text(a.get("mcp_server"));
-            if ((server == null || server.isBlank()) && namespace != null && namespace.startsWith("mcp__")) {
-                server = namespace.substring("mcp__".length());
-            }
-            if (server != null && !server.isBlank()) {
-                // the name the model calls it by, as Claude Code names MCP tools
-                return new Tool("mcp__" + server + "__" + tool, tool, server, false);
-            }
-            boolean spawn = tool.equals("spawn_agent");
-            return new Tool(tool, tool, null, spawn);
-        }
-
-        EventType[] types() {
-            if (spawn) {
-                return new EventType[] {EventType.SUBAGENT_SPAWN, EventType.SUBAGENT_COMPLETE,
-                        EventType.SUBAGENT_FAILED};
-            }
-            if (mcpServer != null) {
-                return new EventType[] {EventType.MCP_REQUEST, EventType.MCP_RESPONSE, EventType.MCP_ERROR};
-            }
-            return new EventType[] {EventType.TOOL_PRE_CALL, EventType.TOOL_POST_CALL, EventType.TOOL_ERROR};
-        }
-    }
-
-    private Map<String, Object> toolDetails(CodexThreads.Thread t, Tool tool, Map<String, Object> a) {
+    private Map<String, Object> toolDetails(CodexThreads.Thread t, CodexTool tool, Map<String, Object> a) {
         Map<String, Object> d = details(t, tool.name(), a);
         if (tool.mcpServer() != null) {
             d.put("mcp_server", tool.mcpServer());
