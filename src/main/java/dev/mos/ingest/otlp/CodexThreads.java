@@ -54,41 +54,31 @@ final class CodexThreads {
         }
     }
 
+    /** A map that forgets its least recently used entries beyond {@code max}: Codex never says a thread is over. */
+    private static <V> Map<String, V> lru(int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
     /** A spawned subagent waiting for its first record: which session and operation it belongs to. */
     record Spawned(String session, String operation, String nickname, long startMs, boolean finished) {
     }
 
-    private final Map<String, Thread> threads = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Thread> eldest) {
-            return size() > MAX_THREADS;
-        }
-    };
-    private final Map<String, Spawned> spawned = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Spawned> eldest) {
-            return size() > MAX_THREADS;
-        }
-    };
+    private final Map<String, Thread> threads = lru(MAX_THREADS);
+    private final Map<String, Spawned> spawned = lru(MAX_THREADS);
 
     /** A turn's end seen in its trace before any log record of its conversation: kept for its user_prompt. */
     record TurnEnd(long endMs, long durationMs, Map<String, Object> details) {
     }
 
-    private final Map<String, TurnEnd> earlyTurnEnds = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TurnEnd> eldest) {
-            return size() > MAX_THREADS;
-        }
-    };
+    private final Map<String, TurnEnd> earlyTurnEnds = lru(MAX_THREADS);
 
     /** The working directory Codex's spans name ({@code cwd} of {@code run_sampling_request}), by trace. */
-    private final Map<String, String> cwdByTrace = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_THREADS;
-        }
-    };
+    private final Map<String, String> cwdByTrace = lru(MAX_THREADS);
 
     synchronized void cwd(String traceId, String cwd) {
         cwdByTrace.put(traceId, cwd);
@@ -103,20 +93,10 @@ final class CodexThreads {
      * {@code codex.turn_input} spans seen: span id to conversation. A turn's conversation is on that parent span,
      * which ends before the turn does and so may come in an earlier export than the turn's own span.
      */
-    private final Map<String, String> turnInputs = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_THREADS;
-        }
-    };
+    private final Map<String, String> turnInputs = lru(MAX_THREADS);
 
     /** {@code session_task.turn} spans whose {@code codex.turn_input} parent has not come yet, by that span id. */
-    private final Map<String, OtlpSpan> turnsAwaitingInput = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, OtlpSpan> eldest) {
-            return size() > MAX_AWAITING_TURNS;
-        }
-    };
+    private final Map<String, OtlpSpan> turnsAwaitingInput = lru(MAX_AWAITING_TURNS);
 
     static final int MAX_AWAITING_TURNS = 1_000;
 
