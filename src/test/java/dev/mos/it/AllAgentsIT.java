@@ -345,8 +345,12 @@ class AllAgentsIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("tree of " + sessionId + " never became complete: " + tree + "\nmos stderr:\n"
-                + mos.stderrText());
+        // first what came in by OTLP (CI keeps only the start of a long message), then the tree and the log
+        String otlpRequests = Http.get(mos.baseUrl() + "/metrics").body().lines()
+                .filter(l -> l.startsWith("http_server_requests_seconds_count") && l.contains("/v1/"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        throw new AssertionError("tree of " + sessionId + " never became complete; OTLP requests served:\n"
+                + otlpRequests + "\ntree: " + tree + "\nmos stderr:\n" + mos.stderrText());
     }
 
     /** GET {@code path} once {@code ready} holds for its JSON. */

@@ -62,9 +62,8 @@ public final class CodexSpanMapper {
             String conversation = OtlpAttributes.text(turn.attributes().get("conversation.id"));
             if (conversation == null && turn.parentSpanId() != null) {
                 // codex.turn_input ends before the turn: usually in this request, often in an earlier one
-                conversation = threads.conversationOfTurnInput(turn.parentSpanId());
+                conversation = threads.conversationOfTurnInputOrAwait(turn.parentSpanId(), turn);
                 if (conversation == null) {
-                    threads.awaitTurnInput(turn.parentSpanId(), turn);
                     continue;
                 }
             }
@@ -76,12 +75,10 @@ public final class CodexSpanMapper {
             if (cwd != null) {
                 d.put("cwd", cwd); // the session's project, as Claude Code's cwd is
             }
-            CodexThreads.Thread t = threads.known(conversation);
+            CodexThreads.Thread t = threads.knownOrKeepTurnEnd(conversation, turn.traceId(),
+                    new CodexThreads.TurnEnd(turn.endMs(), turn.durationMs(), d));
             if (t == null) {
-                // the turn's logs have not come yet (exporters flush independently): its prompt will close it
-                threads.turnEndedEarly(conversation, turn.traceId(),
-                        new CodexThreads.TurnEnd(turn.endMs(), turn.durationMs(), d));
-                continue;
+                continue; // the turn's logs have not come yet (exporters flush independently): its prompt closes it
             }
             if (t.parentOperation != null) {
                 continue;

@@ -109,23 +109,29 @@ final class CodexThreads {
         return turnsAwaitingInput.remove(spanId);
     }
 
-    /** The conversation of an earlier {@code codex.turn_input} span; null when none was seen. */
-    synchronized String conversationOfTurnInput(String spanId) {
-        return turnInputs.get(spanId);
+    /**
+     * The conversation of the earlier {@code codex.turn_input} span {@code parentSpanId}; null when none was seen,
+     * and then {@code turn} waits for it. One step, so that a parent mapped at the same time is not missed.
+     */
+    synchronized String conversationOfTurnInputOrAwait(String parentSpanId, OtlpSpan turn) {
+        String conversation = turnInputs.get(parentSpanId);
+        if (conversation == null) {
+            turnsAwaitingInput.put(parentSpanId, turn);
+        }
+        return conversation;
     }
 
-    /** A turn span came before its {@code codex.turn_input} parent {@code parentSpanId}: kept until it comes. */
-    synchronized void awaitTurnInput(String parentSpanId, OtlpSpan turn) {
-        turnsAwaitingInput.put(parentSpanId, turn);
-    }
-
-    /** The thread of {@code conversationId} when one of its log records was seen; null otherwise. */
-    synchronized Thread known(String conversationId) {
-        return threads.get(conversationId);
-    }
-
-    synchronized void turnEndedEarly(String conversationId, String traceId, TurnEnd end) {
-        earlyTurnEnds.put(conversationId + "\u0000" + traceId, end);
+    /**
+     * The thread of {@code conversationId} when one of its log records was seen; else null, and {@code end} is kept
+     * for the turn's prompt ({@link #takeEarlyTurnEnd}). One step: Codex's log and trace exporters post at the same
+     * time, and a prompt mapped beside this either made the thread found here or finds the end kept.
+     */
+    synchronized Thread knownOrKeepTurnEnd(String conversationId, String traceId, TurnEnd end) {
+        Thread t = threads.get(conversationId);
+        if (t == null) {
+            earlyTurnEnds.put(conversationId + "\u0000" + traceId, end);
+        }
+        return t;
     }
 
     /** The end of the turn in trace {@code traceId} that came before its prompt, once; null when none did. */

@@ -222,6 +222,75 @@ class CodexOtelMapperTest {
         }
     }
 
+    /**
+     * Codex's log and trace exporters post at the same time, so their requests are mapped on two threads at once: a
+     * turn span that finds no thread of its conversation yet must not lose its end to the prompt being mapped
+     * beside it (seen in CI: AllAgentsIT's Codex task stayed running). Many races, each must close the task.
+     */
+    @Test
+    void theTurnSpanClosesTheTaskWhenItsLogsAreMappedAtTheSameTime() throws Exception {
+        List<byte[]> logs = new java.util.ArrayList<>();
+        List<String> turnSpans = new java.util.ArrayList<>();
+        String resource = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                getClass().getResourceAsStream(CAPTURE), StandardCharsets.UTF_8))) {
+            for (String line : r.lines().toList()) {
+                JsonNode request = JSON.readTree(line);
+                switch (request.path("path").asString()) {
+                    case "/v1/logs" -> logs.add(JSON.writeValueAsBytes(request.path("body")));
+                    case "/v1/traces" -> {
+                        for (JsonNode rs : request.path("body").path("resourceSpans")) {
+                            resource = rs.path("resource").toString();
+                            for (JsonNode ss : rs.path("scopeSpans")) {
+                                for (JsonNode span : ss.path("spans")) {
+                                    String name = span.path("name").asString();
+                                    if (name.equals(CodexSpanMapper.TURN) || name.equals("codex.turn_input")) {
+                                        turnSpans.add(span.toString());
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        byte[] traces = ("{\"resourceSpans\":[{\"resource\":" + resource + ",\"scopeSpans\":[{\"spans\":["
+                + String.join(",", turnSpans) + "]}]}]}").getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 300; round++) {
+                MemorySessionStore own = new MemorySessionStore(new StoreLimits(10_000, 64L << 20), clock);
+                IngestPipeline ownPipeline = new IngestPipeline(new EventDecoder(JSON, clock), own, live,
+                        new IngestCounters(new SimpleMeterRegistry()));
+                OtlpReceiver receiver = OtlpReceiver.create(JSON, Redactor.defaults(), new AgentLinks(),
+                        "test-instance", ownPipeline, clock);
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                var logsDone = two.submit(() -> {
+                    start.await();
+                    for (byte[] body : logs) {
+                        assertThat(receiver.logs(body, false).rejected()).isZero();
+                    }
+                    return null;
+                });
+                var tracesDone = two.submit(() -> {
+                    start.await();
+                    assertThat(receiver.traces(traces, false).rejected()).isZero();
+                    return null;
+                });
+                logsDone.get();
+                tracesDone.get();
+                ActivityTree tree = TreeBuilder.build(SESSION, own.events(SESSION), 0);
+                assertThat(tree.roots()).as("round %d", round).hasSize(1);
+                assertThat(tree.roots().getFirst().status()).as("round %d", round)
+                        .isEqualTo(OperationStatus.SUCCESS);
+                own.close();
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
     @Test
     void withOnlyTheLogExporterTheRecordsHaveNoTraceAndTheTreeIsTheSameButTheTurnStaysOpen() throws Exception {
         // a second real run, [otel] exporter only: Codex then sends no trace or span ids on its log records
