@@ -184,11 +184,15 @@ public final class Redactor {
             // passwords in URLs: scheme://user:password@host
             rule("(?i)(\\b[a-z][a-z0-9+.\\-]*://[^/\\s:@]+:)[^@\\s/]+(?=@)", Redactor::userInfoFollows, "://"),
             // .env-style and JSON-ish assignments of secret-looking keys
-            rule("(?i)(\\b[A-Za-z0-9_.\\-]*(?:secret|token|password|passwd|pwd|api[_-]?key|access[_-]?key"
+            rule("(?i)(\\b[A-Za-z0-9_.\\-]*(?:secret|password|passwd|pwd|api[_-]?key|access[_-]?key"
                     + "|private[_-]?key|credential)[A-Za-z0-9_.\\-]*[\"']?\\s*[=:]\\s*[\"']?)(?!\\[REDACTED\\])"
                     + "[^\\s\"',;]{3,}", Redactor::assignmentFollows,
-                    "secret", "token", "passw", "pwd", "apikey", "api_key", "api-key", "accesskey", "access_key",
-                    "access-key", "privatekey", "private_key", "private-key", "credential"));
+                    "secret", "passw", "pwd", "apikey", "api_key", "api-key", "accesskey", "access_key",
+                    "access-key", "privatekey", "private_key", "private-key", "credential"),
+            // the same for "token" keys, except a bare number: what agents report is token counts
+            // ("input_tokens": 1600, max_tokens=4096), never a secret
+            rule("(?i)(\\b[A-Za-z0-9_.\\-]*token[A-Za-z0-9_.\\-]*[\"']?\\s*[=:]\\s*[\"']?)(?!\\[REDACTED\\])"
+                    + "(?![0-9]+(?:[\\s\"',;}\\])]|$))[^\\s\"',;]{3,}", Redactor::assignmentFollows, "token"));
 
     private static final Redactor OFF = new Redactor(List.<Rule>of(), false);
 
