@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * SessionStart and UserPromptSubmit, as context for the model): observing must never change what the agent does.
  */
 @Command(name = "hook", mixinStandardHelpOptions = true,
-        description = "Forward a Claude Code hook payload (stdin) to a running server's POST /hooks. Always exits 0, "
-                + "prints nothing on stdout; problems go to stderr.")
+        description = "Forward a Claude Code hook payload (stdin), or Codex's notify JSON (the last argument), to a "
+                + "running server's POST /hooks. Always exits 0, prints nothing on stdout; problems go to stderr.")
 final class HookCommand implements Callable<Integer> {
 
     static final int MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
@@ -35,11 +36,17 @@ final class HookCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", defaultValue = "2000", description = "Give up after this long (default 2000)")
     long timeoutMs;
 
+    @Parameters(arity = "0..1", paramLabel = "PAYLOAD", description = "The payload as an argument instead of stdin: "
+            + "Codex's notify appends its JSON so (stdin is then not read)")
+    String payloadArgument;
+
     @Override
     public Integer call() {
         String base = ServerUrl.resolve(url);
         try {
-            byte[] payload = withGitBranch(readStdin(System.in), JsonMapper.builder().build());
+            byte[] payload = withGitBranch(payloadArgument != null
+                    ? payloadArgument.getBytes(java.nio.charset.StandardCharsets.UTF_8) : readStdin(System.in),
+                    JsonMapper.builder().build());
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/hooks"))
                     .timeout(Duration.ofMillis(timeoutMs)).header("Content-Type", "application/json")

@@ -181,8 +181,8 @@ final class ServerAssembly implements AutoCloseable {
         ingest = new IngestPipeline(new EventDecoder(json, clock, capture.redactor()), store, live, ingestCounters,
                 quota, costs);
         AgentLinks agentLinks = new AgentLinks(clock);
-        hooks = new HookReceiver(new HookEventMapper(json, capture, agentLinks), ingest);
         otlp = OtlpReceiver.create(json, capture.redactor(), agentLinks, instanceId, ingest, clock);
+        hooks = new HookReceiver(new HookEventMapper(json, capture, agentLinks), otlp.codexNotify(), ingest);
         // Another replica (PostgreSQL NOTIFY) or process (SQLite change check) committed events: the live feed
         // reads them from the store and publishes them to this process's streams, in order, once.
         store.onRemoteAppend(live::remoteAppend);

@@ -118,7 +118,7 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
     }
 
     private MosEntries entries(String base, boolean withOtlp) {
-        return MosEntries.of(base, hookCommand != null ? hookCommand : defaultHookCommand(), options.tokenEnv,
+        return MosEntries.of(base, hookCommand != null ? hookCommand : HookLauncher.shellCommand(), options.tokenEnv,
                 withOtlp);
     }
 
@@ -151,7 +151,7 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
                     + "OpenTelemetry headers helper read the token from it");
         }
         if (scope() == Scope.PROJECT && hookCommand == null) {
-            System.err.println("mos setup: the SessionStart hook runs " + defaultHookCommand() + ", a path on this "
+            System.err.println("mos setup: the SessionStart hook runs " + HookLauncher.shellCommand() + ", a path on this "
                     + "machine; for a settings file others share, consider --hook-command mos (or --local)");
         }
         System.err.println("mos setup: for the MCP tools run: " + mcpAddLine(base));
@@ -179,22 +179,5 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
 
     static String mcpAddLine(String base) {
         return "claude mcp add --transport http mos " + base + "/mcp";
-    }
-
-    /** This JVM running this jar: works wherever the settings are used on this machine, without PATH tricks. */
-    private static String defaultHookCommand() {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        try {
-            Path jar = Path.of(SetupClaudeCodeCommand.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI());
-            // a short-lived client: quick start matters more than peak speed
-            return quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar " + quote(jar.toString());
-        } catch (Exception e) {
-            return "mos";
-        }
-    }
-
-    private static String quote(String s) {
-        return s.matches("[A-Za-z0-9_./:@+=-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }

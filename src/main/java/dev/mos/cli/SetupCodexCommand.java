@@ -7,6 +7,8 @@ import dev.mos.setup.SettingsFileException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +46,7 @@ final class SetupCodexCommand implements Callable<Integer> {
         Path file = CodexConfigLocation.resolve(config, System.getenv(), System.getProperty("user.home"));
         if (options.printOnly()) {
             System.out.println("# Add to " + file + " (or run again with --write to merge it):");
-            System.out.print(CodexConfigEdit.apply("", base, tokenEnv).text());
+            System.out.print(CodexConfigEdit.apply("", base, tokenEnv, notify(base)).text());
             System.out.println();
             System.out.println("# Optional, your choice: prompt text in the tasks' names (Codex leaves it out):");
             System.out.println("# log_user_prompt = true   (in [otel])");
@@ -54,7 +56,7 @@ final class SetupCodexCommand implements Callable<Integer> {
         try {
             String current = io.read(file);
             CodexConfigEdit.Result edit = remove ? CodexConfigEdit.remove(current)
-                    : CodexConfigEdit.apply(current, base, tokenEnv);
+                    : CodexConfigEdit.apply(current, base, tokenEnv, notify(base));
             edit.notes().forEach(note -> System.err.println("mos setup: " + note));
             if (edit.text().equals(current)) {
                 System.err.println("mos setup: " + file + (remove ? " has no MOS entries" : " already up to date")
@@ -76,8 +78,15 @@ final class SetupCodexCommand implements Callable<Integer> {
             return 1;
         }
         System.err.println(remove ? "mos setup: removed MOS's OpenTelemetry export and MCP server from " + file
-                : "mos setup: wrote " + file + ": Codex's OpenTelemetry log events to " + base + "/v1/logs, MCP server"
-                        + " mos at " + base + "/mcp");
+                : "mos setup: wrote " + file + ": Codex's OpenTelemetry log events to " + base + "/v1/logs, turn "
+                        + "ends by notify to " + base + "/hooks, MCP server mos at " + base + "/mcp");
         return 0;
+    }
+
+    /** Codex's notify: {@code mos hook} posting the turn-complete JSON Codex appends to {@code base}'s /hooks. */
+    private static List<String> notify(String base) {
+        List<String> argv = new ArrayList<>(HookLauncher.argv());
+        argv.addAll(List.of("hook", "--url", base));
+        return argv;
     }
 }

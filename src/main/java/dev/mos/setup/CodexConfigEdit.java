@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * {@code trace_exporter} keys of the {@code [otel]} table (Codex's OpenTelemetry log and trace export, also in
  * their {@code [otel.exporter...]} table forms; MOS maps the logs and takes the turn ends from the traces) and the
  * {@code [mcp_servers.mos]} table with its sub-tables, each whatever server URL it names, so that a re-run for
- * another URL replaces them instead of adding beside. The user's other {@code [otel]} keys (environment,
+ * another URL replaces them instead of adding beside; and the top-level {@code notify} MOS marks as its own, which
+ * tells MOS when a turn ends. The user's other {@code [otel]} keys (environment,
  * log_user_prompt, the metrics exporter) are theirs and are kept. Whether the text is valid TOML, before and
  * after, is {@link CodexConfigFile}'s check.
  */
@@ -31,10 +32,41 @@ public final class CodexConfigEdit {
     private CodexConfigEdit() {
     }
 
-    /** MOS's entries for server {@code base} in {@code text}, replacing any earlier ones. */
+    /** MOS's entries for server {@code base} in {@code text}, replacing any earlier ones; no notify. */
     public static Result apply(String text, String base, String tokenEnv) {
+        return apply(text, base, tokenEnv, null);
+    }
+
+    /**
+     * {@link #apply(String, String, String)} plus, unless the user has a {@code notify} of their own (Codex runs
+     * one program only; theirs stays, with a note), the top-level {@code notify = [...]} that runs
+     * {@code notifyCommand} (with Codex's JSON appended) at the end of every turn.
+     */
+    public static Result apply(String text, String base, String tokenEnv, List<String> notifyCommand) {
         List<String> notes = new ArrayList<>();
         List<String> lines = strip(lines(text), notes);
+        if (notifyCommand != null) {
+            if (hasTopLevelKey(lines, "notify")) {
+                notes.add("kept your own notify (Codex runs one program): MOS then learns a turn's end from its "
+                        + "trace span only, which codex exec may leave unsent");
+            } else {
+                List<String> notify = List.of(MARK + ": tells MOS when a turn ends",
+                        "notify = [" + String.join(", ", notifyCommand.stream().map(CodexConfigEdit::quote).toList())
+                                + "]");
+                int firstTable = firstTable(lines);
+                if (firstTable >= 0) {
+                    // a top-level key: after the user's, before the first table; --remove takes the blank line too
+                    lines.addAll(firstTable, java.util.stream.Stream.concat(notify.stream(),
+                            java.util.stream.Stream.of("")).toList());
+                } else {
+                    trimEnd(lines);
+                    if (!lines.isEmpty()) {
+                        lines.add("");
+                    }
+                    lines.addAll(notify);
+                }
+            }
+        }
         int otel = find(lines, "otel");
         List<String> exporter = List.of(MARK + ": Codex's OpenTelemetry log events and trace spans to MOS",
                 "exporter = { otlp-http = { endpoint = " + quote(base + "/v1/logs") + ", protocol = \"json\" } }",
@@ -111,6 +143,13 @@ public final class CodexConfigEdit {
                 }
                 i = endOfValue(lines, i) + 1;
                 continue;
+            } else if (table.isEmpty() && isKey(line, "notify") && dropMark(out)) {
+                // MOS's notify (its mark above it); one without the mark is the user's and stays
+                i = endOfValue(lines, i) + 1;
+                if (i < lines.size() && lines.get(i).isBlank()) {
+                    i++; // the blank line apply put after it
+                }
+                continue;
             } else if (table.isEmpty() && (isKey(line, "otel") || line.strip().startsWith("otel.")
                     || line.strip().startsWith("mcp_servers.mos"))) {
                 throw new IllegalArgumentException("sets " + line.strip().split("=")[0].strip()
@@ -155,6 +194,22 @@ public final class CodexConfigEdit {
                 i -= 2;
             }
         }
+    }
+
+    /** The line of the first table header; -1 when there is none. */
+    private static int firstTable(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (HEADER.matcher(lines.get(i)).matches() && !lines.get(i).strip().startsWith("#")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A key set before the first table. */
+    private static boolean hasTopLevelKey(List<String> lines, String key) {
+        int end = firstTable(lines);
+        return lines.subList(0, end < 0 ? lines.size() : end).stream().anyMatch(line -> isKey(line, key));
     }
 
     private static int find(List<String> lines, String table) {

@@ -63,11 +63,14 @@ class CodexCliIT {
         Proc.Result first = runner.run(setup(codexHome, "--url", mos.baseUrl(), "--write"), work);
         assertThat(first.exitCode()).as(runner.lastStderr()).isZero();
         String written = Files.readString(config);
-        assertThat(written).startsWith(users.substring(0, users.indexOf("[otel]")))
+        // the user's top-level keys, then MOS's notify (a top-level key too), then the user's tables as they were
+        assertThat(written).startsWith(users.substring(0, users.indexOf("\n[") + 1) + "# mos setup codex")
+                .contains(users.substring(users.indexOf("\n[") + 1, users.indexOf("[otel]")))
                 .contains("# prompt text in telemetry: my choice\nlog_user_prompt = true")
                 .contains("endpoint = \"" + mos.baseUrl() + "/v1/logs\"")
                 .contains("endpoint = \"" + mos.baseUrl() + "/v1/traces\"")
-                .contains("[mcp_servers.mos]\nurl = \"" + mos.baseUrl() + "/mcp\"");
+                .contains("[mcp_servers.mos]\nurl = \"" + mos.baseUrl() + "/mcp\"")
+                .contains("\"hook\", \"--url\", \"" + mos.baseUrl() + "\"]");
         Proc.Result second = runner.run(setup(codexHome, "--url", mos.baseUrl(), "--write"), work);
         assertThat(second.exitCode()).isZero();
         assertThat(runner.lastStderr()).contains("already up to date");
@@ -82,8 +85,15 @@ class CodexCliIT {
         JsonNode task = ClaudeCodeHooksIT.findTask(tree);
         assertThat(task.path("name").asString()).isEqualTo(PROMPT);
         assertThat(task.path("attributes").path("agent").asString()).isEqualTo("codex");
-        // closed by the turn's session_task.turn span (the logs have no turn end), with the turn's totals
+        // closed by the turn's session_task.turn span or by Codex's notify (the logs have no turn end)
         assertThat(task.path("status").asString()).isEqualTo("success");
+        // the notify ran `mos hook`, which posted Codex's turn-complete JSON to /hooks (nothing else posts there)
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!Http.get(mos.baseUrl() + "/metrics").body().lines().anyMatch(l -> l.startsWith(
+                "http_server_requests_seconds_count{method=\"POST\",status=\"200\",uri=\"/hooks\"}"))) {
+            assertThat(System.nanoTime()).as("no notify reached /hooks; mos: %s", mos.stderrText()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
         assertThat(task.path("duration_ms").asLong()).isPositive();
         List<JsonNode> ops = children(task).stream().filter(n -> !n.path("kind").asString().equals("llm")).toList();
         assertThat(ops).extracting(n -> n.path("kind").asString() + ":" + n.path("name").asString() + ":"

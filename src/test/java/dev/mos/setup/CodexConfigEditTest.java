@@ -51,6 +51,33 @@ class CodexConfigEditTest {
         assertThat(out).contains("# keep prompts: my choice\nlog_user_prompt = true");
     }
 
+    private static final java.util.List<String> NOTIFY = java.util.List.of("/opt/jdk/bin/java", "-jar",
+            "/opt/mos/mos.jar", "hook", "--url", "http://127.0.0.1:3000");
+
+    @Test
+    void notifyGoesAtTheTopIsReplacedOnARerunAndLeavesExactlyOnRemove() {
+        CodexConfigEdit.Result once = CodexConfigEdit.apply(USER, "http://127.0.0.1:3000", null, NOTIFY);
+        JsonNode config = TOML.readTree(once.text());
+        assertThat(config.path("notify").valueStream().map(JsonNode::asString).toList()).isEqualTo(NOTIFY);
+        assertThat(config.path("model").asString()).isEqualTo("gpt-5.1-codex");
+        assertThat(once.notes()).isEmpty();
+        assertThat(CodexConfigEdit.apply(once.text(), "http://127.0.0.1:3000", null, NOTIFY).text())
+                .isEqualTo(once.text());
+        assertThat(CodexConfigEdit.remove(once.text()).text()).isEqualTo(USER);
+        String fresh = CodexConfigEdit.apply("", "http://127.0.0.1:3000", null, NOTIFY).text();
+        assertThat(TOML.readTree(fresh).path("notify").size()).isEqualTo(NOTIFY.size());
+        assertThat(CodexConfigEdit.remove(fresh).text()).isEmpty();
+    }
+
+    @Test
+    void theUsersOwnNotifyStaysWithANote() {
+        String theirs = "notify = [\"notify-send\", \"Codex\"]\n" + USER;
+        CodexConfigEdit.Result r = CodexConfigEdit.apply(theirs, "http://127.0.0.1:3000", null, NOTIFY);
+        assertThat(TOML.readTree(r.text()).path("notify").get(0).asString()).isEqualTo("notify-send");
+        assertThat(r.notes()).singleElement().asString().contains("kept your own notify");
+        assertThat(CodexConfigEdit.remove(r.text()).text()).isEqualTo(theirs);
+    }
+
     @Test
     void aSecondRunChangesNothingAndAnotherUrlReplacesInsteadOfAddingBeside() {
         String once = CodexConfigEdit.apply(USER, "http://127.0.0.1:3000", null).text();

@@ -2,6 +2,7 @@ package dev.mos.ingest.hooks;
 
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.IngestResult;
+import dev.mos.model.NewEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,10 +11,17 @@ import java.util.concurrent.CompletableFuture;
 public final class HookReceiver {
 
     private final HookEventMapper mapper;
+    private final ForeignHookPayloads foreign;
     private final IngestPipeline ingest;
 
     public HookReceiver(HookEventMapper mapper, IngestPipeline ingest) {
+        this(mapper, ForeignHookPayloads.NONE, ingest);
+    }
+
+    /** @param foreign payloads in other agents' shapes (Codex's notify), tried before the hook mapper */
+    public HookReceiver(HookEventMapper mapper, ForeignHookPayloads foreign, IngestPipeline ingest) {
         this.mapper = mapper;
+        this.foreign = foreign;
         this.ingest = ingest;
     }
 
@@ -27,7 +35,13 @@ public final class HookReceiver {
 
     /** @param sender the name of the token that sent it, or null */
     public List<IngestResult> accept(Map<?, ?> payload, String transport, String sender) {
-        return ingest.acceptBatch(mapper.map(payload), transport, sender);
+        List<NewEvent> theirs = foreign.map(payload);
+        if (theirs == null) {
+            return ingest.acceptBatch(mapper.map(payload), transport, sender);
+        }
+        List<dev.mos.model.Event> stored = ingest.acceptValid(theirs, transport, sender);
+        return java.util.stream.IntStream.range(0, stored.size())
+                .mapToObj(i -> new IngestResult(i, stored.get(i), List.of(), null, null)).toList();
     }
 
     /**
@@ -35,6 +49,8 @@ public final class HookReceiver {
      * payloads and refused quotas are thrown at once, a store failure fails the future (nothing stored).
      */
     public CompletableFuture<List<IngestResult>> acceptAsync(Map<?, ?> payload, String transport, String sender) {
-        return ingest.acceptBatchAsync(mapper.map(payload), transport, sender);
+        List<NewEvent> theirs = foreign.map(payload);
+        return theirs != null ? ingest.acceptValidAsync(theirs, transport, sender)
+                : ingest.acceptBatchAsync(mapper.map(payload), transport, sender);
     }
 }

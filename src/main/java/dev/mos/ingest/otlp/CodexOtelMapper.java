@@ -106,6 +106,7 @@ public final class CodexOtelMapper {
         long last;
         Map<String, Object> settings;
         String task;
+        CodexThreads.Notified notified;
         synchronized (threads) {
             // a turn is a trace of its own in 0.171.0; should two prompts ever share one, each still is a task
             task = record.traceId() == null ? "prompt:" + conversation + ":" + at
@@ -119,6 +120,7 @@ public final class CodexOtelMapper {
             settings = t.settings;
             t.task = task;
             t.taskLastActivityMs = at;
+            notified = threads.takeNotifiedEarly(conversation); // with t.task set: a later notify finds the task
         }
         if (previous != null && !previous.equals(task)) {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -142,6 +144,13 @@ public final class CodexOtelMapper {
             }
             out.add(events.event(t.session, EventType.TASK_COMPLETE, null, early.endMs(), early.durationMs(), null,
                     task, null, early.details()));
+        } else if (notified != null) {
+            // the notify overtook this turn's logs: the turn ended by the time it came
+            synchronized (threads) {
+                t.closedTasks.add(task);
+            }
+            out.add(events.event(t.session, EventType.TASK_COMPLETE, null, Math.max(notified.atMs(), at), null, null,
+                    task, null, notified.details()));
         }
         return out;
     }

@@ -77,6 +77,39 @@ final class CodexThreads {
 
     private final Map<String, TurnEnd> earlyTurnEnds = lru(MAX_THREADS);
 
+    /** A turn end Codex's notify reported before any prompt of its conversation was seen: when, and its details. */
+    record Notified(long atMs, Map<String, Object> details) {
+    }
+
+    private final Map<String, Notified> notifiedEarly = lru(MAX_THREADS);
+
+    /** What a notify closes: a root conversation's open task, at its last activity. */
+    record NotifiedEnd(String session, String task, long atMs) {
+    }
+
+    /**
+     * For Codex's turn-complete notify: the open task of {@code conversationId}, now marked closed; null when there
+     * is none to close. A conversation whose prompt has not come yet (the notify overtook the log export) keeps
+     * {@code early} for it ({@link #takeNotifiedEarly}, under the same monitor as the prompt's task is opened).
+     */
+    synchronized NotifiedEnd notifiedTurnEnd(String conversationId, Notified early) {
+        Thread t = threads.get(conversationId);
+        if (t == null || t.parentOperation == null && t.task == null) {
+            notifiedEarly.put(conversationId, early);
+            return null;
+        }
+        if (t.parentOperation != null || t.closedTasks.contains(t.task)) {
+            return null; // a subagent's turn is its spawn_agent operation; a task the turn span closed already
+        }
+        t.closedTasks.add(t.task);
+        return new NotifiedEnd(t.session, t.task, t.taskLastActivityMs);
+    }
+
+    /** The notify that came before the first prompt of {@code conversationId}, once; null when none did. */
+    synchronized Notified takeNotifiedEarly(String conversationId) {
+        return notifiedEarly.remove(conversationId);
+    }
+
     /** The working directory Codex's spans name ({@code cwd} of {@code run_sampling_request}), by trace. */
     private final Map<String, String> cwdByTrace = lru(MAX_THREADS);
 

@@ -3,6 +3,7 @@ package dev.mos.ingest.otlp;
 import dev.mos.ingest.EventRejectedException;
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.hooks.AgentLinks;
+import dev.mos.ingest.hooks.ForeignHookPayloads;
 import dev.mos.ingest.privacy.Redactor;
 import dev.mos.model.CodingAgent;
 import dev.mos.model.NewEvent;
@@ -30,13 +31,14 @@ public final class OtlpReceiver {
     private final ClaudeCodeSpanMapper spans;
     private final GenAiSpanMapper genAiSpans;
     private final CodexSpanMapper codexSpans;
+    private final CodexNotify codexNotify;
     private final IngestPipeline ingest;
     private final Clock clock;
 
     public OtlpReceiver(OtlpJsonDecoder json, OtlpProtoDecoder proto, ClaudeCodeOtelMapper logs,
             GeminiCliOtelMapper geminiLogs, CodexOtelMapper codexLogs, ClaudeCodeMetricMapper metrics,
-            ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans, CodexSpanMapper codexSpans, IngestPipeline ingest,
-            Clock clock) {
+            ClaudeCodeSpanMapper spans, GenAiSpanMapper genAiSpans, CodexSpanMapper codexSpans, CodexNotify codexNotify,
+            IngestPipeline ingest, Clock clock) {
         this.json = json;
         this.proto = proto;
         this.logs = logs;
@@ -46,6 +48,7 @@ public final class OtlpReceiver {
         this.spans = spans;
         this.genAiSpans = genAiSpans;
         this.codexSpans = codexSpans;
+        this.codexNotify = codexNotify;
         this.ingest = ingest;
         this.clock = clock;
     }
@@ -70,7 +73,15 @@ public final class OtlpReceiver {
                 new ClaudeCodeMetricMapper(attributes, events, joins),
                 new ClaudeCodeSpanMapper(attributes, events, links, joins),
                 new GenAiSpanMapper(attributes, new OtlpEvents(json, null), instanceId),
-                new CodexSpanMapper(codexEvents, codex), ingest, clock);
+                new CodexSpanMapper(codexEvents, codex), new CodexNotify(codexEvents, codex, clock), ingest, clock);
+    }
+
+    /**
+     * Codex's turn-complete {@code notify} payloads, which reach {@code /hooks}: mapped here, where the state of
+     * Codex's conversations is kept.
+     */
+    public ForeignHookPayloads codexNotify() {
+        return codexNotify;
     }
 
     /**

@@ -71,7 +71,8 @@ class ClaudeCodeOtelMapperTest {
             new ClaudeCodeMetricMapper(attributes, otlpEvents, joins),
             new ClaudeCodeSpanMapper(attributes, otlpEvents, links, joins),
             new GenAiSpanMapper(attributes, otlpEvents, "test-instance"),
-            new CodexSpanMapper(otlpEvents, codexThreads), pipeline, clock);
+            new CodexSpanMapper(otlpEvents, codexThreads), new CodexNotify(otlpEvents, codexThreads, clock), pipeline,
+            clock);
 
     @AfterEach
     void close() {

@@ -291,6 +291,64 @@ class CodexOtelMapperTest {
         }
     }
 
+    /** The capture's log (and metric) requests only: the turn's spans lost, as codex exec at times loses them. */
+    private void replayWithoutTraces() throws Exception {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                getClass().getResourceAsStream(CAPTURE), StandardCharsets.UTF_8))) {
+            for (String line : r.lines().toList()) {
+                JsonNode request = JSON.readTree(line);
+                byte[] body = JSON.writeValueAsBytes(request.path("body"));
+                switch (request.path("path").asString()) {
+                    case "/v1/logs" -> assertThat(otlp.logs(body, false).rejected()).isZero();
+                    case "/v1/metrics" -> assertThat(otlp.metrics(body, false).rejected()).isZero();
+                    default -> { }
+                }
+            }
+        }
+    }
+
+    private final dev.mos.ingest.hooks.HookReceiver hooks = new dev.mos.ingest.hooks.HookReceiver(
+            new dev.mos.ingest.hooks.HookEventMapper(JSON, dev.mos.ingest.privacy.CapturePolicy.defaults(),
+                    new AgentLinks()), otlp.codexNotify(), pipeline);
+
+    /** What Codex 0.171.0 passed to its notify program in AllAgentsIT (ids of the capture's conversation). */
+    private static java.util.Map<String, Object> turnComplete() {
+        return java.util.Map.of("type", "agent-turn-complete", "thread-id", SESSION,
+                "turn-id", "01a24fd3-8c50-7f21-9d5c-3a6f1e0c2b11", "cwd", "/work/project", "client", "codex_exec",
+                "input-messages", List.of("please work"), "last-assistant-message", "All done.");
+    }
+
+    @Test
+    void withoutTheTurnSpanCodexsNotifyClosesTheTaskAtItsLastActivity() throws Exception {
+        replayWithoutTraces();
+        assertThat(tree().roots().getFirst().status()).isEqualTo(OperationStatus.RUNNING);
+        long lastActivity = store.events(SESSION).stream().mapToLong(Event::timestamp).max().orElseThrow();
+        assertThat(hooks.accept(turnComplete(), "hooks")).hasSize(1);
+        OperationNode task = tree().roots().getFirst();
+        assertThat(task.status()).isEqualTo(OperationStatus.SUCCESS);
+        assertThat(details(task.end()).path("closed_by").asString()).isEqualTo("notify");
+        assertThat(details(task.end()).path("cwd").asString()).isEqualTo("/work/project");
+        assertThat(details(task.end()).has("last-assistant-message")).isFalse();
+        assertThat(task.end().timestamp()).isEqualTo(lastActivity);
+        assertThat(hooks.accept(turnComplete(), "hooks")).as("a second notify closes nothing more").isEmpty();
+    }
+
+    @Test
+    void aNotifyThatOvertakesTheLogsClosesTheTaskWhenItsPromptComes() throws Exception {
+        assertThat(hooks.accept(turnComplete(), "hooks")).isEmpty();
+        replayWithoutTraces();
+        OperationNode task = tree().roots().getFirst();
+        assertThat(task.status()).isEqualTo(OperationStatus.SUCCESS);
+        assertThat(details(task.end()).path("closed_by").asString()).isEqualTo("notify");
+    }
+
+    @Test
+    void withTheTurnSpanTheNotifyAddsNothing() throws Exception {
+        replay();
+        assertThat(hooks.accept(turnComplete(), "hooks")).isEmpty();
+        assertTurnClosedBySpan(tree().roots().getFirst());
+    }
+
     @Test
     void withOnlyTheLogExporterTheRecordsHaveNoTraceAndTheTreeIsTheSameButTheTurnStaysOpen() throws Exception {
         // a second real run, [otel] exporter only: Codex then sends no trace or span ids on its log records
