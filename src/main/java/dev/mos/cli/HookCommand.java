@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ final class HookCommand implements Callable<Integer> {
         String base = ServerUrl.resolve(url);
         try {
             byte[] payload = withGitBranch(payloadArgument != null
-                    ? payloadArgument.getBytes(java.nio.charset.StandardCharsets.UTF_8) : readStdin(System.in),
+                    ? payloadArgument.getBytes(StandardCharsets.UTF_8) : readStdin(System.in),
                     JsonMapper.builder().build());
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/hooks"))

@@ -151,8 +151,9 @@ final class SetupClaudeCodeCommand implements Callable<Integer> {
                     + "OpenTelemetry headers helper read the token from it");
         }
         if (scope() == Scope.PROJECT && hookCommand == null) {
-            System.err.println("mos setup: the SessionStart hook runs " + HookLauncher.shellCommand() + ", a path on this "
-                    + "machine; for a settings file others share, consider --hook-command mos (or --local)");
+            System.err.println("mos setup: the SessionStart hook runs " + HookLauncher.shellCommand()
+                    + ", a path on this machine; for a settings file others share, consider --hook-command mos (or"
+                    + " --local)");
         }
         System.err.println("mos setup: for the MCP tools run: " + mcpAddLine(base));
     }

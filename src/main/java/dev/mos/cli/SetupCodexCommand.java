@@ -77,7 +77,7 @@ final class SetupCodexCommand implements Callable<Integer> {
             System.err.println("mos setup: cannot update " + file + ": " + e);
             return 1;
         }
-        System.err.println(remove ? "mos setup: removed MOS's OpenTelemetry export and MCP server from " + file
+        System.err.println(remove ? "mos setup: removed MOS's OpenTelemetry export, notify and MCP server from " + file
                 : "mos setup: wrote " + file + ": Codex's OpenTelemetry log events to " + base + "/v1/logs, turn "
                         + "ends by notify to " + base + "/hooks, MCP server mos at " + base + "/mcp");
         return 0;

@@ -6,6 +6,7 @@ import dev.mos.model.NewEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Hook payload in, events through the one ingest pipeline out; shared by POST /hooks and log_event. */
 public final class HookReceiver {
@@ -39,9 +40,11 @@ public final class HookReceiver {
         if (theirs == null) {
             return ingest.acceptBatch(mapper.map(payload), transport, sender);
         }
-        List<dev.mos.model.Event> stored = ingest.acceptValid(theirs, transport, sender);
-        return java.util.stream.IntStream.range(0, stored.size())
-                .mapToObj(i -> new IngestResult(i, stored.get(i), List.of(), null, null)).toList();
+        try {
+            return ingest.acceptValidAsync(theirs, transport, sender).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**

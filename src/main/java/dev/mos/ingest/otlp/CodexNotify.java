@@ -45,16 +45,17 @@ final class CodexNotify implements ForeignHookPayloads {
         if (!TURN_COMPLETE.equals(payload.get("type"))) {
             return List.of(); // another notice (a later Codex may add some): nothing in the tree ends
         }
+        Map<String, Object> d = details(payload);
         CodexThreads.NotifiedEnd end = threads.notifiedTurnEnd((String) payload.get("thread-id"),
-                new CodexThreads.Notified(clock.millis(), details(payload)));
+                new CodexThreads.Notified(clock.millis(), d));
         if (end == null) {
             return List.of();
         }
         return List.of(events.event(end.session(), EventType.TASK_COMPLETE, null, end.atMs(), null, null,
-                end.task(), null, details(payload)));
+                end.task(), null, d));
     }
 
-    static Map<String, Object> details(Map<?, ?> payload) {
+    private static Map<String, Object> details(Map<?, ?> payload) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", "notify");
         d.put("agent", "codex");
