@@ -37,6 +37,10 @@ final class HookCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", defaultValue = "2000", description = "Give up after this long (default 2000)")
     long timeoutMs;
 
+    @Option(names = "--token-env", paramLabel = "VAR", description = "Read the bearer token from this environment "
+            + "variable (default: MOS_TOKEN, else MCP_AUTH_TOKEN)")
+    String tokenEnv;
+
     @Parameters(arity = "0..1", paramLabel = "PAYLOAD", description = "The payload as an argument instead of stdin: "
             + "Codex's notify appends its JSON so (stdin is then not read)")
     String payloadArgument;
@@ -52,7 +56,7 @@ final class HookCommand implements Callable<Integer> {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/hooks"))
                     .timeout(Duration.ofMillis(timeoutMs)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
-            String token = token();
+            String token = token(tokenEnv);
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
@@ -96,8 +100,8 @@ final class HookCommand implements Callable<Integer> {
                 .orElse(payload);
     }
 
-    static String token() {
-        for (String name : new String[] {"MOS_TOKEN", "MCP_AUTH_TOKEN"}) {
+    static String token(String tokenEnv) {
+        for (String name : tokenEnv != null ? new String[] {tokenEnv} : new String[] {"MOS_TOKEN", "MCP_AUTH_TOKEN"}) {
             String value = System.getenv(name);
             if (value != null && !value.isBlank()) {
                 return value.split(",")[0].trim();

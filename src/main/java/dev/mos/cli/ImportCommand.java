@@ -87,7 +87,7 @@ final class ImportCommand implements Callable<Integer> {
         CodexRolloutMapper codexMapper = new CodexRolloutMapper(json, capture);
         GeminiSessionMapper geminiMapper = new GeminiSessionMapper(json, capture);
         GeminiLiveMatch geminiMatch = new GeminiLiveMatch(json);
-        ImportClient server = new ImportClient(ServerUrl.resolve(url), HookCommand.token(), json);
+        ImportClient server = new ImportClient(ServerUrl.resolve(url), HookCommand.token(null), json);
         Tally tally = new Tally();
 
         // Gemini session files first, then Codex's; the paths that hold neither are searched for Claude Code's

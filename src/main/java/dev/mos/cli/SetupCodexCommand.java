@@ -46,7 +46,7 @@ final class SetupCodexCommand implements Callable<Integer> {
         Path file = CodexConfigLocation.resolve(config, System.getenv(), System.getProperty("user.home"));
         if (options.printOnly()) {
             System.out.println("# Add to " + file + " (or run again with --write to merge it):");
-            System.out.print(CodexConfigEdit.apply("", base, tokenEnv, notify(base)).text());
+            System.out.print(CodexConfigEdit.apply("", base, tokenEnv, notify(base, tokenEnv)).text());
             System.out.println();
             System.out.println("# Optional, your choice: prompt text in the tasks' names (Codex leaves it out):");
             System.out.println("# log_user_prompt = true   (in [otel])");
@@ -56,7 +56,7 @@ final class SetupCodexCommand implements Callable<Integer> {
         try {
             String current = io.read(file);
             CodexConfigEdit.Result edit = remove ? CodexConfigEdit.remove(current)
-                    : CodexConfigEdit.apply(current, base, tokenEnv, notify(base));
+                    : CodexConfigEdit.apply(current, base, tokenEnv, notify(base, tokenEnv));
             edit.notes().forEach(note -> System.err.println("mos setup: " + note));
             if (edit.text().equals(current)) {
                 System.err.println("mos setup: " + file + (remove ? " has no MOS entries" : " already up to date")
@@ -83,10 +83,16 @@ final class SetupCodexCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Codex's notify: {@code mos hook} posting the turn-complete JSON Codex appends to {@code base}'s /hooks. */
-    private static List<String> notify(String base) {
+    /**
+     * Codex's notify: {@code mos hook} posting the turn-complete JSON Codex appends to {@code base}'s /hooks, with the
+     * token from {@code tokenEnv} when one is named (Codex passes its environment on).
+     */
+    private static List<String> notify(String base, String tokenEnv) {
         List<String> argv = new ArrayList<>(HookLauncher.argv());
         argv.addAll(List.of("hook", "--url", base));
+        if (tokenEnv != null) {
+            argv.addAll(List.of("--token-env", tokenEnv));
+        }
         return argv;
     }
 }

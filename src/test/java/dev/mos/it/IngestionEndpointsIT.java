@@ -145,4 +145,39 @@ class IngestionEndpointsIT {
                 .contains("not delivered");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     }
+
+    /**
+     * As Codex's notify runs it (setup writes {@code mos hook --url U [--token-env VAR]}, Codex appends its JSON as
+     * the last argument, stdin is not the payload): against a server that requires a token, the token comes from
+     * the named variable; without it the server refuses and the hook still exits 0, quietly.
+     */
+    @Test
+    void mosHookTakesCodexsNotifyJsonAsItsLastArgumentAndTheTokenFromTheNamedVariable() throws Exception {
+        MosProcess secured = MosProcess.serve(Map.of("MCP_AUTH_TOKEN", "it-hook-token"));
+        try {
+            String notify = "{\"type\":\"agent-turn-complete\",\"thread-id\":\"it-notify\",\"turn-id\":\"t1\","
+                    + "\"cwd\":\"/tmp\",\"input-messages\":[\"hi\"],\"last-assistant-message\":\"done\"}";
+            ProcessBuilder withToken = new ProcessBuilder(MosProcess.command("hook", "--url", secured.baseUrl(),
+                    "--token-env", "MY_MOS_TOKEN", notify)).redirectInput(ProcessBuilder.Redirect.PIPE);
+            withToken.environment().put("MY_MOS_TOKEN", "it-hook-token");
+            Process ok = withToken.start();
+            ok.getOutputStream().close();
+            assertThat(ok.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(ok.exitValue()).isZero();
+            assertThat(new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+            assertThat(new String(ok.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+
+            ProcessBuilder without = new ProcessBuilder(MosProcess.command("hook", "--url", secured.baseUrl(),
+                    "--token-env", "MY_MOS_TOKEN", notify));
+            without.environment().remove("MY_MOS_TOKEN");
+            Process refused = without.start();
+            refused.getOutputStream().close();
+            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).isZero();
+            assertThat(new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("HTTP 401");
+        } finally {
+            secured.close();
+        }
+    }
 }
