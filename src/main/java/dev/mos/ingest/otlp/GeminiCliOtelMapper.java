@@ -207,8 +207,9 @@ public final class GeminiCliOtelMapper {
         }
         if (ok && metadata.path("isError").asBoolean(false)) {
             JsonNode exit = metadata.path("exitCode");
-            details.put("error", exit.isNumber() ? "exit code " + exit.asLong() : "the tool reported an error");
-            if (exit.isNumber()) {
+            boolean code = exit.isNumber() && exit.canConvertToLong();
+            details.put("error", code ? "exit code " + exit.asLong() : "the tool reported an error");
+            if (code) {
                 details.put("exit_code", exit.asLong());
             }
             ok = false;

@@ -163,7 +163,7 @@ public final class CodexRolloutMapper {
             if (p.hasNonNull("last_agent_message")) {
                 d.put("last_agent_message", capture.value(p.path("last_agent_message").asString()));
             }
-            Long duration = p.path("duration_ms").isNumber() ? p.path("duration_ms").asLong() : null;
+            Long duration = TranscriptContent.longOf(p.path("duration_ms"));
             out.add(event("task_complete", task, null, null, at, duration, d));
         }
 
@@ -333,8 +333,9 @@ public final class CodexRolloutMapper {
     }
 
     private static void copy(JsonNode from, String key, Map<String, Object> to, String as) {
-        if (from.path(key).isNumber()) {
-            to.put(as, from.path(key).asLong());
+        Long n = TranscriptContent.longOf(from.path(key));
+        if (n != null) {
+            to.put(as, n);
         }
     }
 

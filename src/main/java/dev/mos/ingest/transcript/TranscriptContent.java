@@ -66,13 +66,21 @@ final class TranscriptContent {
         return null;
     }
 
+    /** A count or duration of {@code field}; left out when it is no number or none a {@code long} holds. */
     static void copyNumber(JsonNode from, String field, Map<String, Object> to, String as) {
         JsonNode n = from.path(field);
         if (n.isIntegralNumber()) {
-            to.put(as, n.longValue());
-        } else if (n.isNumber()) {
+            if (n.canConvertToLong()) {
+                to.put(as, n.longValue());
+            }
+        } else if (n.isNumber() && Double.isFinite(n.doubleValue())) {
             to.put(as, n.doubleValue());
         }
+    }
+
+    /** {@code n} as a {@code long}; null when it is no number or out of a {@code long}'s range. */
+    static Long longOf(JsonNode n) {
+        return n.isNumber() && n.canConvertToLong() ? n.asLong() : null;
     }
 
     static long time(JsonNode value) {
