@@ -65,6 +65,10 @@ final class RateLimitFilter extends HttpFilter {
         if (refusal.isPresent()) {
             (refusal.get().limit().endsWith("bytesPerSecond") ? bytesRefused : requestsRefused).increment();
             response.setHeader("Retry-After", Long.toString(refusal.get().retryAfterSeconds()));
+            // The body is not read (an over-budget client's bytes are not worth it), so the connection is closed:
+            // left open with unread content, the server could drop it just as the client sends its next request
+            // on it, which then gets no answer at all (seen in RateLimitsIT: "header parser received no bytes").
+            response.setHeader("Connection", "close");
             json.error(response, 429, refusal.get().message());
             return;
         }
