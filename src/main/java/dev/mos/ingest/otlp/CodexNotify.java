@@ -47,7 +47,7 @@ final class CodexNotify implements ForeignHookPayloads {
         }
         Map<String, Object> d = details(payload);
         CodexThreads.NotifiedEnd end = threads.notifiedTurnEnd((String) payload.get("thread-id"),
-                new CodexThreads.Notified(clock.millis(), d));
+                new CodexThreads.TurnEnd(clock.millis(), null, d));
         if (end == null) {
             return List.of();
         }

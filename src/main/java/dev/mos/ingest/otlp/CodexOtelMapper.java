@@ -106,7 +106,7 @@ public final class CodexOtelMapper {
         long last;
         Map<String, Object> settings;
         String task;
-        CodexThreads.Notified notified;
+        CodexThreads.TurnEnd notified;
         synchronized (threads) {
             // a turn is a trace of its own in 0.171.0; should two prompts ever share one, each still is a task
             task = record.traceId() == null ? "prompt:" + conversation + ":" + at
@@ -136,21 +136,18 @@ public final class CodexOtelMapper {
         Map<String, Object> d = details(t, title, a);
         settings.forEach(d::putIfAbsent);
         out.add(events.event(t.session, EventType.TASK_STARTED, null, at, null, null, task, title, d));
-        CodexThreads.TurnEnd early = record.traceId() == null ? null
+        CodexThreads.TurnEnd end = record.traceId() == null ? null
                 : threads.takeEarlyTurnEnd(conversation, record.traceId());
-        if (early != null) {
-            synchronized (threads) {
-                t.closedTasks.add(task);
-            }
-            out.add(events.event(t.session, EventType.TASK_COMPLETE, null, early.endMs(), early.durationMs(), null,
-                    task, null, early.details()));
-        } else if (notified != null) {
+        if (end == null && notified != null) {
             // the notify overtook this turn's logs: the turn ended by the time it came
+            end = new CodexThreads.TurnEnd(Math.max(notified.endMs(), at), null, notified.details());
+        }
+        if (end != null) {
             synchronized (threads) {
                 t.closedTasks.add(task);
             }
-            out.add(events.event(t.session, EventType.TASK_COMPLETE, null, Math.max(notified.atMs(), at), null, null,
-                    task, null, notified.details()));
+            out.add(events.event(t.session, EventType.TASK_COMPLETE, null, end.endMs(), end.durationMs(), null,
+                    task, null, end.details()));
         }
         return out;
     }

@@ -71,17 +71,17 @@ final class CodexThreads {
     private final Map<String, Thread> threads = lru(MAX_THREADS);
     private final Map<String, Spawned> spawned = lru(MAX_THREADS);
 
-    /** A turn's end seen in its trace before any log record of its conversation: kept for its user_prompt. */
-    record TurnEnd(long endMs, long durationMs, Map<String, Object> details) {
+    /**
+     * A turn's end that came before its prompt, from its trace span (with the turn's duration) or from Codex's notify
+     * (no duration): kept for its user_prompt.
+     */
+    record TurnEnd(long endMs, Long durationMs, Map<String, Object> details) {
     }
 
     private final Map<String, TurnEnd> earlyTurnEnds = lru(MAX_THREADS);
 
-    /** A turn end Codex's notify reported before any prompt of its conversation was seen: when, and its details. */
-    record Notified(long atMs, Map<String, Object> details) {
-    }
-
-    private final Map<String, Notified> notifiedEarly = lru(MAX_THREADS);
+    /** Turn ends Codex's notify reported before the conversation's prompt was seen (when it came), by conversation. */
+    private final Map<String, TurnEnd> notifiedEarly = lru(MAX_THREADS);
 
     /** What a notify closes: a root conversation's open task, at its last activity. */
     record NotifiedEnd(String session, String task, long atMs) {
@@ -92,7 +92,7 @@ final class CodexThreads {
      * is none to close. A conversation whose prompt has not come yet (the notify overtook the log export) keeps
      * {@code early} for it ({@link #takeNotifiedEarly}, under the same monitor as the prompt's task is opened).
      */
-    synchronized NotifiedEnd notifiedTurnEnd(String conversationId, Notified early) {
+    synchronized NotifiedEnd notifiedTurnEnd(String conversationId, TurnEnd early) {
         Thread t = threads.get(conversationId);
         if (t == null || t.parentOperation == null && t.task == null) {
             notifiedEarly.put(conversationId, early);
@@ -106,7 +106,7 @@ final class CodexThreads {
     }
 
     /** The notify that came before the first prompt of {@code conversationId}, once; null when none did. */
-    synchronized Notified takeNotifiedEarly(String conversationId) {
+    synchronized TurnEnd takeNotifiedEarly(String conversationId) {
         return notifiedEarly.remove(conversationId);
     }
 

@@ -163,7 +163,7 @@ public final class CodexRolloutMapper {
             if (p.hasNonNull("last_agent_message")) {
                 d.put("last_agent_message", capture.value(p.path("last_agent_message").asString()));
             }
-            Long duration = TranscriptContent.longOf(p.path("duration_ms"));
+            Long duration = ImportedEvents.count(p.path("duration_ms"));
             out.add(event("task_complete", task, null, null, at, duration, d));
         }
 
@@ -227,11 +227,11 @@ public final class CodexRolloutMapper {
             if (model != null) {
                 d.put("model", model);
             }
-            copy(u, "input_tokens", d, "input_tokens");
-            copy(u, "output_tokens", d, "output_tokens");
-            copy(u, "cached_input_tokens", d, "cache_read_tokens");
-            copy(u, "cache_write_input_tokens", d, "cache_creation_tokens");
-            copy(u, "reasoning_output_tokens", d, "reasoning_tokens");
+            ImportedEvents.copyCount(u, "input_tokens", d, "input_tokens");
+            ImportedEvents.copyCount(u, "output_tokens", d, "output_tokens");
+            ImportedEvents.copyCount(u, "cached_input_tokens", d, "cache_read_tokens");
+            ImportedEvents.copyCount(u, "cache_write_input_tokens", d, "cache_creation_tokens");
+            ImportedEvents.copyCount(u, "reasoning_output_tokens", d, "reasoning_tokens");
             TokenCounts.withoutCachedInput(d); // OpenAI counts the cache inside the input
             out.add(event("llm_response", "llm:" + (id.isEmpty() ? session + ":" + at : id), parent(),
                     model == null ? "LLM call" : model, at, null, d));
@@ -332,12 +332,6 @@ public final class CodexRolloutMapper {
         }
     }
 
-    private static void copy(JsonNode from, String key, Map<String, Object> to, String as) {
-        Long n = TranscriptContent.longOf(from.path(key));
-        if (n != null) {
-            to.put(as, n);
-        }
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> details(Map<String, Object> event) {

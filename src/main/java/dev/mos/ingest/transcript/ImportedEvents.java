@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The raw events the session-file mappers (Claude Code transcripts, Codex rollouts, Gemini chats) build for the one
@@ -17,6 +18,22 @@ public final class ImportedEvents {
     private static final int MAX_NAME = 200;
 
     private ImportedEvents() {
+    }
+
+    /**
+     * {@code n} as a count or duration; null when it is no number, or one beyond a {@code long} (the fuzzer wrote
+     * such counts): left out rather than failing the file.
+     */
+    public static Long count(JsonNode n) {
+        return n.isNumber() && n.canConvertToLong() ? n.asLong() : null;
+    }
+
+    /** {@code from.key} as {@code to.as}, when it is a {@link #count}. */
+    public static void copyCount(JsonNode from, String key, Map<String, Object> to, String as) {
+        Long n = count(from.path(key));
+        if (n != null) {
+            to.put(as, n);
+        }
     }
 
     /**

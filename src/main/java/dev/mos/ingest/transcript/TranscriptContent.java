@@ -78,10 +78,6 @@ final class TranscriptContent {
         }
     }
 
-    /** {@code n} as a {@code long}; null when it is no number or out of a {@code long}'s range. */
-    static Long longOf(JsonNode n) {
-        return n.isNumber() && n.canConvertToLong() ? n.asLong() : null;
-    }
 
     static long time(JsonNode value) {
         if (!value.isString()) {

@@ -172,12 +172,12 @@ public final class GeminiSessionMapper {
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("model", model);
                 JsonNode t = m.path("tokens");
-                copy(t, "input", d, "input_tokens");
-                copy(t, "output", d, "output_tokens");
-                copy(t, "cached", d, "cache_read_tokens");
-                copy(t, "thoughts", d, "thoughts_tokens");
-                copy(t, "tool", d, "tool_tokens");
-                copy(t, "total", d, "total_tokens");
+                ImportedEvents.copyCount(t, "input", d, "input_tokens");
+                ImportedEvents.copyCount(t, "output", d, "output_tokens");
+                ImportedEvents.copyCount(t, "cached", d, "cache_read_tokens");
+                ImportedEvents.copyCount(t, "thoughts", d, "thoughts_tokens");
+                ImportedEvents.copyCount(t, "tool", d, "tool_tokens");
+                ImportedEvents.copyCount(t, "total", d, "total_tokens");
                 TokenCounts.withoutCachedInput(d); // Gemini counts the cached prompt inside its input count
                 if (!text.isBlank() && capture.keepsToolIo()) {
                     d.put("response", capture.toolIo(text));
@@ -278,13 +278,6 @@ public final class GeminiSessionMapper {
         return b.toString();
     }
 
-    private static void copy(JsonNode from, String key, Map<String, Object> to, String as) {
-        JsonNode n = from.path(key);
-        // a count beyond a long (the fuzzer wrote one) is no count: left out rather than failing the file
-        if (n.isNumber() && n.canConvertToLong()) {
-            to.put(as, n.asLong());
-        }
-    }
 
     static long time(JsonNode value) {
         if (!value.isString()) {
