@@ -163,6 +163,44 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Work on one pooled connection; the SQL exceptions it may throw become {@link StoreUnavailableException}s. */
+    interface SqlWork<R> {
+        R run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in auto-commit: a SQLite transaction here would take the write lock (the pool begins
+     * IMMEDIATE). Where two statements must agree (a page and its session row) the second is bounded by the first.
+     */
+    <R> R read(SqlWork<R> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the database failed a read: " + JdbcErrors.describe(e), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+    <R> R write(SqlWork<R> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                R result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // broken connection: the pool discards it
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the database failed a write: " + JdbcErrors.describe(e), e);
+        }
+    }
+
     public Dialect dialect() {
         return dialect;
     }
