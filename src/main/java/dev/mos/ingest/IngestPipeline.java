@@ -75,18 +75,14 @@ public final class IngestPipeline {
         return stored;
     }
 
-    /** {@link #acceptValid(List, String, String)} without waiting for the commit, one result per event. */
-    public CompletableFuture<List<IngestResult>> acceptValidAsync(List<NewEvent> events, String transport,
-            String sender) {
+    /** {@link #acceptValid(List, String, String)} without waiting for the commit. */
+    public CompletableFuture<List<Event>> acceptValidAsync(List<NewEvent> events, String transport, String sender) {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
         return store.appendAllAsync(asStored(events, sender)).thenApply(stored -> {
-            List<IngestResult> results = new ArrayList<>(stored.size());
-            for (int i = 0; i < stored.size(); i++) {
-                results.add(new IngestResult(i, published(stored.get(i), transport), List.of(), null, null));
-            }
-            return results;
+            stored.forEach(event -> published(event, transport));
+            return stored;
         });
     }
 

@@ -2,11 +2,12 @@ package dev.mos.ingest.hooks;
 
 import dev.mos.ingest.IngestPipeline;
 import dev.mos.ingest.IngestResult;
+import dev.mos.model.Event;
 import dev.mos.model.NewEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** Hook payload in, events through the one ingest pipeline out; shared by POST /hooks and log_event. */
 public final class HookReceiver {
@@ -40,11 +41,7 @@ public final class HookReceiver {
         if (theirs == null) {
             return ingest.acceptBatch(mapper.map(payload), transport, sender);
         }
-        try {
-            return ingest.acceptValidAsync(theirs, transport, sender).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return accepted(ingest.acceptValid(theirs, transport, sender));
     }
 
     /**
@@ -53,7 +50,16 @@ public final class HookReceiver {
      */
     public CompletableFuture<List<IngestResult>> acceptAsync(Map<?, ?> payload, String transport, String sender) {
         List<NewEvent> theirs = foreign.map(payload);
-        return theirs != null ? ingest.acceptValidAsync(theirs, transport, sender)
+        return theirs != null ? ingest.acceptValidAsync(theirs, transport, sender).thenApply(HookReceiver::accepted)
                 : ingest.acceptBatchAsync(mapper.map(payload), transport, sender);
+    }
+
+    /** Results for events a mapper built valid: each one accepted, none truncated. */
+    private static List<IngestResult> accepted(List<Event> stored) {
+        List<IngestResult> results = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            results.add(new IngestResult(i, stored.get(i), List.of(), null, null));
+        }
+        return results;
     }
 }
