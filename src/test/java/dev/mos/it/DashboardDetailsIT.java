@@ -76,6 +76,17 @@ class DashboardDetailsIT {
         assertThat(r.status()).as(r.body()).isBetween(200, 204);
     }
 
+    /**
+     * Clicks the name of a tree row. Found and clicked again if the tree was redrawn in between: the session has a
+     * running operation, so live refreshes redraw it (a found row went stale once in CI).
+     */
+    private static void clickRow(String opId) {
+        waiting().until(d -> {
+            d.findElement(By.cssSelector("#tree .op[data-id='" + opId + "'] > .row .name")).click();
+            return true;
+        });
+    }
+
     private static WebDriverWait waiting() {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15), Duration.ofMillis(50));
         wait.ignoring(StaleElementReferenceException.class);
@@ -113,7 +124,7 @@ class DashboardDetailsIT {
     void clickingTheFailingBashShowsItsCommandAndError() throws Exception {
         open();
         String bash = opId("Bash");
-        browser.findElement(By.cssSelector("#tree .op[data-id='" + bash + "'] > .row .name")).click();
+        clickRow(bash);
         waiting().until(d -> bash.equals(d.findElement(By.id("details")).getAttribute("data-loaded")));
         shot("details-bash.png");
         assertThat(browser.getCurrentUrl()).endsWith("/op/" + bash);
@@ -219,7 +230,7 @@ class DashboardDetailsIT {
         assertThat(overflow).as("no horizontal overflow").isLessThanOrEqualTo(0L);
         shot("narrow.png");
         String bash = opId("Bash");
-        browser.findElement(By.cssSelector("#tree .op[data-id='" + bash + "'] > .row .name")).click();
+        clickRow(bash);
         waiting().until(d -> bash.equals(d.findElement(By.id("details")).getAttribute("data-loaded")));
         long panelRight = (Long) js("return Math.round(document.getElementById('details').getBoundingClientRect().right)");
         assertThat(panelRight).isLessThanOrEqualTo(390L);
