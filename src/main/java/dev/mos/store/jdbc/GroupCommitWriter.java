@@ -10,9 +10,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 
 /**
@@ -40,7 +39,8 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         }
     }
 
-    private record Pending<T, R>(T item, CompletableFuture<R> result) {
+    /** {@code queuedAt}: {@link System#nanoTime} when the caller handed it over, for the commit deadline. */
+    private record Pending<T, R>(T item, CompletableFuture<R> result, long queuedAt) {
     }
 
     private final DataSource dataSource;
@@ -53,8 +53,10 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
      * Completes callers' futures after each commit, so that whatever they chain (answers to clients, live
      * publishing) never holds up the next transaction, and answers leave from one thread in commit order.
      */
-    private final ExecutorService acks;
+    private final ScheduledExecutorService acks;
     private volatile boolean closed;
+    /** The batch the writer thread is writing, for the deadline check; empty between batches. */
+    private volatile List<Pending<T, R>> inFlight = List.of();
     /**
      * The writer's connection, kept while writes keep coming (its prepared statements are reused across commits)
      * and handed back to the pool when the queue has been empty for a poll interval, or after any failure.
@@ -69,11 +71,16 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         this.waitMs = waitMs;
         // Bounded: when the database cannot keep up, callers block here (back-pressure) instead of piling up.
         this.queue = new ArrayBlockingQueue<>(maxBatch * 4);
-        this.acks = Executors.newSingleThreadExecutor(r -> {
+        this.acks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-ack");
             t.setDaemon(true);
             return t;
         });
+        // One periodic check for the whole writer rather than a timer per call: a per-future timeout
+        // (CompletableFuture.orTimeout) wakes the JDK's delay-scheduler thread on every write, about a tenth of
+        // a cold stdio server's CPU under load.
+        long tick = Math.clamp(waitMs / 4, 10, 1_000);
+        acks.scheduleWithFixedDelay(this::failOverdue, tick, tick, TimeUnit.MILLISECONDS);
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -94,8 +101,9 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
 
     /**
      * Queues the item; the future completes (on the acknowledgment thread, never on the writer) only after the
-     * commit that holds it, or fails with a {@link StoreUnavailableException} if that commit did not happen. Blocks
-     * only while the queue is full (back-pressure), at most {@code waitMs}.
+     * commit that holds it, or fails with a {@link StoreUnavailableException} if that commit did not happen or
+     * did not happen within {@code waitMs} (give or take a quarter of it). Blocks only while the queue is full
+     * (back-pressure), at most {@code waitMs}.
      */
     CompletableFuture<R> submitAsync(T item) {
         if (closed) {
@@ -103,7 +111,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         }
         CompletableFuture<R> result = new CompletableFuture<>();
         try {
-            if (!queue.offer(new Pending<>(item, result), waitMs, TimeUnit.MILLISECONDS)) {
+            if (!queue.offer(new Pending<>(item, result, System.nanoTime()), waitMs, TimeUnit.MILLISECONDS)) {
                 return CompletableFuture.failedFuture(new StoreUnavailableException(
                         "the store is not keeping up: write queue full for " + waitMs + " ms"));
             }
@@ -112,13 +120,35 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
             return CompletableFuture.failedFuture(
                     new StoreUnavailableException("interrupted while waiting for the store"));
         }
-        return result.orTimeout(waitMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                    ? e.getCause() : e;
-            return CompletableFuture.failedFuture(cause instanceof TimeoutException
-                    ? new StoreUnavailableException("the store did not commit within " + waitMs + " ms")
-                    : unavailable(cause));
-        });
+        return result;
+    }
+
+    /**
+     * On the acknowledgment thread: fails every caller whose commit has not happened within {@code waitMs}, in
+     * the batch being written (its commit may still land) and in the queue (never written: the writer skips
+     * callers already answered, so a caller told of a failure can retry without storing twice).
+     */
+    private void failOverdue() {
+        long now = System.nanoTime();
+        long limit = TimeUnit.MILLISECONDS.toNanos(waitMs);
+        StoreUnavailableException overdue = null;
+        for (Pending<T, R> p : inFlight) {
+            if (now - p.queuedAt() > limit) {
+                overdue = overdue == null ? overdue() : overdue;
+                p.result().completeExceptionally(overdue);
+            }
+        }
+        for (Pending<T, R> p : queue) {
+            if (now - p.queuedAt() <= limit) {
+                break; // queued in order: the rest are younger
+            }
+            overdue = overdue == null ? overdue() : overdue;
+            p.result().completeExceptionally(overdue);
+        }
+    }
+
+    private StoreUnavailableException overdue() {
+        return new StoreUnavailableException("the store did not commit within " + waitMs + " ms");
     }
 
     private static StoreUnavailableException unavailable(Throwable cause) {
@@ -139,12 +169,17 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                writeBatch(batch);
+                batch.removeIf(p -> p.result().isDone()); // answered already: overdue while queued
+                if (!batch.isEmpty()) {
+                    inFlight = List.copyOf(batch);
+                    writeBatch(batch);
+                }
             } catch (InterruptedException e) {
                 if (closed) {
                     break;
                 }
             } finally {
+                inFlight = List.of();
                 batch.clear();
             }
         }
