@@ -77,8 +77,8 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
             return t;
         });
         // One periodic check for the whole writer rather than a timer per call: a per-future timeout
-        // (CompletableFuture.orTimeout) wakes the JDK's delay-scheduler thread on every write, about a tenth of
-        // a cold stdio server's CPU under load.
+        // (CompletableFuture.orTimeout) hands work to the JDK's delay-scheduler thread twice per write (set, then
+        // cancelled): ~6 % of a cold stdio server's CPU under load, half the context switches of a /hooks request.
         long tick = Math.clamp(waitMs / 4, 10, 1_000);
         acks.scheduleWithFixedDelay(this::failOverdue, tick, tick, TimeUnit.MILLISECONDS);
         this.thread = new Thread(this::run, name);
@@ -140,7 +140,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         }
         for (Pending<T, R> p : queue) {
             if (now - p.queuedAt() <= limit) {
-                break; // queued in order: the rest are younger
+                break; // queued in order (within the moments between nanoTime and offer): the rest are younger
             }
             overdue = overdue == null ? overdue() : overdue;
             p.result().completeExceptionally(overdue);
