@@ -131,24 +131,23 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
     private void failOverdue() {
         long now = System.nanoTime();
         long limit = TimeUnit.MILLISECONDS.toNanos(waitMs);
-        StoreUnavailableException overdue = null;
+        List<Pending<T, R>> overdue = new ArrayList<>();
         for (Pending<T, R> p : inFlight) {
             if (now - p.queuedAt() > limit) {
-                overdue = overdue == null ? overdue() : overdue;
-                p.result().completeExceptionally(overdue);
+                overdue.add(p);
             }
         }
         for (Pending<T, R> p : queue) {
             if (now - p.queuedAt() <= limit) {
                 break; // queued in order (within the moments between nanoTime and offer): the rest are younger
             }
-            overdue = overdue == null ? overdue() : overdue;
-            p.result().completeExceptionally(overdue);
+            overdue.add(p);
         }
-    }
-
-    private StoreUnavailableException overdue() {
-        return new StoreUnavailableException("the store did not commit within " + waitMs + " ms");
+        if (!overdue.isEmpty()) {
+            StoreUnavailableException failure =
+                    new StoreUnavailableException("the store did not commit within " + waitMs + " ms");
+            overdue.forEach(p -> p.result().completeExceptionally(failure));
+        }
     }
 
     private static StoreUnavailableException unavailable(Throwable cause) {
@@ -171,8 +170,10 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
                 queue.drainTo(batch, maxBatch - 1);
                 batch.removeIf(p -> p.result().isDone()); // answered already: overdue while queued
                 if (!batch.isEmpty()) {
-                    inFlight = List.copyOf(batch);
-                    writeBatch(batch);
+                    // one immutable copy, read by the deadline check meanwhile and acknowledged after the commit
+                    List<Pending<T, R>> writing = List.copyOf(batch);
+                    inFlight = writing;
+                    writeBatch(writing);
                 }
             } catch (InterruptedException e) {
                 if (closed) {
@@ -190,6 +191,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         }
     }
 
+    /** {@code batch}: immutable, since the acknowledgment thread completes it after this returns. */
     private void writeBatch(List<Pending<T, R>> batch) {
         List<T> items = new ArrayList<>(batch.size());
         batch.forEach(p -> items.add(p.item()));
@@ -235,10 +237,9 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
         } catch (RuntimeException e) {
             // bookkeeping only (a cache): the commit stands and is acknowledged
         }
-        List<Pending<T, R>> committed = List.copyOf(batch);
         acks.execute(() -> {
-            for (int i = 0; i < committed.size(); i++) {
-                committed.get(i).result().complete(results.get(i));
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(results.get(i));
             }
         });
     }
@@ -265,8 +266,7 @@ final class GroupCommitWriter<T, R> implements AutoCloseable {
 
     private void fail(List<Pending<T, R>> batch, String reason, Throwable cause) {
         StoreUnavailableException failure = new StoreUnavailableException(reason, cause);
-        List<Pending<T, R>> failed = List.copyOf(batch);
-        acks.execute(() -> failed.forEach(p -> p.result().completeExceptionally(failure)));
+        acks.execute(() -> batch.forEach(p -> p.result().completeExceptionally(failure)));
     }
 
     private Connection connection() throws SQLException {
