@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What one POST /hooks request costs the server: ./mos serve (default SQLite store, fresh data dir, a GC log) under
 # wrk (2 x 32, a real Claude Code PostToolUse from the capture), 4 s warm-up then 8 s measured. Prints req/s, p99,
-# the server's CPU per request (user + system, from /proc), context switches per request and the KB allocated per
-# request (young-GC reclaimed bytes in the GC log). A benchmark, not a test; needs wrk.
+# the server's CPU per request (user + system, from /proc), context switches per request, the KB allocated per
+# request (young-GC reclaimed bytes in the GC log) and the young pauses of the measured 8 s (count, median, max). A benchmark, not a test; needs wrk.
 #   bench/hooks-cost.sh                      # this work tree's ./mos
 #   MOS=/other/tree/mos EXTRA=-XX:+UseZGC bench/hooks-cost.sh
 set -euo pipefail
@@ -37,13 +37,18 @@ import re, sys
 w, ticks, switches = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 report = open(w + '/wrk.txt').read()
 rps = float(re.search(r'Requests/sec:\s+([\d.]+)', report).group(1))
-p99 = re.search(r'99%\s+(\S+)', report).group(1)
+# the latency distribution's line (a "99%" can also end the Req/Sec line's "+/- Stdev" column)
+p99 = re.search(r'^\s+99%\s+(\S+)', report, re.M).group(1)
 n = int(re.search(r'(\d+) requests in', report).group(1))
-pauses = [re.search(r'\[([\d.]+)s\].* (\d+)M->(\d+)M', l) for l in open(w + '/gc.log') if 'Pause Young' in l]
-pauses = [(float(m.group(1)), int(m.group(2)) - int(m.group(3))) for m in pauses if m]
+pauses = [re.search(r'\[([\d.]+)s\].* (\d+)M->(\d+)M\S* ([\d.]+)ms', l) for l in open(w + '/gc.log')
+          if 'Pause Young' in l]
+pauses = [(float(m.group(1)), int(m.group(2)) - int(m.group(3)), float(m.group(4))) for m in pauses if m]
 end = pauses[-1][0] if pauses else 0
-mb = sum(freed for t, freed in pauses if t > end - 8)
+measured = [p for p in pauses if p[0] > end - 8]
+mb = sum(freed for t, freed, ms in measured)
 alloc = f"{mb * 1024 / n:.1f} KB/request" if pauses else "no young-GC lines (not G1/serial?)"
+times = sorted(ms for t, freed, ms in measured)
+gc = f", young pauses {len(times)}: median {times[len(times) // 2]:.1f} ms, max {times[-1]:.1f} ms" if times else ""
 print(f"req/s {rps:.0f}, p99 {p99}, server CPU {ticks * 10000 / n:.0f} us/request, "
-      f"{switches / n:.1f} context switches/request, ~{alloc}")
+      f"{switches / n:.1f} context switches/request, ~{alloc}{gc}")
 PY
