@@ -2,7 +2,8 @@
 # What one POST /hooks request costs the server: ./mos serve (default SQLite store, fresh data dir, a GC log) under
 # wrk (2 x 32, a real Claude Code PostToolUse from the capture), 4 s warm-up then 8 s measured. Prints req/s, p99,
 # the server's CPU per request (user + system, from /proc), context switches per request, the KB allocated per
-# request (young-GC reclaimed bytes in the GC log) and the young pauses of the measured 8 s (count, median, max). A benchmark, not a test; needs wrk.
+# request (young-GC reclaimed bytes in the GC log) and the young pauses of the measured 8 s (count, median, max).
+# A benchmark, not a test; needs wrk.
 #   bench/hooks-cost.sh                      # this work tree's ./mos
 #   MOS=/other/tree/mos EXTRA=-XX:+UseZGC bench/hooks-cost.sh
 set -euo pipefail
